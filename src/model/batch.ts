@@ -1,0 +1,136 @@
+import { type QualityCode, qualityName, type Sample } from "./sample.ts";
+
+/**
+ * A columnar batch of samples from one source, laid out in a single ArrayBuffer so it can be
+ * transferred between workers without copying: ts (f64) | value (f64) | tag (u32) | quality (u8),
+ * each column `capacity` long. String values and quality reasons are rare; they travel in
+ * sparse side arrays of [row, text].
+ */
+export interface SampleBatch {
+  /** Source id assigned by the supervisor; tag indexes are local to the source. */
+  source: number;
+  count: number;
+  capacity: number;
+  buf: ArrayBuffer;
+  text?: [number, string][];
+  reasons?: [number, string][];
+}
+
+/** Bytes one sample takes in a batch buffer. */
+export const BYTES_PER_SAMPLE = 21;
+
+/** Typed views over a batch's columns. */
+export interface BatchColumns {
+  ts: Float64Array;
+  value: Float64Array;
+  tag: Uint32Array;
+  quality: Uint8Array;
+}
+
+/** Views over the columns of a batch (no copy). */
+export function columns(batch: SampleBatch): BatchColumns {
+  const n = batch.capacity;
+  return {
+    ts: new Float64Array(batch.buf, 0, n),
+    value: new Float64Array(batch.buf, 8 * n, n),
+    tag: new Uint32Array(batch.buf, 16 * n, n),
+    quality: new Uint8Array(batch.buf, 20 * n, n),
+  };
+}
+
+/** Fills a batch row by row; build() hands the buffer over and starts a fresh one. */
+export class BatchBuilder {
+  #cols!: BatchColumns;
+  #buf!: ArrayBuffer;
+  #count = 0;
+  #text: [number, string][] = [];
+  #reasons: [number, string][] = [];
+
+  constructor(readonly source: number, readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`Cannot create batch: capacity ${capacity} is not a positive integer`);
+    }
+    this.#reset();
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  get full(): boolean {
+    return this.#count === this.capacity;
+  }
+
+  /** Appends a numeric sample (booleans as 0/1, a missing value as NaN). */
+  push(tag: number, ts: number, value: number, quality: QualityCode, reason?: string): void {
+    if (this.full) throw new RangeError(`Cannot add sample: batch is full (${this.capacity})`);
+    const i = this.#count++;
+    this.#cols.tag[i] = tag;
+    this.#cols.ts[i] = ts;
+    this.#cols.value[i] = value;
+    this.#cols.quality[i] = quality;
+    if (reason !== undefined) this.#reasons.push([i, reason]);
+  }
+
+  /** Appends a string sample; its numeric column holds NaN. */
+  pushText(tag: number, ts: number, text: string, quality: QualityCode, reason?: string): void {
+    this.#text.push([this.#count, text]);
+    this.push(tag, ts, NaN, quality, reason);
+  }
+
+  /** Returns the filled batch and starts a new empty one. */
+  build(): SampleBatch {
+    const batch: SampleBatch = {
+      source: this.source,
+      count: this.#count,
+      capacity: this.capacity,
+      buf: this.#buf,
+    };
+    if (this.#text.length > 0) batch.text = this.#text;
+    if (this.#reasons.length > 0) batch.reasons = this.#reasons;
+    this.#reset();
+    return batch;
+  }
+
+  #reset(): void {
+    this.#buf = new ArrayBuffer(this.capacity * BYTES_PER_SAMPLE);
+    this.#cols = columns({ source: 0, count: 0, capacity: this.capacity, buf: this.#buf });
+    this.#count = 0;
+    this.#text = [];
+    this.#reasons = [];
+  }
+}
+
+/** A deep copy, for fanning one batch out to several receivers (the last one gets the original). */
+export function cloneBatch(batch: SampleBatch): SampleBatch {
+  const copy: SampleBatch = { ...batch, buf: batch.buf.slice(0) };
+  if (batch.text) copy.text = batch.text.map(([i, t]) => [i, t]);
+  if (batch.reasons) copy.reasons = batch.reasons.map(([i, r]) => [i, r]);
+  return copy;
+}
+
+/** The buffers to put in postMessage's transfer list. */
+export function transferList(batch: SampleBatch): ArrayBuffer[] {
+  return [batch.buf];
+}
+
+/** Reads a batch back as rows; for sinks that publish per sample and for tests. */
+export function* rows(batch: SampleBatch): Generator<Sample> {
+  const c = columns(batch);
+  const text = batch.text ? new Map(batch.text) : undefined;
+  const reasons = batch.reasons ? new Map(batch.reasons) : undefined;
+  for (let i = 0; i < batch.count; i++) {
+    const q = qualityName(c.quality[i]);
+    const t = text?.get(i);
+    const v = c.value[i];
+    const sample: Sample = {
+      tag: c.tag[i],
+      ts: c.ts[i],
+      value: t !== undefined ? t : Number.isNaN(v) ? null : v,
+      quality: q,
+    };
+    const reason = reasons?.get(i);
+    if (reason !== undefined) sample.reason = reason;
+    yield sample;
+  }
+}

@@ -1,0 +1,73 @@
+import type { TagMeta } from "../model/tag.ts";
+import type { SampleBatch } from "../model/batch.ts";
+import type { BatchReceiver, BatchSender, TagCatalog } from "./frames.ts";
+import type { Logger } from "./log.ts";
+import type { Counters } from "./messages.ts";
+
+/** Where a device sends its samples: tags first, then batches; send waits for credit. */
+export class Output {
+  #registered = 0;
+  constructor(
+    private readonly sender: BatchSender,
+    readonly source: number,
+    private readonly counters: Counters,
+  ) {}
+
+  /** Registers tags; returns the index of the first one. */
+  registerTags(tags: TagMeta[]): number {
+    const first = this.#registered;
+    this.#registered += tags.length;
+    this.sender.control({ type: "tags", source: this.source, first, tags });
+    return first;
+  }
+
+  /** True when a batch could be sent now without waiting. */
+  get ready(): boolean {
+    return this.sender.credit > 0;
+  }
+
+  /** Sends a batch, waiting for credit (backpressure). */
+  async send(batch: SampleBatch, signal?: AbortSignal): Promise<void> {
+    const n = batch.count;
+    await this.sender.send(batch, signal);
+    this.counters.samples_out += n;
+  }
+
+  /** Ends the stream: the router forwards what it holds, then the sinks drain. */
+  end(): void {
+    this.sender.end();
+  }
+}
+
+/** What the worker host hands to an actor. */
+export interface ActorContext {
+  readonly id: string;
+  readonly kind: string;
+  /** The actor kind's own config section, validated by the main thread. */
+  readonly config: unknown;
+  /** Aborted when the actor is asked to stop. */
+  readonly signal: AbortSignal;
+  /** Mutate in place; the host reports them to the supervisor every second. */
+  readonly counters: Counters;
+  readonly log: Logger;
+  /** Report running (healthy) or degraded with a reason; logged once per change. */
+  setState(state: "running" | "degraded", reason?: string): void;
+  /** Devices only. */
+  readonly output?: Output;
+  /** Sinks only: ends when the router has forwarded everything at shutdown. */
+  readonly input?: BatchReceiver;
+  /** Sinks: metadata of every tag registered by the sources routed to this sink. */
+  readonly tags: TagCatalog;
+}
+
+/**
+ * An actor kind's entry point: runs until the actor is done. A device returns after its signal
+ * aborts (having flushed its output); a sink returns once its input ended and everything taken
+ * was written. Throwing fails the actor and the supervisor restarts it.
+ */
+export type ActorMain = (ctx: ActorContext) => Promise<void>;
+
+/** Actor kinds by name, each loaded on first use in the worker that hosts it. */
+export type ActorRegistry = Record<string, () => Promise<{ default: ActorMain }>>;
+
+export type { BatchReceiver, BatchSender };

@@ -1,0 +1,216 @@
+/**
+ * A bounded, credit-based channel over a MessagePort: point to point between any two threads.
+ *
+ * The receiver grants `capacity` credits up front; each data item costs the sender one credit and
+ * is returned once the consumer acks it. So the receiver never holds more than `capacity` unacked
+ * items, and a sender without credit waits (send) or is told no (trySend). Control messages
+ * (tag registrations) cost no credit and are handed to `onControl` on arrival, in order with data.
+ */
+
+type Wire<T, C> =
+  | { t: "d"; v: T }
+  | { t: "x"; v: C }
+  | { t: "credit"; n: number }
+  | { t: "end" };
+
+/** The sending end; `transfer` names the buffers each item hands over instead of copying. */
+export class ChannelSender<T, C = never> {
+  #credit: number;
+  #waiters: (() => void)[] = [];
+  #closed = false;
+
+  constructor(
+    private readonly port: MessagePort,
+    readonly capacity: number,
+    private readonly transfer: (item: T) => Transferable[] = () => [],
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`Cannot create channel: capacity ${capacity} is not a positive integer`);
+    }
+    this.#credit = capacity;
+    port.onmessage = (e: MessageEvent<Wire<T, C>>) => {
+      if (e.data.t !== "credit") return;
+      this.#credit = Math.min(this.capacity, this.#credit + e.data.n);
+      const waiters = this.#waiters.splice(0);
+      for (const wake of waiters) wake();
+    };
+  }
+
+  /** Items the sender may still send without waiting. */
+  get credit(): number {
+    return this.#credit;
+  }
+
+  /** Items sent but not yet acked by the receiver. */
+  get inFlight(): number {
+    return this.capacity - this.#credit;
+  }
+
+  /** Sends if credit allows; returns false (and sends nothing) otherwise. */
+  trySend(item: T): boolean {
+    if (this.#closed) throw new Error("Cannot send: channel is closed");
+    if (this.#credit === 0) return false;
+    this.#credit--;
+    this.port.postMessage({ t: "d", v: item } satisfies Wire<T, C>, this.transfer(item));
+    return true;
+  }
+
+  /** Sends once credit is available; rejects if the signal aborts or the channel closes first. */
+  async send(item: T, signal?: AbortSignal): Promise<void> {
+    while (!this.trySend(item)) await this.waitForCredit(signal);
+  }
+
+  /** Resolves when at least one credit is available. */
+  waitForCredit(signal?: AbortSignal): Promise<void> {
+    if (this.#credit > 0) return Promise.resolve();
+    if (this.#closed) return Promise.reject(new Error("Cannot send: channel is closed"));
+    signal?.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(signal!.reason);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.push(() => {
+        signal?.removeEventListener("abort", onAbort);
+        if (this.#closed) reject(new Error("Cannot send: channel is closed"));
+        else resolve();
+      });
+    });
+  }
+
+  /** Sends a control message; it costs no credit. */
+  control(message: C): void {
+    if (this.#closed) throw new Error("Cannot send: channel is closed");
+    this.port.postMessage({ t: "x", v: message } satisfies Wire<T, C>);
+  }
+
+  /** Tells the receiver no more items follow; it still drains what it holds. */
+  end(): void {
+    if (this.#closed) return;
+    this.port.postMessage({ t: "end" } satisfies Wire<T, C>);
+    this.close();
+  }
+
+  /** Stops the sender; waiting sends reject. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.port.onmessage = null;
+    this.port.close();
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+}
+
+/** Options of the receiving end. */
+export interface ReceiverOptions<C> {
+  /** Called on arrival of each control message, before any later data item is queued. */
+  onControl?: (message: C) => void;
+  /** Return credit once this many items are acked (default: a quarter of the capacity). */
+  creditEvery?: number;
+}
+
+/** The receiving end: a bounded queue of items that the consumer takes and then acks. */
+export class ChannelReceiver<T, C = never> {
+  #queue: T[] = [];
+  #head = 0;
+  #unacked = 0;
+  #pendingCredit = 0;
+  #maxDepth = 0;
+  #ended = false;
+  #wake: (() => void) | undefined;
+  readonly #creditEvery: number;
+
+  constructor(
+    private readonly port: MessagePort,
+    readonly capacity: number,
+    private readonly options: ReceiverOptions<C> = {},
+  ) {
+    this.#creditEvery = options.creditEvery ?? Math.max(1, Math.floor(capacity / 4));
+    port.onmessage = (e: MessageEvent<Wire<T, C>>) => this.#onWire(e.data);
+  }
+
+  /** Items received and not yet acked (queued plus being processed). */
+  get depth(): number {
+    return this.#unacked;
+  }
+
+  /** The highest depth seen since creation. */
+  get maxDepth(): number {
+    return this.#maxDepth;
+  }
+
+  /** Items queued and not yet taken. */
+  get queued(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  /** True once the sender ended and every item was taken. */
+  get done(): boolean {
+    return this.#ended && this.queued === 0;
+  }
+
+  /** Takes the next item, waiting for one; undefined once the sender ended and all were taken. */
+  async next(signal?: AbortSignal): Promise<T | undefined> {
+    while (this.queued === 0) {
+      if (this.#ended) return undefined;
+      signal?.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => reject(signal!.reason);
+        signal?.addEventListener("abort", onAbort, { once: true });
+        this.#wake = () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        };
+      });
+    }
+    return this.tryNext();
+  }
+
+  /** Takes the next item if one is queued. */
+  tryNext(): T | undefined {
+    if (this.queued === 0) return undefined;
+    const item = this.#queue[this.#head];
+    this.#queue[this.#head++] = undefined as T;
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    return item;
+  }
+
+  /** Marks n taken items as done, which returns their credit to the sender. */
+  ack(n = 1): void {
+    if (n > this.#unacked) throw new RangeError(`Cannot ack ${n}: only ${this.#unacked} unacked`);
+    this.#unacked -= n;
+    this.#pendingCredit += n;
+    if (this.#pendingCredit >= this.#creditEvery || this.#unacked === 0) this.#flushCredit();
+  }
+
+  /** Stops receiving and closes the port. */
+  close(): void {
+    this.#ended = true;
+    this.port.onmessage = null;
+    this.port.close();
+    this.#wake?.();
+  }
+
+  #flushCredit(): void {
+    if (this.#pendingCredit === 0 || this.#ended) return;
+    this.port.postMessage({ t: "credit", n: this.#pendingCredit } satisfies Wire<T, C>);
+    this.#pendingCredit = 0;
+  }
+
+  #onWire(msg: Wire<T, C>): void {
+    if (msg.t === "d") {
+      this.#unacked++;
+      if (this.#unacked > this.#maxDepth) this.#maxDepth = this.#unacked;
+      this.#queue.push(msg.v);
+    } else if (msg.t === "x") {
+      this.options.onControl?.(msg.v);
+      return;
+    } else if (msg.t === "end") {
+      this.#ended = true;
+    } else return;
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}

@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { columns } from "../model/batch.ts";
+import { delay } from "./backoff.ts";
+import { batchReceiver } from "./frames.ts";
+import { ChannelReceiver, ChannelSender } from "./channel.ts";
+
+const producerUrl = new URL("../../tests/fixtures/producer_worker.ts", import.meta.url);
+
+Deno.test("a slow consumer makes a producer in another worker wait; depth never exceeds capacity", async () => {
+  const capacity = 4, count = 40, batchSize = 100;
+  const worker = new Worker(producerUrl, { type: "module" });
+  const report = new Promise<{ waited: number }>((resolve) => worker.onmessage = (e) => resolve(e.data));
+  const { port1, port2 } = new MessageChannel();
+  const receiver = batchReceiver(port1, capacity, () => {});
+  worker.postMessage({ port: port2, capacity, count, batchSize }, [port2]);
+  const firsts: number[] = [];
+  for (let batch = await receiver.next(); batch; batch = await receiver.next()) {
+    assert.ok(receiver.depth <= capacity, `depth ${receiver.depth} > capacity ${capacity}`);
+    firsts.push(columns(batch).value[0]);
+    await delay(5); // the slow part
+    receiver.ack();
+  }
+  const { waited } = await report;
+  assert.equal(firsts.length, count, "every batch arrives");
+  assert.deepEqual(firsts, Array.from({ length: count }, (_, i) => i * batchSize), "in order");
+  assert.ok(receiver.maxDepth <= capacity, `max depth ${receiver.maxDepth} > ${capacity}`);
+  assert.equal(receiver.maxDepth, capacity, "the producer filled the window");
+  assert.ok(waited >= count - capacity - 1, `producer waited only ${waited} times`);
+  receiver.close();
+});
+
+Deno.test("trySend refuses without credit and succeeds once the receiver acks", async () => {
+  const { port1, port2 } = new MessageChannel();
+  const sender = new ChannelSender<number>(port1, 2);
+  const receiver = new ChannelReceiver<number>(port2, 2, { creditEvery: 1 });
+  assert.equal(sender.trySend(1), true);
+  assert.equal(sender.trySend(2), true);
+  assert.equal(sender.trySend(3), false, "no credit left");
+  assert.equal(await receiver.next(), 1);
+  receiver.ack();
+  await sender.waitForCredit();
+  assert.equal(sender.trySend(3), true);
+  assert.equal(await receiver.next(), 2);
+  assert.equal(await receiver.next(), 3);
+  assert.throws(() => receiver.ack(3), /only 2 unacked/);
+  sender.end();
+  assert.equal(await receiver.next(), undefined, "end after the last item");
+  receiver.close();
+});
+
+Deno.test("control messages arrive in order with data and cost no credit", async () => {
+  const { port1, port2 } = new MessageChannel();
+  const sender = new ChannelSender<string, string>(port1, 1);
+  const seen: string[] = [];
+  const receiver = new ChannelReceiver<string, string>(port2, 1, { onControl: (c) => seen.push(`c:${c}`) });
+  sender.control("a");
+  assert.equal(sender.trySend("x"), true);
+  sender.control("b");
+  assert.equal(sender.credit, 0);
+  seen.push(`d:${await receiver.next()}`);
+  receiver.ack();
+  sender.end();
+  assert.equal(await receiver.next(), undefined);
+  assert.deepEqual(seen, ["c:a", "d:x", "c:b"], "in the order sent");
+  receiver.close();
+});
+
+Deno.test("a waiting send rejects when its signal aborts", async () => {
+  const { port1, port2 } = new MessageChannel();
+  const sender = new ChannelSender<number>(port1, 1);
+  sender.trySend(1);
+  const ac = new AbortController();
+  const pending = sender.send(2, ac.signal);
+  ac.abort(new Error("gave up"));
+  await assert.rejects(pending, /gave up/);
+  sender.close();
+  port2.close();
+});

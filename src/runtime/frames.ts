@@ -1,0 +1,57 @@
+import { type SampleBatch, transferList } from "../model/batch.ts";
+import type { TagMeta } from "../model/tag.ts";
+import { ChannelReceiver, ChannelSender } from "./channel.ts";
+
+/** Registers tags of a source: `tags[i]` gets index `first + i`. Sent before batches using them. */
+export interface TagsFrame {
+  type: "tags";
+  source: number;
+  first: number;
+  tags: TagMeta[];
+}
+
+/** The sample channel between actors and the router: batches cost credit, tag frames do not. */
+export type BatchSender = ChannelSender<SampleBatch, TagsFrame>;
+export type BatchReceiver = ChannelReceiver<SampleBatch, TagsFrame>;
+
+/** A sender of sample batches that transfers each batch's buffer. */
+export function batchSender(port: MessagePort, capacity: number): BatchSender {
+  return new ChannelSender<SampleBatch, TagsFrame>(port, capacity, transferList);
+}
+
+/** A receiver of sample batches; tag frames go to onTags on arrival. */
+export function batchReceiver(
+  port: MessagePort,
+  capacity: number,
+  onTags: (frame: TagsFrame) => void,
+): BatchReceiver {
+  return new ChannelReceiver<SampleBatch, TagsFrame>(port, capacity, { onControl: onTags });
+}
+
+/** Tag metadata per source, as registered so far; what a sink keeps to name samples. */
+export class TagCatalog {
+  #bySource = new Map<number, TagMeta[]>();
+
+  /** Adds the tags of a frame (a re-sent frame overwrites the same indexes). */
+  add(frame: TagsFrame): void {
+    let list = this.#bySource.get(frame.source);
+    if (!list) this.#bySource.set(frame.source, list = []);
+    frame.tags.forEach((tag, i) => list[frame.first + i] = tag);
+  }
+
+  /** The tag a batch row refers to, if registered. */
+  get(source: number, index: number): TagMeta | undefined {
+    return this.#bySource.get(source)?.[index];
+  }
+
+  /** Every source's tags as frames, for replay to a newly attached sink. */
+  frames(): TagsFrame[] {
+    return [...this.#bySource].map(([source, tags]) => ({ type: "tags", source, first: 0, tags }));
+  }
+
+  /** Tags of one source as one frame. */
+  frame(source: number): TagsFrame | undefined {
+    const tags = this.#bySource.get(source);
+    return tags ? { type: "tags", source, first: 0, tags } : undefined;
+  }
+}

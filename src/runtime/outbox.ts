@@ -1,0 +1,90 @@
+import type { SampleBatch } from "../model/batch.ts";
+
+/** What a full queue does with a new batch: wait for room, or make room by dropping the oldest. */
+export type WhenFull = "block" | "drop_oldest";
+
+/**
+ * The bounded queue in front of one sink, measured in samples. It lives in the main thread, so it
+ * outlives a sink worker's restart. A batch larger than the whole capacity is still taken when
+ * the queue is empty, so nothing can wedge.
+ */
+export class Outbox {
+  #items: SampleBatch[] = [];
+  #samples = 0;
+  #dropped = 0;
+  #waiters: (() => void)[] = [];
+
+  constructor(readonly maxSamples: number, readonly whenFull: WhenFull) {}
+
+  /** Samples queued. */
+  get samples(): number {
+    return this.#samples;
+  }
+
+  /** Batches queued. */
+  get length(): number {
+    return this.#items.length;
+  }
+
+  /** Samples dropped by drop_oldest since creation. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Queues a batch, waiting for room (block) or dropping the oldest (drop_oldest). */
+  async push(batch: SampleBatch, signal?: AbortSignal): Promise<void> {
+    while (!this.#fits(batch)) {
+      if (this.whenFull === "drop_oldest") {
+        this.#dropped += this.#take()!.count;
+      } else {
+        await this.#change(signal);
+      }
+    }
+    this.#items.push(batch);
+    this.#samples += batch.count;
+    this.#notify();
+  }
+
+  /** Takes the oldest batch, if any. */
+  shift(): SampleBatch | undefined {
+    const batch = this.#take();
+    if (batch) this.#notify();
+    return batch;
+  }
+
+  /** Resolves once a batch is queued. */
+  async whenNotEmpty(signal?: AbortSignal): Promise<void> {
+    while (this.#items.length === 0) await this.#change(signal);
+  }
+
+  /** Resolves once the queue is empty. */
+  async whenEmpty(signal?: AbortSignal): Promise<void> {
+    while (this.#items.length > 0) await this.#change(signal);
+  }
+
+  #fits(batch: SampleBatch): boolean {
+    return this.#items.length === 0 || this.#samples + batch.count <= this.maxSamples;
+  }
+
+  #take(): SampleBatch | undefined {
+    const batch = this.#items.shift();
+    if (batch) this.#samples -= batch.count;
+    return batch;
+  }
+
+  #notify(): void {
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  #change(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(signal!.reason);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.push(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,157 @@
+import { cloneBatch } from "../model/batch.ts";
+import {
+  type BatchReceiver,
+  batchReceiver,
+  type BatchSender,
+  batchSender,
+  TagCatalog,
+  type TagsFrame,
+} from "./frames.ts";
+import { Outbox, type WhenFull } from "./outbox.ts";
+
+/** The queue settings of one sink. */
+export interface SinkQueue {
+  maxSamples: number;
+  whenFull: WhenFull;
+}
+
+interface SinkLink {
+  outbox: Outbox;
+  sender?: BatchSender;
+  generation: number;
+  /** Batches that were in flight to a sink worker when it went away. */
+  lostBatches: number;
+}
+
+interface SourceLink {
+  source: number;
+  receiver: BatchReceiver;
+  done: Promise<void>;
+}
+
+/**
+ * Moves batches from device channels to sink queues by route, in the main thread. A device's
+ * batch is acked only once every routed sink queue took it, so a full `block` queue holds the
+ * device back; a `drop_oldest` queue never does.
+ */
+export class Router {
+  readonly catalog = new TagCatalog();
+  #sinks = new Map<string, SinkLink>();
+  #sources = new Map<string, SourceLink>();
+  #sourceDevice = new Map<number, string>();
+
+  /**
+   * @param routes sink ids per device id
+   * @param queues queue settings per sink id
+   * @param window batches in flight from the router to a sink worker
+   */
+  constructor(
+    private readonly routes: ReadonlyMap<string, readonly string[]>,
+    queues: ReadonlyMap<string, SinkQueue>,
+    readonly window: number,
+  ) {
+    for (const [id, q] of queues) {
+      this.#sinks.set(id, {
+        outbox: new Outbox(q.maxSamples, q.whenFull),
+        generation: 0,
+        lostBatches: 0,
+      });
+    }
+  }
+
+  /** Starts taking batches from a device's channel. */
+  attachSource(device: string, source: number, port: MessagePort, capacity: number): void {
+    this.detachSource(device);
+    this.#sourceDevice.set(source, device);
+    const targets = (this.routes.get(device) ?? []).map((id) => this.#sink(id));
+    const receiver = batchReceiver(port, capacity, (frame) => this.#onTags(device, frame));
+    const done = (async () => {
+      for (let batch = await receiver.next(); batch; batch = await receiver.next()) {
+        for (let i = 0; i < targets.length; i++) {
+          await targets[i].outbox.push(i === targets.length - 1 ? batch : cloneBatch(batch));
+        }
+        receiver.ack();
+      }
+    })();
+    this.#sources.set(device, { source, receiver, done });
+  }
+
+  /** Stops taking from a device's channel (its worker is gone). */
+  detachSource(device: string): void {
+    this.#sources.get(device)?.receiver.close();
+    this.#sources.delete(device);
+  }
+
+  /** Starts feeding a sink worker: replays the tag catalog, then sends queued batches. */
+  attachSink(id: string, port: MessagePort): void {
+    const link = this.#sink(id);
+    this.detachSink(id);
+    const sender = batchSender(port, this.window);
+    link.sender = sender;
+    const generation = ++link.generation;
+    for (const frame of this.catalog.frames()) {
+      if (this.#routed(frame.source, id)) sender.control(frame);
+    }
+    (async () => {
+      while (link.generation === generation) {
+        await link.outbox.whenNotEmpty();
+        await sender.waitForCredit();
+        if (link.generation !== generation) return;
+        sender.trySend(link.outbox.shift()!);
+      }
+    })().catch(() => {/* the sender closed: the sink was detached */});
+  }
+
+  /** Stops feeding a sink worker; its queue stays for the next attach. */
+  detachSink(id: string): void {
+    const link = this.#sink(id);
+    if (!link.sender) return;
+    link.lostBatches += link.sender.inFlight;
+    link.sender.close();
+    link.sender = undefined;
+    link.generation++;
+  }
+
+  /** Batches in a device channel not yet routed. */
+  sourceDepth(device: string): number {
+    return this.#sources.get(device)?.receiver.depth ?? 0;
+  }
+
+  /** Queue figures of a sink: batches waiting or in flight, samples waiting, dropped, lost. */
+  sinkQueue(id: string): { depth: number; samples: number; dropped: number; lost_batches: number } {
+    const link = this.#sink(id);
+    return {
+      depth: link.outbox.length + (link.sender?.inFlight ?? 0),
+      samples: link.outbox.samples,
+      dropped: link.outbox.dropped,
+      lost_batches: link.lostBatches,
+    };
+  }
+
+  /** Waits for every device channel to end and every queue to empty, then ends the sinks' inputs. */
+  async drain(): Promise<void> {
+    await Promise.all([...this.#sources.values()].map((s) => s.done));
+    await Promise.all([...this.#sinks.values()].map((s) => s.outbox.whenEmpty()));
+    for (const link of this.#sinks.values()) {
+      link.generation++;
+      link.sender?.end();
+      link.sender = undefined;
+    }
+  }
+
+  #onTags(device: string, frame: TagsFrame): void {
+    this.catalog.add(frame);
+    for (const id of this.routes.get(device) ?? []) this.#sinks.get(id)?.sender?.control(frame);
+  }
+
+  #routed(source: number, sink: string): boolean {
+    const device = this.#sourceDevice.get(source);
+    return device !== undefined && (this.routes.get(device) ?? []).includes(sink);
+  }
+
+  #sink(id: string): SinkLink {
+    const link = this.#sinks.get(id);
+    if (!link) throw new Error(`Cannot route to sink ${id}: it has no queue`);
+    return link;
+  }
+}
