@@ -9,7 +9,9 @@ const producerUrl = new URL("../../tests/fixtures/producer_worker.ts", import.me
 Deno.test("a slow consumer makes a producer in another worker wait; depth never exceeds capacity", async () => {
   const capacity = 4, count = 40, batchSize = 100;
   const worker = new Worker(producerUrl, { type: "module" });
-  const report = new Promise<{ waited: number }>((resolve) => worker.onmessage = (e) => resolve(e.data));
+  const report = new Promise<{ waited: number }>((resolve) =>
+    worker.onmessage = (e) => resolve(e.data)
+  );
   const { port1, port2 } = new MessageChannel();
   const receiver = batchReceiver(port1, capacity, () => {});
   worker.postMessage({ port: port2, capacity, count, batchSize }, [port2]);
@@ -52,7 +54,9 @@ Deno.test("control messages arrive in order with data and cost no credit", async
   const { port1, port2 } = new MessageChannel();
   const sender = new ChannelSender<string, string>(port1, 1);
   const seen: string[] = [];
-  const receiver = new ChannelReceiver<string, string>(port2, 1, { onControl: (c) => seen.push(`c:${c}`) });
+  const receiver = new ChannelReceiver<string, string>(port2, 1, {
+    onControl: (c) => seen.push(`c:${c}`),
+  });
   sender.control("a");
   assert.equal(sender.trySend("x"), true);
   sender.control("b");

@@ -1,0 +1,8 @@
+import type { ActorRegistry } from "../src/runtime/actor.ts";
+
+/** Every actor kind, loaded on first use in the worker that hosts it. */
+export const registry: ActorRegistry = {
+  modbus: () => import("./modbus.ts"),
+  modbus_sim: () => import("./modbus_sim.ts"),
+  mqtt: () => import("./mqtt.ts"),
+};

@@ -1,0 +1,48 @@
+/** A problem found in the config file, with where it is. */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*?))?\}/g;
+
+/**
+ * Replaces `${NAME}` and `${NAME:-default}` in every string value (not in keys). A reference to an
+ * unset variable without a default is an issue at that value's path; `$${` writes a literal `${`.
+ */
+export function substituteEnv(
+  value: unknown,
+  env: (name: string) => string | undefined,
+  issues: ConfigIssue[],
+  path: (string | number)[] = [],
+): unknown {
+  if (typeof value === "string") {
+    const escaped = value.split("$${");
+    return escaped.map((part) =>
+      part.replace(REF, (_m, name: string, fallback: string | undefined) => {
+        const v = env(name);
+        if (v !== undefined && v !== "") return v;
+        if (fallback !== undefined) return fallback;
+        issues.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
+        return "";
+      })
+    ).join("${");
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, issues, [...path, i]));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, issues, [...path, k])]),
+    );
+  }
+  return value;
+}
+
+/** Formats a path as `devices.press1.tags[3].address`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out === "" ? String(p) : `.${String(p)}`;
+  }
+  return out || "(root)";
+}

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { backoff, id, ms, num, port, uns } from "./common.ts";
+import { modbusDevice, modbusSimulator } from "./modbus.ts";
+import { mqttSink } from "./mqtt.ts";
+
+/** Device kinds, by `kind`. */
+export const device = z.discriminatedUnion("kind", [modbusDevice]);
+/** Sink kinds, by `kind`. */
+export const sink = z.discriminatedUnion("kind", [mqttSink]);
+/** Built-in simulators, by `kind`. */
+export const simulator = z.discriminatedUnion("kind", [modbusSimulator]);
+
+const route = z.strictObject({
+  from: z.union([z.literal("*"), z.array(id).min(1)]).describe('device ids, or "*" for all'),
+  to: z.union([z.literal("*"), z.array(id).min(1)]).describe('sink ids, or "*" for all'),
+});
+
+/** The whole configuration file: the single source of types, defaults, JSON Schema and docs. */
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  gateway: z.strictObject({
+    name: id.default("tagflow").describe("this gateway's name, in logs and client ids"),
+    log_level: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    shutdown_timeout_ms: ms(100).default(10_000).describe("on SIGINT/SIGTERM: time to drain sinks"),
+    channel_capacity: num(z.number().int().min(1).max(4096)).default(16)
+      .describe("batches in flight between one actor and the router"),
+    restart: backoff(500, 30_000).describe("delay before restarting a failed actor"),
+  }).prefault({}),
+  api: z.strictObject({
+    host: z.string().default("127.0.0.1").describe("0.0.0.0 to serve other hosts"),
+    port: num(z.number().int().min(0).max(65535)).default(8080).describe("0 picks a free port"),
+  }).prefault({}),
+  uns: uns.default({}),
+  simulators: z.record(id, simulator).default({}).describe(
+    "built-in device simulators, started first",
+  ),
+  devices: z.record(id, device).default({}),
+  sinks: z.record(id, sink).default({}),
+  routes: z.array(route).optional().describe(
+    "which devices feed which sinks; all to all when left out",
+  ),
+}).superRefine((cfg, ctx) => {
+  const ids = new Map<string, string>();
+  for (const section of ["simulators", "devices", "sinks"] as const) {
+    for (const key of Object.keys(cfg[section])) {
+      const other = ids.get(key);
+      if (other) {
+        ctx.addIssue({
+          code: "custom",
+          path: [section, key],
+          message: `id "${key}" is also used in ${other}`,
+        });
+      }
+      ids.set(key, section);
+    }
+  }
+  cfg.routes?.forEach((r, i) => {
+    for (const [field, section] of [["from", "devices"], ["to", "sinks"]] as const) {
+      const list = r[field];
+      if (list === "*") continue;
+      list.forEach((ref, j) => {
+        if (!(ref in cfg[section])) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["routes", i, field, j],
+            message: `no ${section.slice(0, -1)} "${ref}"`,
+          });
+        }
+      });
+    }
+  });
+});
+
+export type Config = z.output<typeof configSchema>;
+export type DeviceConfig = z.output<typeof device>;
+export type SinkConfig = z.output<typeof sink>;
+export type SimulatorConfig = z.output<typeof simulator>;
+export { backoff, port };

@@ -1,0 +1,59 @@
+import { createApi } from "./api/app.ts";
+import type { Config } from "./config/schema.ts";
+import { planFromConfig } from "./plan.ts";
+import { logger, setLogLevel } from "./runtime/log.ts";
+import { Router } from "./runtime/router.ts";
+import { Supervisor } from "./runtime/supervisor.ts";
+
+/** Batches in flight from the router to one sink worker. */
+const SINK_WINDOW = 8;
+
+/** A running gateway: actors, router and HTTP API. */
+export interface Gateway {
+  supervisor: Supervisor;
+  router: Router;
+  /** Base URL of the HTTP API. */
+  url: string;
+  /** Stops devices, drains sinks within the configured deadline, closes the API. */
+  stop(): Promise<boolean>;
+}
+
+/** Starts every actor of the config and serves the API. */
+export function startGateway(config: Config, workerUrl: URL): Gateway {
+  setLogLevel(config.gateway.log_level);
+  const log = logger({ component: "gateway" });
+  const plan = planFromConfig(config);
+  const router = new Router(plan.routes, plan.queues, SINK_WINDOW);
+  const supervisor = new Supervisor(plan.actors, router, {
+    workerUrl,
+    channelCapacity: config.gateway.channel_capacity,
+    restart: { initialMs: config.gateway.restart.initial_ms, maxMs: config.gateway.restart.max_ms },
+    stableMs: Math.max(10_000, 2 * config.gateway.restart.max_ms),
+    logLevel: config.gateway.log_level,
+  });
+  supervisor.start();
+  const server = Deno.serve({
+    hostname: config.api.host,
+    port: config.api.port,
+    onListen: () => {},
+  }, createApi(supervisor).fetch);
+  const url = `http://${
+    config.api.host === "0.0.0.0" ? "127.0.0.1" : config.api.host
+  }:${server.addr.port}`;
+  log("info", "gateway started", { api: url, actors: plan.actors.length });
+  return {
+    supervisor,
+    router,
+    url,
+    async stop() {
+      log("info", "stopping", { deadline_ms: config.gateway.shutdown_timeout_ms });
+      const clean = await supervisor.stop(config.gateway.shutdown_timeout_ms);
+      await server.shutdown();
+      log(
+        clean ? "info" : "warn",
+        clean ? "stopped: all sinks drained" : "stopped: deadline reached",
+      );
+      return clean;
+    },
+  };
+}

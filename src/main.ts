@@ -1,0 +1,51 @@
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "./config/load.ts";
+import { startGateway } from "./gateway.ts";
+
+const USAGE = `usage: tagflow [--config PATH] [--check]
+  --config PATH  configuration file (default: config.jsonc)
+  --check        validate the configuration and exit`;
+
+/** Starts the gateway; exit code 2 for bad usage or config, 0 after a drained shutdown. */
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: Deno.args,
+      options: {
+        config: { type: "string", default: "config.jsonc" },
+        check: { type: "boolean" },
+        help: { type: "boolean" },
+      },
+    }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  let config;
+  try {
+    config = await loadConfig(args.config);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    return 2;
+  }
+  if (args.check) {
+    console.log(`${args.config}: ok`);
+    return 0;
+  }
+  const gateway = startGateway(config, new URL("../actors/worker.ts", import.meta.url));
+  await new Promise<void>((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      Deno.addSignalListener(signal, () => resolve());
+    }
+  });
+  await gateway.stop();
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main());

@@ -1,0 +1,43 @@
+import type { Config } from "./config/schema.ts";
+import type { ActorSpec } from "./runtime/messages.ts";
+import type { SinkQueue } from "./runtime/router.ts";
+
+/** What the runtime needs from a config: the actors, the routes and the sink queues. */
+export interface Plan {
+  actors: ActorSpec[];
+  routes: Map<string, string[]>;
+  queues: Map<string, SinkQueue>;
+}
+
+/** Turns a validated config into actor specs; device configs get the merged UNS levels. */
+export function planFromConfig(config: Config): Plan {
+  const actors: ActorSpec[] = [];
+  for (const [id, sim] of Object.entries(config.simulators)) {
+    actors.push({ id, kind: `${sim.kind}_sim`, role: "simulator", config: sim });
+  }
+  for (const [id, dev] of Object.entries(config.devices)) {
+    actors.push({
+      id,
+      kind: dev.kind,
+      role: "device",
+      config: { ...dev, uns: { ...config.uns, ...dev.uns } },
+    });
+  }
+  const queues = new Map<string, SinkQueue>();
+  for (const [id, sink] of Object.entries(config.sinks)) {
+    const { client_id, ...rest } = sink;
+    const cfg = { ...rest, client_id: client_id ?? `${config.gateway.name}-${id}` };
+    actors.push({ id, kind: sink.kind, role: "sink", config: cfg });
+    queues.set(id, { maxSamples: sink.queue.max_samples, whenFull: sink.queue.when_full });
+  }
+  const deviceIds = Object.keys(config.devices);
+  const sinkIds = Object.keys(config.sinks);
+  const routes = new Map<string, string[]>(deviceIds.map((d) => [d, []]));
+  for (const r of config.routes ?? [{ from: "*", to: "*" }]) {
+    for (const d of r.from === "*" ? deviceIds : r.from) {
+      const targets = routes.get(d)!;
+      for (const s of r.to === "*" ? sinkIds : r.to) if (!targets.includes(s)) targets.push(s);
+    }
+  }
+  return { actors, routes, queues };
+}

@@ -1,0 +1,67 @@
+/** Counts of a fixed-rate schedule. */
+export interface ScheduleStats {
+  polls: number;
+  overruns: number;
+  /** Start delay of the latest run against its due time, in ms. */
+  poll_lag_ms: number;
+}
+
+/**
+ * Runs `task` at a fixed rate: the n-th run is due n × interval after the first, whatever the
+ * previous run took. A run that is due while the previous one is still going is skipped and
+ * counted as an overrun, never queued. Resolves once the signal aborts and the last run settled.
+ */
+export async function fixedRate(
+  intervalMs: number,
+  signal: AbortSignal,
+  task: (due: number) => Promise<void>,
+  stats: ScheduleStats = { polls: 0, overruns: 0, poll_lag_ms: 0 },
+): Promise<ScheduleStats> {
+  const start = performance.now();
+  let n = 0;
+  let running: Promise<void> | undefined;
+  while (!signal.aborted) {
+    const due = start + n * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 0) await sleepUnlessAborted(wait, signal);
+    if (signal.aborted) break;
+    if (running) stats.overruns++;
+    else {
+      stats.polls++;
+      stats.poll_lag_ms = performance.now() - due;
+      const wallDue = Math.round(Date.now() - (performance.now() - due));
+      running = task(wallDue).finally(() => running = undefined);
+    }
+    n++;
+    // Skip whole intervals already past (e.g. after the event loop stalled): each is an overrun.
+    const behind = Math.floor((performance.now() - (start + n * intervalMs)) / intervalMs);
+    if (behind > 0) {
+      stats.overruns += behind;
+      n += behind;
+    }
+  }
+  await running;
+  return stats;
+}
+
+/** Resolves after ms or as soon as the signal aborts. */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Resolves when the signal aborts. */
+export function whenAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
