@@ -116,6 +116,7 @@ export default async function modbus(ctx: ActorContext): Promise<void> {
     if (builder.count > 0) await output.send(builder.build());
   };
 
+  await link.firstAttempt;
   Object.assign(ctx.counters, { polls: 0, overruns: 0, poll_lag_ms: 0 });
   await fixedRate(
     cfg.interval_ms,

@@ -46,7 +46,7 @@ export function decodeRegisters(
   order: ByteOrder,
 ): number {
   const count = registerCount(type);
-  if (start + count > words.length) {
+  if (!Number.isInteger(start) || start < 0 || start + count > words.length) {
     throw new RangeError(`Cannot decode ${type} at register ${start}: only ${words.length} read`);
   }
   if (count === 1) {

@@ -42,6 +42,9 @@ export class ModbusLink {
   client: ModbusClient | undefined;
   reason = "connecting";
   #wake: (() => void) | undefined;
+  #attempted!: () => void;
+  /** Resolves once the first connection attempt succeeded or failed. */
+  readonly firstAttempt = new Promise<void>((resolve) => this.#attempted = resolve);
   readonly #backoff: Backoff;
 
   constructor(private readonly cfg: ModbusDeviceConfig, private readonly ctx: ActorContext) {
@@ -64,6 +67,7 @@ export class ModbusLink {
         this.client = client;
         this.#backoff.reset();
         this.ctx.setState("running");
+        this.#attempted();
         const closed = new Promise<void>((resolve) => {
           this.#wake = resolve;
           events.on("close", () => this.lost("connection lost: closed by peer"));
@@ -74,6 +78,7 @@ export class ModbusLink {
         this.reason = `connection failed: Cannot connect to ${where}: ${(err as Error).message}`;
         this.ctx.counters.errors++;
         this.ctx.setState("degraded", this.reason);
+        this.#attempted();
       }
       this.#close(client);
       if (!signal.aborted) await sleepUnlessAborted(this.#backoff.next(), signal);

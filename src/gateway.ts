@@ -19,7 +19,7 @@ export interface Gateway {
 }
 
 /** Starts every actor of the config and serves the API. */
-export function startGateway(config: Config, workerUrl: URL): Gateway {
+export async function startGateway(config: Config, workerUrl: URL): Promise<Gateway> {
   setLogLevel(config.gateway.log_level);
   const log = logger({ component: "gateway" });
   const plan = planFromConfig(config);
@@ -31,7 +31,6 @@ export function startGateway(config: Config, workerUrl: URL): Gateway {
     stableMs: Math.max(10_000, 2 * config.gateway.restart.max_ms),
     logLevel: config.gateway.log_level,
   });
-  supervisor.start();
   const server = Deno.serve({
     hostname: config.api.host,
     port: config.api.port,
@@ -40,6 +39,7 @@ export function startGateway(config: Config, workerUrl: URL): Gateway {
   const url = `http://${
     config.api.host === "0.0.0.0" ? "127.0.0.1" : config.api.host
   }:${server.addr.port}`;
+  await supervisor.start();
   log("info", "gateway started", { api: url, actors: plan.actors.length });
   return {
     supervisor,

@@ -38,7 +38,7 @@ async function main(): Promise<number> {
     console.log(`${args.config}: ok`);
     return 0;
   }
-  const gateway = startGateway(config, new URL("../actors/worker.ts", import.meta.url));
+  const gateway = await startGateway(config, new URL("../actors/worker.ts", import.meta.url));
   await new Promise<void>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       Deno.addSignalListener(signal, () => resolve());

@@ -33,8 +33,11 @@ export function parseConfig(
   const substituted = substituteEnv(raw ?? {}, env, issues);
   const result = configSchema.safeParse(substituted);
   if (!result.success) {
+    // An unset variable was replaced by "": its value's own complaint about that would be noise.
+    const unset = new Set(issues.map((i) => i.path));
     for (const issue of result.error.issues) {
-      issues.push({ path: formatPath(issue.path), message: describe(issue) });
+      const path = formatPath(issue.path);
+      if (!unset.has(path)) issues.push({ path, message: describe(issue) });
     }
   }
   if (issues.length > 0 || !result.success) throw new ConfigError(file, issues);

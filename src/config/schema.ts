@@ -40,9 +40,10 @@ export const configSchema = z.strictObject({
     "which devices feed which sinks; all to all when left out",
   ),
 }).superRefine((cfg, ctx) => {
+  // Runs even when other fields failed (see `when` below), so the input may be malformed here.
   const ids = new Map<string, string>();
   for (const section of ["simulators", "devices", "sinks"] as const) {
-    for (const key of Object.keys(cfg[section])) {
+    for (const key of Object.keys(isObject(cfg[section]) ? cfg[section] : {})) {
       const other = ids.get(key);
       if (other) {
         ctx.addIssue({
@@ -54,12 +55,13 @@ export const configSchema = z.strictObject({
       ids.set(key, section);
     }
   }
-  cfg.routes?.forEach((r, i) => {
+  if (!Array.isArray(cfg.routes)) return;
+  cfg.routes.forEach((r, i) => {
     for (const [field, section] of [["from", "devices"], ["to", "sinks"]] as const) {
-      const list = r[field];
-      if (list === "*") continue;
+      const list: unknown = isObject(r) ? r[field] : undefined;
+      if (!Array.isArray(list) || !isObject(cfg[section])) continue;
       list.forEach((ref, j) => {
-        if (!(ref in cfg[section])) {
+        if (typeof ref === "string" && !Object.hasOwn(cfg[section], ref)) {
           ctx.addIssue({
             code: "custom",
             path: ["routes", i, field, j],
@@ -69,7 +71,11 @@ export const configSchema = z.strictObject({
       });
     }
   });
-});
+}, { when: (payload) => isObject(payload.value) }); // also when other fields failed: list every issue
+
+function isObject(v: unknown): v is object {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
 
 export type Config = z.output<typeof configSchema>;
 export type DeviceConfig = z.output<typeof device>;

@@ -74,8 +74,8 @@ export class BatchBuilder {
 
   /** Appends a string sample; its numeric column holds NaN. */
   pushText(tag: number, ts: number, text: string, quality: QualityCode, reason?: string): void {
-    this.#text.push([this.#count, text]);
     this.push(tag, ts, NaN, quality, reason);
+    this.#text.push([this.#count - 1, text]);
   }
 
   /** Returns the filled batch and starts a new empty one. */

@@ -27,6 +27,8 @@ export interface ActorStatus {
   reason?: string;
   since: string;
   restarts: number;
+  /** The delay before the latest scheduled restart. */
+  backoff_ms?: number;
   counters: Counters & { queue_depth: number };
 }
 
@@ -40,6 +42,7 @@ interface Entry {
   startedAt: number;
   restarts: number;
   backoff: Backoff;
+  backoffMs?: number;
   restartTimer?: ReturnType<typeof setTimeout>;
   /** Counters of earlier incarnations, so totals survive restarts. */
   base: Counters;
@@ -73,11 +76,22 @@ export class Supervisor {
     });
   }
 
-  /** Starts every actor: simulators first, then sinks, then devices. */
-  start(): void {
-    const order = ["simulator", "sink", "device"];
+  /**
+   * Starts every actor: simulators first (waiting up to `simulatorWaitMs` for them to run, so
+   * devices do not begin with a failed connection), then sinks, then devices.
+   */
+  async start(simulatorWaitMs = 5000): Promise<void> {
     const entries = [...this.#entries.values()];
-    for (const role of order) for (const e of entries) if (e.spec.role === role) this.#spawn(e);
+    const sims = entries.filter((e) => e.spec.role === "simulator");
+    sims.forEach((e) => this.#spawn(e));
+    const deadline = Date.now() + simulatorWaitMs;
+    while (sims.some((e) => e.state === "starting") && Date.now() < deadline && !this.#stopping) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    if (this.#stopping) return;
+    for (const role of ["sink", "device"]) {
+      for (const e of entries) if (e.spec.role === role) this.#spawn(e);
+    }
   }
 
   /** State and counters of every actor. */
@@ -103,6 +117,7 @@ export class Supervisor {
         counters,
       };
       if (e.reason) status.reason = e.reason;
+      if (e.backoffMs !== undefined) status.backoff_ms = e.backoffMs;
       return status;
     });
   }
@@ -193,11 +208,11 @@ export class Supervisor {
   #fail(e: Entry, worker: Worker, error: ErrorInfo): void {
     if (worker !== e.worker) return;
     this.#terminate(e);
-    e.current.errors++;
+    e.base.errors++;
     this.#setState(e, "failed", `${error.code} in ${error.stage}: ${error.message}`);
     if (this.#stopping) return e.stopped?.();
     if (Date.now() - e.startedAt >= this.opts.stableMs) e.backoff.reset();
-    const wait = e.backoff.next();
+    const wait = e.backoffMs = e.backoff.next();
     this.#log("info", "actor restart scheduled", { actor: e.spec.id, in_ms: wait });
     e.restartTimer = setTimeout(() => {
       if (this.#stopping) return;

@@ -1,0 +1,75 @@
+import { eventually } from "./net.ts";
+
+const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
+
+/** The gateway running as its own process, as `deno task start` runs it. */
+export class GatewayProcess {
+  readonly child: Deno.ChildProcess;
+  readonly output: Promise<{ stdout: string; stderr: string }>;
+
+  constructor(
+    readonly configFile: string,
+    readonly apiPort: number,
+    env: Record<string, string> = {},
+  ) {
+    this.child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-net",
+        "--allow-env",
+        "--allow-read",
+        "--allow-write",
+        "--allow-sys",
+        MAIN,
+        "--config",
+        configFile,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+      env,
+    }).spawn();
+    const text = (s: ReadableStream<Uint8Array>) => new Response(s).text();
+    this.output = Promise.all([text(this.child.stdout), text(this.child.stderr)])
+      .then(([stdout, stderr]) => ({ stdout, stderr }));
+  }
+
+  /** Writes the config to a temp file and starts the gateway with it. */
+  static async start(
+    config: unknown,
+    apiPort: number,
+    env: Record<string, string> = {},
+  ): Promise<GatewayProcess> {
+    const file = await Deno.makeTempFile({ suffix: ".jsonc" });
+    await Deno.writeTextFile(file, JSON.stringify(config, null, 2));
+    return new GatewayProcess(file, apiPort, env);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.apiPort}`;
+  }
+
+  /** GET a path of the API; status and parsed JSON body. */
+  async get(path: string): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(this.url + path);
+    return { status: res.status, body: await res.json() };
+  }
+
+  /** Waits until /health answers 200. */
+  healthy(withinMs = 20_000): Promise<true> {
+    return eventually(
+      "/health 200",
+      async () => (await this.get("/health")).status === 200 || undefined,
+      withinMs,
+    );
+  }
+
+  /** Sends SIGTERM and returns the exit code with the output. */
+  async stop(): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      this.child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    const { code } = await this.child.status;
+    await Deno.remove(this.configFile).catch(() => {});
+    return { code, ...(await this.output) };
+  }
+}

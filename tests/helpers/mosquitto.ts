@@ -1,0 +1,110 @@
+/** A message seen by an independent subscriber: Debian's mosquitto_sub. */
+export interface Received {
+  topic: string;
+  payload: string;
+}
+
+/**
+ * Subscribes to `filter` (ending in `#`) with mosquitto_sub until `count` messages arrived or
+ * `timeoutS` passed, and resolves with what came. `ready` resolves once a probe published under
+ * the filter came back, so nothing published later can be missed; probes are not returned.
+ * `received` fills as messages arrive; `close` ends the subscription early.
+ */
+export function subscribe(
+  filter: string,
+  count: number,
+  { port = 1883, timeoutS = 20 } = {},
+): { ready: Promise<void>; messages: Promise<Received[]>; received: Received[]; close(): void } {
+  if (!filter.endsWith("#")) throw new Error(`subscribe: filter must end in #, got ${filter}`);
+  const probe = `${filter.slice(0, -1)}__probe`;
+  const child = new Deno.Command("mosquitto_sub", {
+    args: [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "-q",
+      "1",
+      "-v",
+      "-t",
+      filter,
+      "-W",
+      String(timeoutS),
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  let seenProbe = false;
+  const out: Received[] = [];
+  const ready = (async () => {
+    for (let i = 0; i < timeoutS * 10 && !seenProbe; i++) {
+      await new Deno.Command("mosquitto_pub", {
+        args: ["-h", "127.0.0.1", "-p", String(port), "-t", probe, "-m", "probe"],
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  const messages = (async () => {
+    let buf = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stdout) {
+      buf += decoder.decode(chunk, { stream: true });
+      let nl;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        const sp = line.indexOf(" ");
+        const topic = sp < 0 ? line : line.slice(0, sp);
+        if (topic === probe) seenProbe = true;
+        else out.push({ topic, payload: line.slice(sp + 1) });
+      }
+      if (out.length >= count) {
+        child.kill("SIGTERM");
+        break;
+      }
+    }
+    await child.status;
+    seenProbe = true;
+    return out.slice(0, count);
+  })();
+  const close = () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* already exited */ }
+  };
+  return { ready, messages, received: out, close };
+}
+
+/** A private Mosquitto on its own port, for tests that stop and start the broker. */
+export class PrivateBroker {
+  #child: Deno.ChildProcess | undefined;
+  constructor(readonly port: number) {}
+
+  async start(): Promise<void> {
+    this.#child = new Deno.Command("mosquitto", {
+      args: ["-p", String(this.port)],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    for (let i = 0; i < 100; i++) {
+      try {
+        (await Deno.connect({ hostname: "127.0.0.1", port: this.port })).close();
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    throw new Error(
+      `Cannot start mosquitto on port ${this.port}: is it installed (bash tests/services.sh mosquitto)?`,
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#child) return;
+    this.#child.kill("SIGTERM");
+    await this.#child.status;
+    this.#child = undefined;
+  }
+}
