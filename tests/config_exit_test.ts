@@ -1,21 +1,13 @@
 // A bad config stops the start with exit code 2 and every problem listed by path.
 import assert from "node:assert/strict";
+import { RUN_FLAGS } from "./helpers/gateway_process.ts";
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 const ROOT = new URL("../", import.meta.url).pathname;
 
 async function run(args: string[], env: Record<string, string> = {}) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-sys",
-      MAIN,
-      ...args,
-    ],
+    args: ["run", ...RUN_FLAGS, MAIN, ...args],
     cwd: ROOT,
     env,
     stdout: "piped",

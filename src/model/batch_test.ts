@@ -53,7 +53,7 @@ Deno.test("a full builder throws RangeError; capacity must be a positive integer
   assert.throws(() => new BatchBuilder(1, 1.5), RangeError);
 });
 
-Deno.test("cloneBatch is independent of the original; transferList returns the buffer", () => {
+Deno.test("cloneBatch is independent of the original", () => {
   const b = new BatchBuilder(1, 2);
   b.pushText(0, 10, "a", Quality.good, "r");
   const original = b.build();
@@ -66,8 +66,14 @@ Deno.test("cloneBatch is independent of the original; transferList returns the b
   assert.deepEqual(original.reasons, [[0, "r"]]);
   columns(original).tag[0] = 5;
   assert.equal(columns(copy).tag[0], 0);
-  assert.deepEqual(transferList(original), [original.buf]);
   assert.notEqual(copy.buf, original.buf);
+});
+
+Deno.test("transferList hands over large buffers and lets small ones be copied", () => {
+  const small = new BatchBuilder(1, 2).build();
+  assert.deepEqual(transferList(small), [], "42 bytes: cheaper to copy");
+  const large = new BatchBuilder(1, 100).build();
+  assert.deepEqual(transferList(large), [large.buf], "2100 bytes: transferred");
 });
 
 const sampleArb = fc.record({

@@ -18,6 +18,8 @@ export class ChannelSender<T, C = never> {
   #credit: number;
   #waiters: (() => void)[] = [];
   #closed = false;
+  /** Called whenever credit comes back, for senders that push rather than wait. */
+  onCredit: (() => void) | undefined;
 
   constructor(
     private readonly port: MessagePort,
@@ -33,6 +35,7 @@ export class ChannelSender<T, C = never> {
       this.#credit = Math.min(this.capacity, this.#credit + e.data.n);
       const waiters = this.#waiters.splice(0);
       for (const wake of waiters) wake();
+      this.onCredit?.();
     };
   }
 

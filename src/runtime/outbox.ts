@@ -13,6 +13,8 @@ export class Outbox {
   #samples = 0;
   #dropped = 0;
   #waiters: (() => void)[] = [];
+  /** Called after each batch is queued, so a consumer can take it at once. */
+  onPush: (() => void) | undefined;
 
   constructor(readonly maxSamples: number, readonly whenFull: WhenFull) {}
 
@@ -31,18 +33,22 @@ export class Outbox {
     return this.#dropped;
   }
 
-  /** Queues a batch, waiting for room (block) or dropping the oldest (drop_oldest). */
-  async push(batch: SampleBatch, signal?: AbortSignal): Promise<void> {
+  /** Queues a batch if that needs no waiting (room, or drop_oldest); false when it would block. */
+  tryPush(batch: SampleBatch): boolean {
     while (!this.#fits(batch)) {
-      if (this.whenFull === "drop_oldest") {
-        this.#dropped += this.#take()!.count;
-      } else {
-        await this.#change(signal);
-      }
+      if (this.whenFull !== "drop_oldest") return false;
+      this.#dropped += this.#take()!.count;
     }
     this.#items.push(batch);
     this.#samples += batch.count;
     this.#notify();
+    this.onPush?.();
+    return true;
+  }
+
+  /** Queues a batch, waiting for room (block) or dropping the oldest (drop_oldest). */
+  async push(batch: SampleBatch, signal?: AbortSignal): Promise<void> {
+    while (!this.tryPush(batch)) await this.#change(signal);
   }
 
   /** Takes the oldest batch, if any. */

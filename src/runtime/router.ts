@@ -18,7 +18,6 @@ export interface SinkQueue {
 interface SinkLink {
   outbox: Outbox;
   sender?: BatchSender;
-  generation: number;
   /** Batches that were in flight to a sink worker when it went away. */
   lostBatches: number;
 }
@@ -53,7 +52,6 @@ export class Router {
     for (const [id, q] of queues) {
       this.#sinks.set(id, {
         outbox: new Outbox(q.maxSamples, q.whenFull),
-        generation: 0,
         lostBatches: 0,
       });
     }
@@ -66,9 +64,14 @@ export class Router {
     const targets = (this.routes.get(device) ?? []).map((id) => this.#sink(id));
     const receiver = batchReceiver(port, capacity, (frame) => this.#onTags(device, frame));
     const done = (async () => {
-      for (let batch = await receiver.next(); batch; batch = await receiver.next()) {
+      for (
+        let batch = receiver.tryNext() ?? await receiver.next();
+        batch;
+        batch = receiver.tryNext() ?? await receiver.next()
+      ) {
         for (let i = 0; i < targets.length; i++) {
-          await targets[i].outbox.push(i === targets.length - 1 ? batch : cloneBatch(batch));
+          const copy = i === targets.length - 1 ? batch : cloneBatch(batch);
+          if (!targets[i].outbox.tryPush(copy)) await targets[i].outbox.push(copy);
         }
         receiver.ack();
       }
@@ -88,18 +91,17 @@ export class Router {
     this.detachSink(id);
     const sender = batchSender(port, this.window);
     link.sender = sender;
-    const generation = ++link.generation;
     for (const frame of this.catalog.frames()) {
       if (this.#routed(frame.source, id)) sender.control(frame);
     }
-    (async () => {
-      while (link.generation === generation) {
-        await link.outbox.whenNotEmpty();
-        await sender.waitForCredit();
-        if (link.generation !== generation) return;
+    const pump = () => {
+      while (link.sender === sender && sender.credit > 0 && link.outbox.length > 0) {
         sender.trySend(link.outbox.shift()!);
       }
-    })().catch(() => {/* the sender closed: the sink was detached */});
+    };
+    sender.onCredit = pump;
+    link.outbox.onPush = pump;
+    pump();
   }
 
   /** Stops feeding a sink worker; its queue stays for the next attach. */
@@ -107,9 +109,9 @@ export class Router {
     const link = this.#sink(id);
     if (!link.sender) return;
     link.lostBatches += link.sender.inFlight;
+    link.outbox.onPush = undefined;
     link.sender.close();
     link.sender = undefined;
-    link.generation++;
   }
 
   /** Batches in a device channel not yet routed. */
@@ -133,7 +135,7 @@ export class Router {
     await Promise.all([...this.#sources.values()].map((s) => s.done));
     await Promise.all([...this.#sinks.values()].map((s) => s.outbox.whenEmpty()));
     for (const link of this.#sinks.values()) {
-      link.generation++;
+      link.outbox.onPush = undefined;
       link.sender?.end();
       link.sender = undefined;
     }

@@ -2,28 +2,29 @@ import { eventually } from "./net.ts";
 
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
 
+/** The permissions `deno task start` grants; tests run the gateway the same way. */
+export const RUN_FLAGS = [
+  "--allow-net",
+  "--allow-env",
+  "--allow-read",
+  "--allow-write",
+  "--allow-sys",
+];
+
 /** The gateway running as its own process, as `deno task start` runs it. */
 export class GatewayProcess {
   readonly child: Deno.ChildProcess;
   readonly output: Promise<{ stdout: string; stderr: string }>;
 
+  /** `command` defaults to running src/main.ts with Deno; a compiled binary can stand in. */
   constructor(
     readonly configFile: string,
     readonly apiPort: number,
     env: Record<string, string> = {},
+    command: string[] = [Deno.execPath(), "run", ...RUN_FLAGS, MAIN],
   ) {
-    this.child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-net",
-        "--allow-env",
-        "--allow-read",
-        "--allow-write",
-        "--allow-sys",
-        MAIN,
-        "--config",
-        configFile,
-      ],
+    this.child = new Deno.Command(command[0], {
+      args: [...command.slice(1), "--config", configFile],
       stdout: "piped",
       stderr: "piped",
       env,
@@ -38,10 +39,11 @@ export class GatewayProcess {
     config: unknown,
     apiPort: number,
     env: Record<string, string> = {},
+    command?: string[],
   ): Promise<GatewayProcess> {
     const file = await Deno.makeTempFile({ suffix: ".jsonc" });
     await Deno.writeTextFile(file, JSON.stringify(config, null, 2));
-    return new GatewayProcess(file, apiPort, env);
+    return new GatewayProcess(file, apiPort, env, command);
   }
 
   get url(): string {
