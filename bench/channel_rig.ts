@@ -34,7 +34,9 @@ export class ChannelRig {
         if (!this.#sender.trySend(b)) await this.#sender.send(b);
       } else {
         const rows = new Array(batch);
-        for (let i = 0; i < batch; i++) rows[i] = { tag: i, ts, value: i * 0.5, quality: Quality.good };
+        for (let i = 0; i < batch; i++) {
+          rows[i] = { tag: i, ts, value: i * 0.5, quality: Quality.good };
+        }
         this.#worker.postMessage({ type: "objects", rows });
       }
       ts++;
@@ -60,7 +62,9 @@ export async function routerPath(samples: number, batch: number): Promise<number
     64,
   );
   const consumer = new Worker(new URL("./consumer_worker.ts", import.meta.url), { type: "module" });
-  const producer = new Worker(new URL("../tests/fixtures/producer_worker.ts", import.meta.url), { type: "module" });
+  const producer = new Worker(new URL("../tests/fixtures/producer_worker.ts", import.meta.url), {
+    type: "module",
+  });
   const toSink = new MessageChannel();
   router.attachSink("consumer", toSink.port2);
   consumer.postMessage({ type: "channel", port: toSink.port1, capacity: 64 }, [toSink.port1]);
@@ -69,7 +73,12 @@ export async function routerPath(samples: number, batch: number): Promise<number
   const fromDevice = new MessageChannel();
   router.attachSource("producer", 0, fromDevice.port2, 64);
   const start = performance.now();
-  producer.postMessage({ port: fromDevice.port1, capacity: 64, count: samples / batch, batchSize: batch }, [
+  producer.postMessage({
+    port: fromDevice.port1,
+    capacity: 64,
+    count: samples / batch,
+    batchSize: batch,
+  }, [
     fromDevice.port1,
   ]);
   await done;

@@ -20,7 +20,9 @@ async function measure(mode: Mode, batch: number): Promise<number> {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-console.log("| batch | channel (columnar, transferred) | postMessage object arrays (cloned) | ratio |");
+console.log(
+  "| batch | channel (columnar, transferred) | postMessage object arrays (cloned) | ratio |",
+);
 console.log("| ---: | ---: | ---: | ---: |");
 for (const batch of [1, 100, 1000]) {
   const ch = await measure("channel", batch);
@@ -33,5 +35,7 @@ console.log("| ---: | ---: |");
 for (const batch of [100, 1000]) {
   const rates: number[] = [];
   for (let i = 0; i < 3; i++) rates.push(await routerPath(SAMPLES[batch] * 2, batch));
-  console.log(`| ${batch} | ${fmt(Math.max(...rates))} (best of 3; runs: ${rates.map(fmt).join(", ")}) |`);
+  console.log(
+    `| ${batch} | ${fmt(Math.max(...rates))} (best of 3; runs: ${rates.map(fmt).join(", ")}) |`,
+  );
 }

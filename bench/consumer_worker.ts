@@ -8,7 +8,10 @@ type Msg =
   | { type: "expect"; samples: number }
   | { type: "objects"; rows: { tag: number; ts: number; value: number; quality: number }[] };
 
-const scope = self as unknown as { onmessage: (e: MessageEvent<Msg>) => void; postMessage(m: unknown): void };
+const scope = self as unknown as {
+  onmessage: (e: MessageEvent<Msg>) => void;
+  postMessage(m: unknown): void;
+};
 let expected = Infinity;
 let seen = 0;
 let sum = 0;
