@@ -48,6 +48,17 @@ function resolveTag(
   };
 }
 
+/**
+ * Engineering value of a raw reading: raw × scale + offset, without binary noise in the last
+ * digits (0.1 × 409 is 40.9, not 40.900000000000006; a float32 keeps its 7 significant digits).
+ */
+export function engineeringValue(raw: number, tag: ModbusTagConfig): number {
+  if (tag.type === "bool") return raw;
+  const base = tag.type === "float32" ? Number(raw.toPrecision(7)) : raw;
+  if (tag.scale === 1 && tag.offset === 0) return base;
+  return Number((base * tag.scale + tag.offset).toPrecision(15));
+}
+
 /** Reads one planned request; bits come back as 0/1. */
 async function read(client: ModbusClient, req: ReadRequest): Promise<ArrayLike<number>> {
   client.setID(req.unit);
@@ -95,8 +106,7 @@ export default async function modbus(ctx: ActorContext): Promise<void> {
           for (const w of req.tags) {
             const t = tags[w.index];
             const raw = decodeRegisters(data, w.address - req.start, t.cfg.type, t.order);
-            const value = t.cfg.type === "bool" ? raw : raw * t.cfg.scale + t.cfg.offset;
-            builder.push(w.index, ts, value, Quality.good);
+            builder.push(w.index, ts, engineeringValue(raw, t.cfg), Quality.good);
           }
           ctx.counters.samples_in += req.tags.length;
         } catch (err) {

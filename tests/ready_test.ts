@@ -1,5 +1,5 @@
 // `deno task start` with no broker: the process serves /health, /ready names the mqtt sink as
-// degraded; once a broker comes up /ready turns 200 and values flow. Then SIGTERM exits 0.
+// degraded; once a broker comes up /ready turns 200 and values flow. Then SIGINT (Ctrl-C) exits 0.
 import assert from "node:assert/strict";
 import { GatewayProcess } from "./helpers/gateway_process.ts";
 import { PrivateBroker, subscribe } from "./helpers/mosquitto.ts";
@@ -69,7 +69,7 @@ Deno.test("no broker: /health 200, /ready 503 naming the mqtt sink; broker up: /
       assert.ok(v >= 280 && v < 310, `temperature ${v}`);
     }
   } finally {
-    const { code, stdout, stderr } = await gw.stop();
+    const { code, stdout, stderr } = await gw.stop("SIGINT");
     await broker.stop();
     assert.equal(code, 0);
     const degradedLines = (stdout + stderr).split("\n").filter((l) =>

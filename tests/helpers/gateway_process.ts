@@ -65,10 +65,12 @@ export class GatewayProcess {
     );
   }
 
-  /** Sends SIGTERM and returns the exit code with the output. */
-  async stop(): Promise<{ code: number; stdout: string; stderr: string }> {
+  /** Sends SIGTERM (or SIGINT) and returns the exit code with the output. */
+  async stop(
+    signal: "SIGTERM" | "SIGINT" = "SIGTERM",
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-      this.child.kill("SIGTERM");
+      this.child.kill(signal);
     } catch { /* already gone */ }
     const { code } = await this.child.status;
     await Deno.remove(this.configFile).catch(() => {});
