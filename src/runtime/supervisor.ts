@@ -133,16 +133,14 @@ export class Supervisor {
     const byRole = (role: string) =>
       [...this.#entries.values()].filter((e) => e.spec.role === role);
     for (const e of this.#entries.values()) clearTimeout(e.restartTimer);
-    let clean = await beforeDeadline(
-      Promise.all(byRole("device").map((e) => this.#stopEntry(e))),
-      deadline,
-    );
-    clean &&= await beforeDeadline(this.router.drain(), deadline);
-    clean &&= await beforeDeadline(
-      Promise.all(byRole("sink").map((e) => this.#whenStopped(e))),
-      deadline,
-    );
-    await beforeDeadline(Promise.all(byRole("simulator").map((e) => this.#stopEntry(e))), deadline);
+    const stopped = (role: string) => Promise.all(byRole(role).map((e) => this.#stopEntry(e)));
+    // Each step gets what is left of the deadline; a late step does not skip the next.
+    const steps = [
+      await beforeDeadline(stopped("device"), deadline),
+      await beforeDeadline(this.router.drain(), deadline),
+      await beforeDeadline(Promise.all(byRole("sink").map((e) => this.#whenStopped(e))), deadline),
+    ];
+    await beforeDeadline(stopped("simulator"), Math.max(deadline, Date.now() + 1000));
     for (const e of this.#entries.values()) {
       if (e.worker) {
         this.#log("warn", "actor terminated at shutdown deadline", { actor: e.spec.id });
@@ -150,7 +148,7 @@ export class Supervisor {
         this.#setState(e, "stopped", "terminated at shutdown deadline");
       }
     }
-    return clean;
+    return steps.every(Boolean);
   }
 
   #spawn(e: Entry): void {
@@ -199,7 +197,16 @@ export class Supervisor {
         return this.#fail(e, worker, msg.error);
       case "stopped":
         e.current = msg.counters;
-        this.#terminate(e);
+        if (!this.#stopping) {
+          return this.#fail(e, worker, {
+            code: "crashed",
+            stage: "run",
+            message: "exited without being asked to",
+          });
+        }
+        // The worker closes itself. A device's channel stays attached: its last batches and the
+        // end marker may still be on the way, and the router takes them before draining.
+        this.#release(e);
         this.#setState(e, "stopped");
         e.stopped?.();
     }
@@ -221,13 +228,19 @@ export class Supervisor {
     }, wait);
   }
 
+  /** Kills an actor's worker and cuts its channels (what was in flight there is lost). */
   #terminate(e: Entry): void {
     e.worker?.terminate();
+    this.#release(e);
+    if (e.spec.role === "device") this.router.detachSource(e.spec.id);
+    if (e.spec.role === "sink") this.router.detachSink(e.spec.id);
+  }
+
+  /** Forgets an actor's worker, keeping its counters in the running totals. */
+  #release(e: Entry): void {
     e.worker = undefined;
     for (const [k, v] of Object.entries(e.current)) e.base[k] = (e.base[k] ?? 0) + v;
     e.current = zeroCounters();
-    if (e.spec.role === "device") this.router.detachSource(e.spec.id);
-    if (e.spec.role === "sink") this.router.detachSink(e.spec.id);
   }
 
   #stopEntry(e: Entry): Promise<void> {
