@@ -1,5 +1,5 @@
 // The worker entry for every actor: hosts one actor of any kind in the registry.
-import { hostActor } from "../src/runtime/worker_host.ts";
+import { hostActors } from "../src/runtime/worker_host.ts";
 import { registry } from "./mod.ts";
 
-hostActor(registry);
+hostActors(registry);

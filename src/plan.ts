@@ -30,6 +30,15 @@ export function planFromConfig(config: Config): Plan {
     actors.push({ id, kind: sink.kind, role: "sink", config: cfg });
     queues.set(id, { maxSamples: sink.queue.max_samples, whenFull: sink.queue.when_full });
   }
+  // Pack actors of a kind into that many workers, round robin; other kinds get a worker each.
+  const placed = new Map<string, number>();
+  for (const a of actors) {
+    const workers = config.gateway.placement[a.kind];
+    if (workers === undefined) continue;
+    const n = placed.get(a.kind) ?? 0;
+    placed.set(a.kind, n + 1);
+    a.placement = `${a.kind}#${n % workers}`;
+  }
   const deviceIds = Object.keys(config.devices);
   const sinkIds = Object.keys(config.sinks);
   const routes = new Map<string, string[]>(deviceIds.map((d) => [d, []]));

@@ -25,6 +25,10 @@ export const configSchema = z.strictObject({
     channel_capacity: num(z.number().int().min(1).max(4096)).default(16)
       .describe("batches in flight between one actor and the router"),
     restart: backoff(500, 30_000).describe("delay before restarting a failed actor"),
+    placement: z.record(z.string(), num(z.number().int().min(1).max(64))).default({})
+      .describe(
+        'workers per actor kind, e.g. { "modbus": 2 } packs a fleet of Modbus devices into 2 workers; unlisted kinds get a worker per actor',
+      ),
   }).prefault({}),
   api: z.strictObject({
     host: z.string().default("127.0.0.1").describe("0.0.0.0 to serve other hosts"),

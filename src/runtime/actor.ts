@@ -2,7 +2,10 @@ import type { TagMeta } from "../model/tag.ts";
 import type { SampleBatch } from "../model/batch.ts";
 import type { BatchReceiver, BatchSender, TagCatalog } from "./frames.ts";
 import type { Logger } from "./log.ts";
-import type { Counters } from "./messages.ts";
+import type { Command, Counters } from "./messages.ts";
+
+/** Runs one command (a write, say) and returns what the caller gets back. */
+export type CommandHandler = (command: Command) => Promise<unknown>;
 
 /** Where a device sends its samples: tags first, then batches; send waits for credit. */
 export class Output {
@@ -58,6 +61,8 @@ export interface ActorContext {
   readonly input?: BatchReceiver;
   /** Sinks: metadata of every tag registered by the sources routed to this sink. */
   readonly tags: TagCatalog;
+  /** Takes commands for this actor (writes…); without a handler they are rejected. */
+  onCommand(handler: CommandHandler): void;
 }
 
 /**

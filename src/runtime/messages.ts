@@ -13,6 +13,8 @@ export interface ActorSpec {
   kind: string;
   role: Role;
   config: unknown;
+  /** Actors with the same placement key share a worker; default: a worker of its own. */
+  placement?: string;
 }
 
 /** Counters an actor keeps; kinds may add their own (overruns, reconnects…). */
@@ -24,7 +26,16 @@ export interface Counters {
   [name: string]: number;
 }
 
-/** Messages from the main thread to an actor's worker. */
+/** A request to an actor, e.g. a write to a tag; actors that take commands say which ops. */
+export interface Command {
+  op: string;
+  [field: string]: unknown;
+}
+
+/** The answer to a command. */
+export type CommandResult = { ok: true; value?: unknown } | { ok: false; error: ErrorInfo };
+
+/** Messages from the main thread to a worker, each naming the actor it is for. */
 export type ToActor =
   | {
     type: "start";
@@ -38,14 +49,18 @@ export type ToActor =
     logLevel: LogLevel;
   }
   /** Devices: stop producing, flush, end the output. Sinks stop when their input ends. */
-  | { type: "stop" };
+  | { type: "stop"; id: string }
+  | { type: "command"; id: string; request: number; command: Command };
 
-/** Messages from an actor's worker to the main thread. */
+/** Messages from a worker to the main thread. */
 export type FromActor =
-  | { type: "state"; state: "running" | "degraded"; reason?: string }
-  | { type: "counters"; counters: Counters }
-  | { type: "failed"; error: ErrorInfo }
-  | { type: "stopped"; counters: Counters };
+  | { type: "state"; id: string; state: "running" | "degraded"; reason?: string }
+  /** Counters of every actor the worker hosts, once a second. */
+  | { type: "counters"; counters: Record<string, Counters> }
+  /** One actor failed; without `id`, the whole worker did. */
+  | { type: "failed"; id?: string; error: ErrorInfo }
+  | { type: "stopped"; id: string; counters: Counters }
+  | { type: "result"; id: string; request: number; result: CommandResult };
 
 /** A fresh set of zeroed counters. */
 export function zeroCounters(): Counters {

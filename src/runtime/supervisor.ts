@@ -1,9 +1,18 @@
 import type { ErrorInfo } from "../model/errors.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
 import { type Logger, logger, type LogLevel } from "./log.ts";
-import type { ActorSpec, ActorState, Counters, FromActor, ToActor } from "./messages.ts";
+import type {
+  ActorSpec,
+  ActorState,
+  Command,
+  CommandResult,
+  Counters,
+  FromActor,
+  ToActor,
+} from "./messages.ts";
 import { zeroCounters } from "./messages.ts";
 import type { Router } from "./router.ts";
+import { addCounters, beforeDeadline } from "./supervisor_util.ts";
 
 /** How the supervisor runs actors. */
 export interface SupervisorOptions {
@@ -35,7 +44,9 @@ export interface ActorStatus {
 interface Entry {
   spec: ActorSpec;
   source: number;
-  worker?: Worker;
+  slot: Slot;
+  /** The actor has been started in its slot's worker and has not ended. */
+  live: boolean;
   state: ActorState;
   reason?: string;
   since: number;
@@ -50,10 +61,23 @@ interface Entry {
   stopped?: () => void;
 }
 
-/** Spawns one worker per actor, restarts failed ones with backoff, and stops them in order. */
+/** A worker and the actors placed in it. */
+interface Slot {
+  key: string;
+  worker?: Worker;
+  entries: Entry[];
+}
+
+/**
+ * Places actors in workers (one each unless a placement key groups them), restarts a failed actor
+ * with backoff — or a failed worker with the actors it hosted — and stops everything in order.
+ */
 export class Supervisor {
   #entries = new Map<string, Entry>();
+  #slots = new Map<string, Slot>();
   #stopping = false;
+  #requests = new Map<number, { id: string; resolve: (r: CommandResult) => void }>();
+  #nextRequest = 1;
   #log: Logger = logger({ component: "supervisor" });
 
   constructor(
@@ -62,9 +86,14 @@ export class Supervisor {
     private readonly opts: SupervisorOptions,
   ) {
     specs.forEach((spec, i) => {
-      this.#entries.set(spec.id, {
+      const key = spec.placement ?? `actor:${spec.id}`;
+      let slot = this.#slots.get(key);
+      if (!slot) this.#slots.set(key, slot = { key, entries: [] });
+      const entry: Entry = {
         spec,
         source: i,
+        slot,
+        live: false,
         state: "stopped",
         since: Date.now(),
         startedAt: 0,
@@ -72,7 +101,9 @@ export class Supervisor {
         backoff: new Backoff(opts.restart),
         base: zeroCounters(),
         current: zeroCounters(),
-      });
+      };
+      slot.entries.push(entry);
+      this.#entries.set(spec.id, entry);
     });
   }
 
@@ -81,24 +112,25 @@ export class Supervisor {
    * devices do not begin with a failed connection), then sinks, then devices.
    */
   async start(simulatorWaitMs = 5000): Promise<void> {
-    const entries = [...this.#entries.values()];
-    const sims = entries.filter((e) => e.spec.role === "simulator");
+    const sims = this.#byRole("simulator");
     sims.forEach((e) => this.#spawn(e));
     const deadline = Date.now() + simulatorWaitMs;
     while (sims.some((e) => e.state === "starting") && Date.now() < deadline && !this.#stopping) {
       await new Promise((r) => setTimeout(r, 20));
     }
     if (this.#stopping) return;
-    for (const role of ["sink", "device"]) {
-      for (const e of entries) if (e.spec.role === role) this.#spawn(e);
+    for (const role of ["sink", "device"] as const) {
+      this.#byRole(role).forEach((e) => this.#spawn(e));
     }
   }
 
   /** State and counters of every actor. */
   status(): ActorStatus[] {
     return [...this.#entries.values()].map((e) => {
-      const counters = { ...e.base, queue_depth: 0 } as ActorStatus["counters"];
-      for (const [k, v] of Object.entries(e.current)) counters[k] = (counters[k] ?? 0) + v;
+      const counters = {
+        ...addCounters({ ...e.base }, e.current),
+        queue_depth: 0,
+      } as ActorStatus["counters"];
       if (e.spec.role === "device") counters.queue_depth = this.router.sourceDepth(e.spec.id);
       if (e.spec.role === "sink") {
         const q = this.router.sinkQueue(e.spec.id);
@@ -122,6 +154,39 @@ export class Supervisor {
     });
   }
 
+  /** Sends a command to an actor and waits for its answer (at most timeoutMs). */
+  command(id: string, command: Command, timeoutMs = 10_000): Promise<CommandResult> {
+    const e = this.#entries.get(id);
+    const fail = (code: ErrorInfo["code"], message: string): CommandResult => ({
+      ok: false,
+      error: { code, stage: "command", message },
+    });
+    if (!e) return Promise.resolve(fail("rejected", `Cannot run ${command.op}: no actor "${id}"`));
+    if (!e.live || !e.slot.worker) {
+      return Promise.resolve(
+        fail("connection_failed", `Cannot run ${command.op} on ${id}: actor is ${e.state}`),
+      );
+    }
+    const request = this.#nextRequest++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#requests.delete(request);
+        resolve(
+          fail("timed_out", `Cannot run ${command.op} on ${id}: no answer within ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
+      this.#requests.set(request, {
+        id,
+        resolve: (r) => {
+          clearTimeout(timer);
+          this.#requests.delete(request);
+          resolve(r);
+        },
+      });
+      e.slot.worker!.postMessage({ type: "command", id, request, command } satisfies ToActor);
+    });
+  }
+
   /**
    * Stops devices, lets the router forward what it holds, lets sinks drain their input, then
    * stops simulators. Whatever is still running at the deadline is terminated. Returns true when
@@ -130,38 +195,41 @@ export class Supervisor {
   async stop(deadlineMs: number): Promise<boolean> {
     this.#stopping = true;
     const deadline = Date.now() + deadlineMs;
-    const byRole = (role: string) =>
-      [...this.#entries.values()].filter((e) => e.spec.role === role);
     for (const e of this.#entries.values()) clearTimeout(e.restartTimer);
-    const stopped = (role: string) => Promise.all(byRole(role).map((e) => this.#stopEntry(e)));
+    const stopped = (role: ActorSpec["role"]) =>
+      Promise.all(this.#byRole(role).map((e) => this.#stopEntry(e)));
     // Each step gets what is left of the deadline; a late step does not skip the next.
     const steps = [
       await beforeDeadline(stopped("device"), deadline),
       await beforeDeadline(this.router.drain(), deadline),
-      await beforeDeadline(Promise.all(byRole("sink").map((e) => this.#whenStopped(e))), deadline),
+      await beforeDeadline(
+        Promise.all(this.#byRole("sink").map((e) => this.#whenStopped(e))),
+        deadline,
+      ),
     ];
     await beforeDeadline(stopped("simulator"), Math.max(deadline, Date.now() + 1000));
     for (const e of this.#entries.values()) {
-      if (e.worker) {
-        this.#log("warn", "actor terminated at shutdown deadline", { actor: e.spec.id });
-        this.#terminate(e);
-        this.#setState(e, "stopped", "terminated at shutdown deadline");
-      }
+      if (!e.live) continue;
+      this.#log("warn", "actor terminated at shutdown deadline", { actor: e.spec.id });
+      this.#end(e, "stopped", "terminated at shutdown deadline");
+    }
+    for (const slot of this.#slots.values()) {
+      slot.worker?.terminate();
+      slot.worker = undefined;
     }
     return steps.every(Boolean);
   }
 
+  #byRole(role: ActorSpec["role"]): Entry[] {
+    return [...this.#entries.values()].filter((e) => e.spec.role === role);
+  }
+
   #spawn(e: Entry): void {
-    const worker = new Worker(this.opts.workerUrl, { type: "module", name: e.spec.id });
-    e.worker = worker;
+    const worker = e.slot.worker ?? this.#startWorker(e.slot);
+    e.live = true;
     e.startedAt = Date.now();
     e.current = zeroCounters();
     this.#setState(e, "starting");
-    worker.onmessage = (ev: MessageEvent<FromActor>) => this.#onMessage(e, worker, ev.data);
-    worker.onerror = (ev) => {
-      ev.preventDefault();
-      this.#fail(e, worker, { code: "crashed", stage: "worker", message: ev.message });
-    };
     let port: MessagePort | undefined;
     let capacity = this.opts.channelCapacity;
     if (e.spec.role === "device") {
@@ -185,38 +253,69 @@ export class Supervisor {
     worker.postMessage(start, port ? [port] : []);
   }
 
-  #onMessage(e: Entry, worker: Worker, msg: FromActor): void {
-    if (worker !== e.worker) return;
+  #startWorker(slot: Slot): Worker {
+    const worker = new Worker(this.opts.workerUrl, { type: "module", name: slot.key });
+    slot.worker = worker;
+    worker.onmessage = (ev: MessageEvent<FromActor>) => {
+      if (slot.worker === worker) this.#onMessage(slot, ev.data);
+    };
+    worker.onerror = (ev) => {
+      ev.preventDefault();
+      if (slot.worker === worker) {
+        this.#failWorker(slot, { code: "crashed", stage: "worker", message: ev.message });
+      }
+    };
+    return worker;
+  }
+
+  #onMessage(slot: Slot, msg: FromActor): void {
+    if (msg.type === "counters") {
+      for (const [id, c] of Object.entries(msg.counters)) {
+        const e = this.#entries.get(id);
+        if (e?.live) e.current = c;
+      }
+      return;
+    }
+    if (msg.type === "failed" && msg.id === undefined) return this.#failWorker(slot, msg.error);
+    const e = this.#entries.get(msg.id!);
+    if (!e || e.slot !== slot) return;
     switch (msg.type) {
       case "state":
-        return this.#setState(e, msg.state, msg.reason);
-      case "counters":
-        e.current = msg.counters;
+        if (e.live) this.#setState(e, msg.state, msg.reason);
         return;
+      case "result":
+        return this.#requests.get(msg.request)?.resolve(msg.result);
       case "failed":
-        return this.#fail(e, worker, msg.error);
+        return this.#fail(e, msg.error);
       case "stopped":
+        if (!e.live) return;
         e.current = msg.counters;
         if (!this.#stopping) {
-          return this.#fail(e, worker, {
+          return this.#fail(e, {
             code: "crashed",
             stage: "run",
             message: "exited without being asked to",
           });
         }
-        // The worker closes itself. A device's channel stays attached: its last batches and the
-        // end marker may still be on the way, and the router takes them before draining.
-        this.#release(e);
-        this.#setState(e, "stopped");
+        // A device's channel stays attached: its last batches and the end marker may still be
+        // on the way, and the router takes them before draining.
+        this.#end(e, "stopped");
         e.stopped?.();
     }
   }
 
-  #fail(e: Entry, worker: Worker, error: ErrorInfo): void {
-    if (worker !== e.worker) return;
-    this.#terminate(e);
+  #failWorker(slot: Slot, error: ErrorInfo): void {
+    slot.worker?.terminate();
+    slot.worker = undefined;
+    for (const e of slot.entries) if (e.live) this.#fail(e, error);
+  }
+
+  #fail(e: Entry, error: ErrorInfo): void {
+    if (!e.live) return;
+    if (e.spec.role === "device") this.router.detachSource(e.spec.id);
+    if (e.spec.role === "sink") this.router.detachSink(e.spec.id);
     e.base.errors++;
-    this.#setState(e, "failed", `${error.code} in ${error.stage}: ${error.message}`);
+    this.#end(e, "failed", `${error.code} in ${error.stage}: ${error.message}`);
     if (this.#stopping) return e.stopped?.();
     if (Date.now() - e.startedAt >= this.opts.stableMs) e.backoff.reset();
     const wait = e.backoffMs = e.backoff.next();
@@ -228,30 +327,30 @@ export class Supervisor {
     }, wait);
   }
 
-  /** Kills an actor's worker and cuts its channels (what was in flight there is lost). */
-  #terminate(e: Entry): void {
-    e.worker?.terminate();
-    this.#release(e);
-    if (e.spec.role === "device") this.router.detachSource(e.spec.id);
-    if (e.spec.role === "sink") this.router.detachSink(e.spec.id);
-  }
-
-  /** Forgets an actor's worker, keeping its counters in the running totals. */
-  #release(e: Entry): void {
-    e.worker = undefined;
-    for (const [k, v] of Object.entries(e.current)) e.base[k] = (e.base[k] ?? 0) + v;
+  /** Marks an actor as ended, keeping its counters in the running totals; answers its pending commands. */
+  #end(e: Entry, state: ActorState, reason?: string): void {
+    e.live = false;
+    addCounters(e.base, e.current);
     e.current = zeroCounters();
+    this.#setState(e, state, reason);
+    for (const r of [...this.#requests.values()]) {
+      if (r.id !== e.spec.id) continue;
+      r.resolve({
+        ok: false,
+        error: { code: "connection_lost", stage: "command", message: `${e.spec.id} ${state}` },
+      });
+    }
   }
 
   #stopEntry(e: Entry): Promise<void> {
-    if (!e.worker) return Promise.resolve();
+    if (!e.live || !e.slot.worker) return Promise.resolve();
     const done = this.#whenStopped(e);
-    e.worker.postMessage({ type: "stop" } satisfies ToActor);
+    e.slot.worker.postMessage({ type: "stop", id: e.spec.id } satisfies ToActor);
     return done;
   }
 
   #whenStopped(e: Entry): Promise<void> {
-    if (!e.worker) return Promise.resolve();
+    if (!e.live) return Promise.resolve();
     return new Promise((resolve) => e.stopped = resolve);
   }
 
@@ -266,18 +365,5 @@ export class Supervisor {
       kind: e.spec.kind,
       ...(reason ? { reason } : {}),
     });
-  }
-}
-
-/** Waits for the promise until the deadline; true if it settled in time. */
-async function beforeDeadline(p: Promise<unknown>, deadline: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<false>((resolve) =>
-    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))
-  );
-  try {
-    return await Promise.race([p.then(() => true), late]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,5 +1,5 @@
 import { GatewayError, toErrorInfo } from "../model/errors.ts";
-import { type ActorContext, type ActorRegistry, Output } from "./actor.ts";
+import { type ActorContext, type ActorRegistry, type CommandHandler, Output } from "./actor.ts";
 import { batchReceiver, batchSender, TagCatalog } from "./frames.ts";
 import { logger, setLogLevel } from "./log.ts";
 import { type Counters, type FromActor, type ToActor, zeroCounters } from "./messages.ts";
@@ -11,37 +11,79 @@ interface Scope {
   postMessage(message: FromActor): void;
   onmessage: ((e: MessageEvent<ToActor>) => void) | null;
   addEventListener(type: string, listener: (e: Event) => void): void;
-  close(): void;
 }
 
-/** Runs inside a worker: starts the actor named by the first message and reports on it. */
-export function hostActor(registry: ActorRegistry, scope = self as unknown as Scope): void {
-  const stop = new AbortController();
-  let counters: Counters = zeroCounters();
+interface Hosted {
+  stop: AbortController;
+  counters: Counters;
+  onCommand?: CommandHandler;
+}
+
+/**
+ * Runs inside a worker and hosts any number of actors, each with its own signal, counters and
+ * errors: one actor throwing fails only that actor. An error that escapes every actor fails the
+ * worker, and the supervisor restarts it with the actors it hosted.
+ */
+export function hostActors(registry: ActorRegistry, scope = self as unknown as Scope): void {
+  const actors = new Map<string, Hosted>();
+  const post = (m: FromActor) => scope.postMessage(m);
   let failed = false;
-  const fail = (err: unknown, stage: string) => {
+  const failWorker = (err: unknown, stage: string) => {
     if (failed) return;
     failed = true;
-    scope.postMessage({ type: "failed", error: toErrorInfo(err, stage) });
+    post({ type: "failed", error: toErrorInfo(err, stage) });
   };
   scope.addEventListener("error", (e) => {
     e.preventDefault();
-    fail((e as ErrorEvent).error ?? (e as ErrorEvent).message, "uncaught");
+    failWorker((e as ErrorEvent).error ?? (e as ErrorEvent).message, "uncaught");
   });
   scope.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();
-    fail((e as PromiseRejectionEvent).reason, "unhandled rejection");
+    failWorker((e as PromiseRejectionEvent).reason, "unhandled rejection");
   });
+  setInterval(() => {
+    if (actors.size === 0) return;
+    post({
+      type: "counters",
+      counters: Object.fromEntries([...actors].map(([id, a]) => [id, a.counters])),
+    });
+  }, COUNTERS_EVERY_MS);
+
   scope.onmessage = (e) => {
     const msg = e.data;
-    if (msg.type === "stop") stop.abort(new Error("stopping"));
-    else if (msg.type === "start") {
-      counters = zeroCounters();
-      run(msg).catch((err) => fail(err, "run"));
-    }
+    if (msg.type === "start") start(msg);
+    else if (msg.type === "stop") actors.get(msg.id)?.stop.abort(new Error("stopping"));
+    else if (msg.type === "command") command(msg);
   };
 
-  async function run(msg: Extract<ToActor, { type: "start" }>): Promise<void> {
+  function start(msg: Extract<ToActor, { type: "start" }>): void {
+    const { id } = msg.spec;
+    const hosted: Hosted = { stop: new AbortController(), counters: zeroCounters() };
+    actors.set(id, hosted);
+    run(msg, hosted).then(
+      () => post({ type: "stopped", id, counters: hosted.counters }),
+      (err) => post({ type: "failed", id, error: toErrorInfo(err, "run") }),
+    ).finally(() => {
+      if (actors.get(id) === hosted) actors.delete(id);
+    });
+  }
+
+  async function command(msg: Extract<ToActor, { type: "command" }>): Promise<void> {
+    const handler = actors.get(msg.id)?.onCommand;
+    const reply = (result: Extract<FromActor, { type: "result" }>["result"]) =>
+      post({ type: "result", id: msg.id, request: msg.request, result });
+    if (!handler) {
+      const message = `Cannot run ${msg.command.op} on ${msg.id}: it takes no commands`;
+      return reply({ ok: false, error: { code: "rejected", stage: "command", message } });
+    }
+    try {
+      reply({ ok: true, value: await handler(msg.command) });
+    } catch (err) {
+      reply({ ok: false, error: toErrorInfo(err, "command") });
+    }
+  }
+
+  async function run(msg: Extract<ToActor, { type: "start" }>, hosted: Hosted): Promise<void> {
     const { spec } = msg;
     setLogLevel(msg.logLevel);
     const load = registry[spec.kind];
@@ -53,9 +95,9 @@ export function hostActor(registry: ActorRegistry, scope = self as unknown as Sc
       );
     }
     const main = (await load()).default;
-    const log = logger({ actor: spec.id, kind: spec.kind });
     let state = "";
     let stateReason: string | undefined;
+    const { counters, stop } = hosted;
     const output = spec.role === "device" && msg.port
       ? new Output(batchSender(msg.port, msg.capacity), msg.source, counters)
       : undefined;
@@ -69,7 +111,7 @@ export function hostActor(registry: ActorRegistry, scope = self as unknown as Sc
       config: spec.config,
       signal: stop.signal,
       counters,
-      log,
+      log: logger({ actor: spec.id, kind: spec.kind }),
       output,
       input,
       tags,
@@ -77,23 +119,19 @@ export function hostActor(registry: ActorRegistry, scope = self as unknown as Sc
         if (next === state && reason === stateReason) return;
         state = next;
         stateReason = reason;
-        scope.postMessage({ type: "state", state: next, reason });
+        post({ type: "state", id: spec.id, state: next, reason });
+      },
+      onCommand(handler) {
+        hosted.onCommand = handler;
       },
     };
-    const timer = setInterval(
-      () => scope.postMessage({ type: "counters", counters }),
-      COUNTERS_EVERY_MS,
-    );
     try {
       await main(ctx);
     } catch (err) {
       if (!stop.signal.aborted || err !== stop.signal.reason) throw err;
     } finally {
-      clearInterval(timer);
+      output?.end();
+      input?.close();
     }
-    output?.end();
-    input?.close();
-    scope.postMessage({ type: "stopped", counters });
-    scope.close();
   }
 }

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { parseConfig } from "./config/load.ts";
+import { planFromConfig } from "./plan.ts";
+
+const device = (port: number) => ({
+  kind: "modbus",
+  host: "127.0.0.1",
+  port,
+  tags: [{ name: "t", address: "1!40001" }],
+});
+
+Deno.test("plan: routes default to all → all; explicit routes are honoured", () => {
+  const base = {
+    devices: { a: device(1), b: device(2) },
+    sinks: { m: { kind: "mqtt", url: "mqtt://x" }, n: { kind: "mqtt", url: "mqtt://y" } },
+  };
+  const all = planFromConfig(parseConfig(JSON.stringify(base)));
+  assert.deepEqual([...all.routes], [["a", ["m", "n"]], ["b", ["m", "n"]]]);
+  const some = planFromConfig(
+    parseConfig(JSON.stringify({ ...base, routes: [{ from: ["a"], to: ["n"] }] })),
+  );
+  assert.deepEqual([...some.routes], [["a", ["n"]], ["b", []]]);
+  assert.deepEqual(some.queues.get("m"), { maxSamples: 100_000, whenFull: "drop_oldest" });
+});
+
+Deno.test("plan: placement packs a kind into N workers round robin; others get their own", () => {
+  const devices = Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`d${i}`, device(i)]));
+  const cfg = parseConfig(
+    JSON.stringify({
+      gateway: { placement: { modbus: 2 } },
+      devices,
+      sinks: { m: { kind: "mqtt", url: "mqtt://x" } },
+    }),
+  );
+  const plan = planFromConfig(cfg);
+  const placement = Object.fromEntries(plan.actors.map((a) => [a.id, a.placement]));
+  assert.deepEqual(placement, {
+    d1: "modbus#0",
+    d2: "modbus#1",
+    d3: "modbus#0",
+    d4: "modbus#1",
+    d5: "modbus#0",
+    m: undefined,
+  });
+});
+
+Deno.test("plan: devices get the gateway's UNS levels merged with their own; sinks a client id", () => {
+  const cfg = parseConfig(JSON.stringify({
+    gateway: { name: "edge7" },
+    uns: { enterprise: "acme", site: "s1", area: "a1" },
+    devices: { d: { ...device(1), uns: { area: "a2", line: "l1" } } },
+    sinks: { m: { kind: "mqtt", url: "mqtt://x" } },
+  }));
+  const plan = planFromConfig(cfg);
+  const d = plan.actors.find((a) => a.id === "d")!.config as { uns: Record<string, string> };
+  assert.deepEqual(d.uns, { enterprise: "acme", site: "s1", area: "a2", line: "l1" });
+  const m = plan.actors.find((a) => a.id === "m")!.config as { client_id: string };
+  assert.equal(m.client_id, "edge7-m");
+});
