@@ -1,138 +1,170 @@
-import type { ModbusDeviceConfig, ModbusTagConfig } from "../src/config/modbus.ts";
-import { type ModbusAddress, parseModbusAddress } from "../src/config/modbus_address.ts";
+import {
+  DEFAULT_GROUP,
+  type ModbusDeviceConfig,
+  type ModbusGroupConfig,
+} from "../src/config/modbus.ts";
 import { BatchBuilder } from "../src/model/batch.ts";
 import { Quality } from "../src/model/sample.ts";
-import { type TagMeta, unsPath } from "../src/model/tag.ts";
-import type { ActorContext } from "../src/runtime/actor.ts";
-import { fixedRate, type ScheduleStats } from "../src/runtime/schedule.ts";
-import { type ByteOrder, decodeRegisters, registerCount } from "./modbus_codec.ts";
-import { describeModbusError, type ModbusClient, ModbusLink } from "./modbus_link.ts";
-import { planReads, type ReadRequest, type WireTag } from "./modbus_plan.ts";
+import type { ActorContext, Output } from "../src/runtime/actor.ts";
+import { recordLag } from "../src/runtime/lag_histogram.ts";
+import { fixedRate, phaseFor, type ScheduleStats } from "../src/runtime/schedule.ts";
+import { decodeRegisters } from "./modbus_codec.ts";
+import { ModbusLink } from "./modbus_link.ts";
+import { planReads, type ReadRequest } from "./modbus_plan.ts";
+import { readAll } from "./modbus_read.ts";
+import { ReportFilter } from "./modbus_report.ts";
+import { engineeringValue, type ModbusTag, resolveTag } from "./modbus_tags.ts";
+import { writeTag } from "./modbus_write.ts";
 
-interface ResolvedTag {
-  wire: WireTag;
-  meta: TagMeta;
-  cfg: ModbusTagConfig;
-  order: ByteOrder;
+/** One poll group: its tags, planned requests, schedule and report filter. */
+interface Group {
+  name: string;
+  settings: ModbusGroupConfig;
+  tags: ModbusTag[];
+  requests: ReadRequest[];
+  filter: ReportFilter;
+  builder: BatchBuilder;
+  /** Set once the group said every value is bad because the device is gone. */
+  reportedDown: boolean;
 }
 
-/** Resolves a tag's address, order and UNS path from the device config. */
-function resolveTag(
-  cfg: ModbusDeviceConfig,
-  tag: ModbusTagConfig,
-  index: number,
-  id: string,
-): ResolvedTag {
-  const parsed = typeof tag.address === "string"
-    ? parseModbusAddress(tag.address, cfg.unit_id)
-    : tag.address;
-  if (typeof parsed === "string") throw new Error(`Cannot poll ${id}.${tag.name}: ${parsed}`);
-  const address: ModbusAddress = {
-    unit: parsed.unit ?? cfg.unit_id,
-    area: parsed.area,
-    address: parsed.address,
-  };
-  const meta: TagMeta = {
-    name: tag.name,
-    device: id,
-    path: unsPath(cfg.uns ?? {}, id, tag.name),
-    type: tag.type,
-    writable: tag.writable,
-  };
-  if (tag.unit) meta.unit = tag.unit;
-  return {
-    wire: { index, ...address, count: registerCount(tag.type) },
-    meta,
-    cfg: tag,
-    order: tag.order ?? cfg.byte_order,
-  };
+function groupsOf(cfg: ModbusDeviceConfig, tags: ModbusTag[], source: number): Group[] {
+  const settings = (name: string): ModbusGroupConfig =>
+    cfg.groups[name] ??
+      {
+        interval_ms: cfg.interval_ms,
+        report: cfg.report,
+        deadband: cfg.deadband,
+        heartbeat_ms: cfg.heartbeat_ms,
+      };
+  const names = [...new Set(tags.map((t) => t.group))];
+  return names.map((name) => {
+    const members = tags.filter((t) => t.group === name);
+    const s = settings(name);
+    const deadbands = new Map(
+      members.filter((t) => t.cfg.deadband !== undefined).map((t) => [t.index, t.cfg.deadband!]),
+    );
+    return {
+      name,
+      settings: s,
+      tags: members,
+      requests: planReads(members.map((t) => t.wire), {
+        maxRegisters: cfg.max_registers,
+        maxBits: cfg.max_bits,
+        maxGap: cfg.max_gap,
+      }),
+      filter: new ReportFilter({
+        mode: s.report,
+        deadband: s.deadband,
+        heartbeatMs: s.heartbeat_ms,
+      }, deadbands),
+      builder: new BatchBuilder(source, members.length),
+      reportedDown: false,
+    };
+  });
 }
 
-/**
- * Engineering value of a raw reading: raw × scale + offset, without binary noise in the last
- * digits (0.1 × 409 is 40.9, not 40.900000000000006; a float32 keeps its 7 significant digits).
- */
-export function engineeringValue(raw: number, tag: ModbusTagConfig): number {
-  if (tag.type === "bool") return raw;
-  const base = tag.type === "float32" ? Number(raw.toPrecision(7)) : raw;
-  if (tag.scale === 1 && tag.offset === 0) return base;
-  return Number((base * tag.scale + tag.offset).toPrecision(15));
-}
-
-/** Reads one planned request; bits come back as 0/1. */
-async function read(client: ModbusClient, req: ReadRequest): Promise<ArrayLike<number>> {
-  client.setID(req.unit);
-  switch (req.area) {
-    case "holding":
-      return (await client.readHoldingRegisters(req.start, req.length)).data;
-    case "input":
-      return (await client.readInputRegisters(req.start, req.length)).data;
-    case "coil":
-      return (await client.readCoils(req.start, req.length)).data.map(Number);
-    case "discrete":
-      return (await client.readDiscreteInputs(req.start, req.length)).data.map(Number);
+/** Decodes every tag of a request from its registers into the group's batch. */
+function decodeInto(
+  g: Group,
+  tags: ModbusTag[],
+  req: ReadRequest,
+  data: ArrayLike<number>,
+  ts: number,
+): void {
+  for (const w of req.tags) {
+    const t = tags[w.index];
+    const at = w.address - req.start;
+    let value: number | string, quality: number = Quality.good, reason: string | undefined;
+    if (t.address.bit !== undefined) value = (data[at] >> t.address.bit) & 1;
+    else {
+      const r = engineeringValue(
+        decodeRegisters(data, at, t.cfg.type, t.order, t.cfg.length),
+        t.cfg,
+      );
+      ({ value, quality, reason } = r);
+    }
+    if (!g.filter.pass(w.index, ts, value, quality, reason)) continue;
+    if (typeof value === "string") g.builder.pushText(w.index, ts, value, quality as 0, reason);
+    else g.builder.push(w.index, ts, value, quality as 0, reason);
   }
 }
 
-/** The Modbus TCP device actor: polls its tags at a fixed rate and sends one batch per poll. */
+function markBad(g: Group, req: ReadRequest, ts: number, reason: string): void {
+  for (const w of req.tags) {
+    if (g.filter.pass(w.index, ts, NaN, Quality.bad, reason)) {
+      g.builder.push(w.index, ts, NaN, Quality.bad, reason);
+    }
+  }
+}
+
+/** Polls one group once and sends what it reports as one batch. */
+async function poll(
+  g: Group,
+  tags: ModbusTag[],
+  link: ModbusLink,
+  ctx: ActorContext,
+  output: Output,
+  ts: number,
+) {
+  const client = link.client;
+  if (!client) {
+    // Say once that every value is bad now, rather than leave the last good one standing.
+    if (!g.reportedDown) { for (const req of g.requests) markBad(g, req, ts, link.reason); }
+    g.reportedDown = true;
+  } else {
+    g.reportedDown = false;
+    const outcomes = await readAll(client, g.requests, ctx.config as ModbusDeviceConfig);
+    outcomes.forEach((o, i) => {
+      const req = g.requests[i];
+      if (o.ok) {
+        ctx.counters.samples_in += req.tags.length;
+        decodeInto(g, tags, req, o.data, ts);
+      } else {
+        ctx.counters.errors++;
+        markBad(g, req, ts, o.reason);
+      }
+    });
+    const lost = outcomes.find((o) => !o.ok && o.connectionLost);
+    if (lost && !lost.ok) link.lost(lost.reason);
+  }
+  if (g.builder.count > 0) await output.send(g.builder.build());
+}
+
+/**
+ * The Modbus TCP device actor: polls each group at its own fixed rate (phased so a fleet spreads
+ * over the interval), coalesces reads per group, reports always or by exception, and takes
+ * writes to writable tags through the command path.
+ */
 export default async function modbus(ctx: ActorContext): Promise<void> {
   const cfg = ctx.config as ModbusDeviceConfig;
   const output = ctx.output!;
   const tags = cfg.tags.map((t, i) => resolveTag(cfg, t, i, ctx.id));
-  const requests = planReads(tags.map((t) => t.wire), {
-    maxRegisters: cfg.max_registers,
-    maxBits: 2000,
-    maxGap: cfg.max_gap,
-  });
   output.registerTags(tags.map((t) => t.meta));
-  const builder = new BatchBuilder(output.source, tags.length);
+  const groups = groupsOf(cfg, tags, output.source);
   const link = new ModbusLink(cfg, ctx);
   const linked = link.run(ctx.signal);
-  let reportedDown = false;
-
-  const poll = async (ts: number) => {
-    const client = link.client;
-    if (!client) {
-      // Say once that every value is bad now, rather than leave the last good one standing.
-      if (!reportedDown) {
-        for (const t of tags) builder.push(t.wire.index, ts, NaN, Quality.bad, link.reason);
-      }
-      reportedDown = true;
-    } else {
-      reportedDown = false;
-      for (const req of requests) {
-        try {
-          const data = await read(client, req);
-          for (const w of req.tags) {
-            const t = tags[w.index];
-            const raw = decodeRegisters(data, w.address - req.start, t.cfg.type, t.order);
-            builder.push(w.index, ts, engineeringValue(raw, t.cfg), Quality.good);
-          }
-          ctx.counters.samples_in += req.tags.length;
-        } catch (err) {
-          const { reason, connectionLost } = describeModbusError(err);
-          ctx.counters.errors++;
-          for (const w of req.tags) builder.push(w.index, ts, NaN, Quality.bad, reason);
-          if (connectionLost) {
-            link.lost(reason);
-            for (const other of requests.slice(requests.indexOf(req) + 1)) {
-              for (const w of other.tags) builder.push(w.index, ts, NaN, Quality.bad, reason);
-            }
-            break;
-          }
-        }
-      }
-    }
-    if (builder.count > 0) await output.send(builder.build());
-  };
-
+  const byName = new Map(tags.map((t) => [t.cfg.name, t]));
+  ctx.onCommand((cmd) => writeTag(link.client, byName, cfg, ctx.id, cmd));
   await link.firstAttempt;
   Object.assign(ctx.counters, { polls: 0, overruns: 0, poll_lag_ms: 0 });
-  await fixedRate(
-    cfg.interval_ms,
-    ctx.signal,
-    poll,
-    ctx.counters as typeof ctx.counters & ScheduleStats,
+  const stats = ctx.counters as typeof ctx.counters & ScheduleStats;
+  await Promise.all(
+    groups.map((g) =>
+      fixedRate(
+        g.settings.interval_ms,
+        ctx.signal,
+        (ts) => poll(g, tags, link, ctx, output, ts),
+        stats,
+        {
+          phaseMs: phaseFor(
+            `${ctx.id}/${g.name === DEFAULT_GROUP ? "" : g.name}`,
+            g.settings.interval_ms,
+          ),
+          onLag: (lag) => recordLag(ctx.counters, lag),
+        },
+      )
+    ),
   );
   await linked;
 }

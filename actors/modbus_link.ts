@@ -62,7 +62,11 @@ export class ModbusLink {
       const events = client as unknown as Emitter;
       events.on("error", (e) => this.lost(`connection lost: ${e?.message}`));
       try {
-        await client.connectTCP(this.cfg.host, { port: this.cfg.port });
+        if (this.cfg.framing === "rtu_over_tcp") {
+          await client.connectTcpRTUBuffered(this.cfg.host, { port: this.cfg.port });
+        } else {
+          await client.connectTCP(this.cfg.host, { port: this.cfg.port });
+        }
         client.setTimeout(this.cfg.timeout_ms);
         this.client = client;
         this.#backoff.reset();

@@ -1,49 +1,60 @@
 import { z } from "zod";
 import { bool, id, ms, num, port, uns } from "./common.ts";
 import { parseModbusAddress } from "./modbus_address.ts";
+import { byteOrder, modbusTag } from "./modbus_tag.ts";
 
-const area = z.enum(["coil", "discrete", "input", "holding"]);
+export { byteOrder, modbusTag, type ModbusTagConfig } from "./modbus_tag.ts";
 
-const explicitAddress = z.strictObject({
-  unit: num(z.number().int().min(0).max(255)).optional().describe(
-    "unit id; the device's unit_id when left out",
+const group = z.strictObject({
+  interval_ms: ms(10).default(1000).describe("poll interval; polls run at a fixed rate"),
+  report: z.enum(["always", "on_change"]).default("always").describe(
+    "on_change: report by exception",
   ),
-  area,
-  address: num(z.number().int().min(0).max(65535)).describe("0-based offset in the area"),
-});
-
-/** Word/byte order of multi-register values: ABCD is big-endian words and bytes. */
-export const byteOrder = z.enum(["ABCD", "CDAB", "BADC", "DCBA"]);
-
-export const modbusTag = z.strictObject({
-  name: id.describe("tag name, the last UNS level"),
-  address: z.union([z.string(), explicitAddress])
-    .describe(
-      '"unit!register" (Neuron/Kepware numbering, e.g. "1!40001") or { unit, area, address }',
-    ),
-  type: z.enum(["bool", "int16", "uint16", "int32", "uint32", "float32", "float64"]).default(
-    "uint16",
+  deadband: num(z.number().min(0)).default(0).describe("on_change: smallest change reported"),
+  heartbeat_ms: ms(0).default(60_000).describe(
+    "on_change: report unchanged values this often anyway (0: never)",
   ),
-  order: byteOrder.optional().describe("word/byte order; the device's byte_order when left out"),
-  scale: num(z.number()).default(1).describe("value = raw × scale + offset"),
-  offset: num(z.number()).default(0),
-  unit: z.string().optional().describe("engineering unit, e.g. degC"),
-  writable: bool.default(false),
-  description: z.string().optional(),
 });
+export type ModbusGroupConfig = z.output<typeof group>;
+
+/** The group tags without `group` belong to; its settings come from the device's own fields. */
+export const DEFAULT_GROUP = "default";
 
 export const modbusDevice = z.strictObject({
   kind: z.literal("modbus"),
   host: z.string().min(1),
   port: port.default(502),
-  unit_id: num(z.number().int().min(0).max(255)).default(1),
-  interval_ms: ms(10).default(1000).describe("poll interval"),
+  unit_id: num(z.number().int().min(0).max(255)).default(1).describe(
+    'for addresses without "unit!"',
+  ),
+  framing: z.enum(["tcp", "rtu_over_tcp"]).default("tcp").describe(
+    "rtu_over_tcp: RTU frames through a serial gateway",
+  ),
+  interval_ms: ms(10).default(1000).describe("poll interval of the default group"),
+  report: z.enum(["always", "on_change"]).default("always").describe(
+    "default group: report by exception",
+  ),
+  deadband: num(z.number().min(0)).default(0),
+  heartbeat_ms: ms(0).default(60_000),
+  groups: z.record(id, group).default({}).describe("poll groups, each with its own interval"),
   timeout_ms: ms(1).default(1000).describe("per request"),
+  retries: num(z.number().int().min(0).max(5)).default(1).describe(
+    "more attempts after a timed-out request",
+  ),
+  request_delay_ms: ms(0).default(0).describe("pause between requests, for slow devices"),
+  max_in_flight: num(z.number().int().min(1).max(16)).default(1)
+    .describe("requests in flight at once (pipelining), for servers that allow it"),
   byte_order: byteOrder.default("ABCD"),
   max_registers: num(z.number().int().min(1).max(125)).default(125).describe("per read request"),
+  max_bits: num(z.number().int().min(1).max(2000)).default(2000).describe("per coil/discrete read"),
   max_gap: num(z.number().int().min(0).max(124)).default(8).describe(
     "unused registers a request may span",
   ),
+  write: z.strictObject({
+    function: z.enum(["single", "multiple"]).default("single")
+      .describe("single: FC5/FC6 where a value fits; multiple: always FC15/FC16"),
+    verify: bool.default(true).describe("read the tag back after writing"),
+  }).prefault({}),
   reconnect: z.strictObject({ initial_ms: ms(1).default(500), max_ms: ms(1).default(30_000) })
     .default({ initial_ms: 500, max_ms: 30_000 }),
   uns: uns.optional().describe("overrides of the gateway's UNS levels for this device"),
@@ -51,31 +62,44 @@ export const modbusDevice = z.strictObject({
 }).superRefine((dev, ctx) => {
   const seen = new Set<string>();
   dev.tags.forEach((tag, i) => {
-    if (seen.has(tag.name)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tags", i, "name"],
-        message: `duplicate tag name "${tag.name}"`,
-      });
-    }
+    const issue = (field: string, message: string) =>
+      ctx.addIssue({ code: "custom", path: ["tags", i, field], message });
+    if (seen.has(tag.name)) issue("name", `duplicate tag name "${tag.name}"`);
     seen.add(tag.name);
+    if (tag.group && tag.group !== DEFAULT_GROUP && !(tag.group in dev.groups)) {
+      issue("group", `no group "${tag.group}" in groups`);
+    }
     const parsed = typeof tag.address === "string"
       ? parseModbusAddress(tag.address, dev.unit_id)
       : tag.address;
-    if (typeof parsed === "string") {
-      ctx.addIssue({ code: "custom", path: ["tags", i, "address"], message: parsed });
-    } else if ((parsed.area === "coil" || parsed.area === "discrete") && tag.type !== "bool") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tags", i, "type"],
-        message: `coils and discrete inputs are bool, got ${tag.type}`,
-      });
+    if (typeof parsed === "string") return issue("address", parsed);
+    const bits = parsed.area === "coil" || parsed.area === "discrete";
+    if ((bits || parsed.bit !== undefined) && tag.type !== "bool") {
+      issue(
+        "type",
+        `${bits ? "coils and discrete inputs" : "a bit of a register"} is bool, got ${tag.type}`,
+      );
+    }
+    if (bits && parsed.bit !== undefined) {
+      issue("address", "a bit number applies to registers only");
+    }
+    if (tag.type === "string" && tag.length === undefined) {
+      issue("length", "a string tag needs its length in registers");
+    }
+    if (tag.writable && (parsed.area === "input" || parsed.area === "discrete")) {
+      issue(
+        "writable",
+        `${parsed.area} ${parsed.area === "input" ? "registers" : "inputs"} are read-only`,
+      );
+    }
+    const { min, max } = tag.range ?? {};
+    if (min !== undefined && max !== undefined && min > max) {
+      issue("range", `min ${min} is above max ${max}`);
     }
   });
 });
 
 export type ModbusDeviceConfig = z.output<typeof modbusDevice>;
-export type ModbusTagConfig = z.output<typeof modbusTag>;
 
 export const modbusSimulator = z.strictObject({
   kind: z.literal("modbus"),

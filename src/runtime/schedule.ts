@@ -6,6 +6,14 @@ export interface ScheduleStats {
   poll_lag_ms: number;
 }
 
+/** Extras of a fixed-rate schedule. */
+export interface ScheduleOptions {
+  /** Delay of the first run, to spread many schedules of one interval over it. */
+  phaseMs?: number;
+  /** Called with each run's start lag (ms behind its due time). */
+  onLag?: (lagMs: number) => void;
+}
+
 /**
  * Runs `task` at a fixed rate: the n-th run is due n × interval after the first, whatever the
  * previous run took. A run that is due while the previous one is still going is skipped and
@@ -16,8 +24,9 @@ export async function fixedRate(
   signal: AbortSignal,
   task: (due: number) => Promise<void>,
   stats: ScheduleStats = { polls: 0, overruns: 0, poll_lag_ms: 0 },
+  options: ScheduleOptions = {},
 ): Promise<ScheduleStats> {
-  const start = performance.now();
+  const start = performance.now() + (options.phaseMs ?? 0);
   let n = 0;
   let running: Promise<void> | undefined;
   while (!signal.aborted) {
@@ -29,6 +38,7 @@ export async function fixedRate(
     else {
       stats.polls++;
       stats.poll_lag_ms = performance.now() - due;
+      options.onLag?.(stats.poll_lag_ms);
       const wallDue = Math.round(Date.now() - (performance.now() - due));
       running = task(wallDue).finally(() => running = undefined);
     }
@@ -56,6 +66,13 @@ export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<voi
     const timer = setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });
   });
+}
+
+/** A stable phase in [0, intervalMs) for a name, so a fleet's polls spread over the interval. */
+export function phaseFor(name: string, intervalMs: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return ((h >>> 0) / 0x100000000) * intervalMs;
 }
 
 /** Resolves when the signal aborts. */
