@@ -8,18 +8,27 @@ export type ReadOutcome =
   | { ok: true; data: ArrayLike<number> }
   | { ok: false; reason: string; connectionLost: boolean };
 
-/** Sends one read; bits come back as 0/1. */
+interface Internals {
+  _transactions?: Record<number, unknown>;
+  _port?: { _transactionIdWrite?: number };
+}
+
+/**
+ * Sends one read; bits come back as 0/1. modbus-serial keeps every finished transaction (with its
+ * callback and timer) until its id comes round again, 256 per connection: a fleet of 1,000
+ * devices would hold a quarter of a million. Forget each one once it has settled.
+ */
 export async function readOnce(client: ModbusClient, req: ReadRequest): Promise<ArrayLike<number>> {
+  const internals = client as unknown as Internals;
+  const id = internals._port?._transactionIdWrite;
   client.setID(req.unit);
-  switch (req.area) {
-    case "holding":
-      return (await client.readHoldingRegisters(req.start, req.length)).data;
-    case "input":
-      return (await client.readInputRegisters(req.start, req.length)).data;
-    case "coil":
-      return (await client.readCoils(req.start, req.length)).data.map(Number);
-    case "discrete":
-      return (await client.readDiscreteInputs(req.start, req.length)).data.map(Number);
+  try {
+    if (req.area === "holding") return (await client.readHoldingRegisters(req.start, req.length)).data;
+    if (req.area === "input") return (await client.readInputRegisters(req.start, req.length)).data;
+    if (req.area === "coil") return (await client.readCoils(req.start, req.length)).data.map(Number);
+    return (await client.readDiscreteInputs(req.start, req.length)).data.map(Number);
+  } finally {
+    if (id !== undefined && internals._transactions) delete internals._transactions[id];
   }
 }
 

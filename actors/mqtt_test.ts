@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { samplePayload } from "./mqtt.ts";
+import { samplePayload } from "./mqtt_payload.ts";
 import { safeUrl } from "./mqtt_link.ts";
 
 Deno.test("sample payload: value, ts, quality; unit and reason only when present", () => {

@@ -5,7 +5,7 @@
 #   postgres          PostgreSQL on 127.0.0.1:5432, databases `postgres` and `test`, trust auth
 #   influxdb          InfluxDB 1.x on 127.0.0.1:8086 (RPC 127.0.0.1:8088)
 #   victoria-metrics  VictoriaMetrics on 127.0.0.1:8428
-#   modbus            python3-pymodbus (for /usr/bin/python3) and mbpoll
+#   modbus            python3-pymodbus with its server deps (for /usr/bin/python3) and mbpoll
 #
 # Usage: tests/services.sh [SERVICE...]     (no argument: all of them)
 #
@@ -254,16 +254,17 @@ svc_victoria_metrics() {
   say "victoria-metrics up (127.0.0.1:8428)"
 }
 
-pymodbus_version() { /usr/bin/python3 -c 'import pymodbus; print(pymodbus.__version__)' 2>/dev/null; }
+# The server side of pymodbus also needs pyserial and serial_asyncio, which Debian packages apart.
+pymodbus_version() { /usr/bin/python3 -c 'import pymodbus, pymodbus.server; print(pymodbus.__version__)' 2>/dev/null; }
 
 svc_modbus() {
   local missing=() version
-  [[ -x /usr/bin/python3 ]] && version=$(pymodbus_version) || missing+=(python3-pymodbus)
+  [[ -x /usr/bin/python3 ]] && version=$(pymodbus_version) || missing+=(python3-pymodbus python3-serial python3-serial-asyncio)
   command -v mbpoll >/dev/null 2>&1 || missing+=(mbpoll)
   if ((${#missing[@]})); then
     apt_install "${missing[@]}" || return 1
     version=$(pymodbus_version) || {
-      fail "/usr/bin/python3 cannot import pymodbus; install it with: apt-get install python3-pymodbus"
+      fail "/usr/bin/python3 cannot import pymodbus.server; install: apt-get install python3-pymodbus python3-serial python3-serial-asyncio"
       return 1
     }
     command -v mbpoll >/dev/null 2>&1 || { fail "mbpoll missing; install it with: apt-get install mbpoll"; return 1; }

@@ -16,6 +16,14 @@ export const mqttSink = z.strictObject({
   ),
   retain: bool.default(false),
   topic_prefix: z.string().default("").describe("put before each UNS path, e.g. remote_plant_1/"),
+  format: z.enum(["tag", "group"]).default("tag")
+    .describe(
+      "tag: one message per value on its UNS topic; group: one JSON per group poll, like Neuron",
+    ),
+  group_topic: z.string().default("{device_path}/{group}")
+    .describe(
+      "format group: topic template with {gateway}, {device}, {group}, {device_path} (the device's UNS path)",
+    ),
   connect_timeout_ms: ms(100).default(5000),
   reconnect: backoff(500, 30_000),
   queue: queue("drop_oldest"),
