@@ -23,9 +23,13 @@ export async function readOnce(client: ModbusClient, req: ReadRequest): Promise<
   const id = internals._port?._transactionIdWrite;
   client.setID(req.unit);
   try {
-    if (req.area === "holding") return (await client.readHoldingRegisters(req.start, req.length)).data;
+    if (req.area === "holding") {
+      return (await client.readHoldingRegisters(req.start, req.length)).data;
+    }
     if (req.area === "input") return (await client.readInputRegisters(req.start, req.length)).data;
-    if (req.area === "coil") return (await client.readCoils(req.start, req.length)).data.map(Number);
+    if (req.area === "coil") {
+      return (await client.readCoils(req.start, req.length)).data.map(Number);
+    }
     return (await client.readDiscreteInputs(req.start, req.length)).data.map(Number);
   } finally {
     if (id !== undefined && internals._transactions) delete internals._transactions[id];
