@@ -15,6 +15,8 @@ export const RUN_FLAGS = [
 export class GatewayProcess {
   readonly child: Deno.ChildProcess;
   readonly output: Promise<{ stdout: string; stderr: string }>;
+  /** The config file was written for this run and is removed at stop. */
+  temporary = false;
 
   /** `command` defaults to running src/main.ts with Deno; a compiled binary can stand in. */
   constructor(
@@ -43,7 +45,9 @@ export class GatewayProcess {
   ): Promise<GatewayProcess> {
     const file = await Deno.makeTempFile({ suffix: ".jsonc" });
     await Deno.writeTextFile(file, JSON.stringify(config, null, 2));
-    return new GatewayProcess(file, apiPort, env, command);
+    const gw = new GatewayProcess(file, apiPort, env, command);
+    gw.temporary = true;
+    return gw;
   }
 
   get url(): string {
@@ -73,7 +77,7 @@ export class GatewayProcess {
       this.child.kill(signal);
     } catch { /* already gone */ }
     const { code } = await this.child.status;
-    await Deno.remove(this.configFile).catch(() => {});
+    if (this.temporary) await Deno.remove(this.configFile).catch(() => {});
     return { code, ...(await this.output) };
   }
 }
