@@ -86,6 +86,13 @@ export function decodeRegisters(
     const nul = text.indexOf("\0");
     return nul >= 0 ? text.slice(0, nul) : text;
   }
+  if (count === 1) {
+    // One register: no DataView needed (the common case on a hot path).
+    const w = words[start] & 0xffff;
+    const v = swapsBytes(order) ? swap16(w) : w;
+    if (type === "int16") return v > 0x7fff ? v - 0x10000 : v;
+    return type === "bool" ? (v !== 0 ? 1 : 0) : v;
+  }
   const view = toBigEndian(words, start, count, order);
   switch (type) {
     case "bool":

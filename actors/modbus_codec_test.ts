@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type ByteOrder, decodeRegisters } from "./modbus_codec.ts";
+import type { TagType } from "../src/model/tag.ts";
+import { type ByteOrder, decodeRegisters, encodeValue } from "./modbus_codec.ts";
 
 const ORDERS: ByteOrder[] = ["ABCD", "CDAB", "BADC", "DCBA"];
 type Wide = "int32" | "uint32" | "float32" | "float64";
@@ -91,4 +92,45 @@ Deno.test("decoding past the registers read throws RangeError", () => {
   assert.throws(() => decodeRegisters([], 0, "uint16", "ABCD"), RangeError);
   assert.throws(() => decodeRegisters([1, 2], -1, "uint16", "ABCD"), RangeError);
   assert.throws(() => decodeRegisters([1, 2], 0.5, "uint16", "ABCD"), RangeError);
+});
+
+Deno.test("property: encodeValue → decodeRegisters round trips every type × order, strings too", () => {
+  const arbs: [string, fc.Arbitrary<number | string>][] = [
+    ["int16", fc.integer({ min: -0x8000, max: 0x7fff })],
+    ["uint16", fc.integer({ min: 0, max: 0xffff })],
+    ["int32", fc.integer({ min: -0x80000000, max: 0x7fffffff })],
+    ["uint32", fc.integer({ min: 0, max: 0xffffffff })],
+    ["int64", fc.maxSafeInteger()],
+    ["uint64", fc.maxSafeNat()],
+    ["float32", fc.float({ noNaN: true })],
+    ["float64", fc.double({ noNaN: true })],
+    [
+      "string",
+      fc.string({
+        maxLength: 8,
+        unit: fc.integer({ min: 1, max: 255 }).map((c) => String.fromCharCode(c)),
+      }),
+    ],
+  ];
+  for (const [type, arb] of arbs) {
+    for (const order of ["ABCD", "CDAB", "BADC", "DCBA"] as const) {
+      fc.assert(fc.property(arb, (v) => {
+        const words = encodeValue(v, type as TagType, order, 4);
+        assert.ok(
+          words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffff),
+          `${type} ${order}: ${words}`,
+        );
+        const back = decodeRegisters(words, 0, type as TagType, order, 4);
+        assert.ok(Object.is(back, v) || back === v, `${type} ${order}: ${v} → ${words} → ${back}`);
+      }));
+    }
+  }
+});
+
+Deno.test("encodeValue refuses what does not fit, naming the type", () => {
+  assert.throws(() => encodeValue(70000, "int16", "ABCD"), /Cannot write 70000 to int16/);
+  assert.throws(() => encodeValue(1.5, "uint32", "ABCD"), /whole numbers/);
+  assert.throws(() => encodeValue(-1, "uint64", "ABCD"), /Cannot write -1 to uint64/);
+  assert.throws(() => encodeValue("toolong!!", "string", "ABCD", 4), /longer than 8 characters/);
+  assert.throws(() => encodeValue("x", "float32", "ABCD"), /not a number/);
 });
