@@ -63,7 +63,8 @@ export class ModbusLink {
       events.on("error", (e) => this.lost(`connection lost: ${e?.message}`));
       try {
         if (this.cfg.framing === "rtu_over_tcp") {
-          await client.connectTcpRTUBuffered(this.cfg.host, { port: this.cfg.port });
+          // modbus-serial's "telnet" port sends raw RTU frames (with CRC) over TCP.
+          await client.connectTelnet(this.cfg.host, { port: this.cfg.port });
         } else {
           await client.connectTCP(this.cfg.host, { port: this.cfg.port });
         }

@@ -3,12 +3,12 @@ const SERVER = new URL("../fixtures/pymodbus_server.py", import.meta.url).pathna
 /** Debian's python3-pymodbus serving a test profile: a Modbus server no one here wrote. */
 export class PymodbusServer {
   #child: Deno.ChildProcess | undefined;
-  constructor(readonly port: number, readonly profile: "types" | "seed001") {}
+  constructor(readonly port: number, readonly profile: "types" | "seed001", readonly rtu = false) {}
 
   /** Starts the server and waits until it listens. */
   async start(): Promise<void> {
     const child = new Deno.Command("/usr/bin/python3", {
-      args: [SERVER, String(this.port), this.profile],
+      args: [SERVER, String(this.port), this.profile, ...(this.rtu ? ["rtu"] : [])],
       stdout: "piped",
       stderr: "null",
     }).spawn();
