@@ -71,7 +71,8 @@ export async function routerPath(samples: number, batch: number): Promise<number
   const done = new Promise((resolve) => consumer.onmessage = resolve);
   consumer.postMessage({ type: "expect", samples });
   const fromDevice = new MessageChannel();
-  router.attachSource("producer", 0, fromDevice.port2, 64);
+  router.registerSource("producer", 7); // the fixture producer sends as source 7
+  router.attachOutput("producer", fromDevice.port2, 64);
   const start = performance.now();
   producer.postMessage({
     port: fromDevice.port1,
@@ -83,7 +84,7 @@ export async function routerPath(samples: number, batch: number): Promise<number
   ]);
   await done;
   const rate = samples / ((performance.now() - start) / 1000);
-  router.detachSource("producer");
+  router.detachOutput("producer");
   router.detachSink("consumer");
   producer.terminate();
   consumer.terminate();

@@ -1,7 +1,7 @@
 // The Modbus load scenario of issue #3: N simulated devices × 20 registers polled every 1 s, by a
 // plain modbus-serial loop (baseline) and then by the gateway, in the same invocation, against
 // the same simulator fleet running in its own process. Prints a Markdown table for BENCHMARKS.md.
-//   deno task bench:modbus [--devices 1000] [--seconds 30]
+//   deno task bench:modbus [--devices 1000] [--seconds 30] [--gateway-v8-flags=--optimize-for-size]
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { bucketQuantile, LAG_KEYS } from "./modbus_plain_loop.ts";
@@ -218,6 +218,7 @@ async function runGateway(
   n: number,
   basePort: number,
   seconds: number,
+  v8Flags = "",
 ): Promise<Result> {
   const apiPort = (() => {
     const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -234,6 +235,7 @@ async function runGateway(
     "--allow-read",
     "--allow-write",
     "--allow-sys",
+    ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []),
     "src/main.ts",
     "--config",
     config,
@@ -263,7 +265,7 @@ async function runGateway(
     // unless no bucket exists at all (a gateway without the histogram).
     const hasHistogram = LAG_KEYS.some((k) => c1.has(k));
     return {
-      name: "gateway: 2 modbus workers, no sinks",
+      name: `gateway: 2 modbus workers, no sinks${v8Flags ? ` (--v8-flags=${v8Flags})` : ""}`,
       pollsPerS: (delta("polls") ?? NaN) / window,
       overruns: delta("overruns"),
       errors: delta("errors"),
@@ -303,6 +305,8 @@ async function main(): Promise<void> {
     options: {
       devices: { type: "string", default: "1000" },
       seconds: { type: "string", default: "30" },
+      // V8 flags for the gateway process only (e.g. --optimize-for-size); its workers share them.
+      "gateway-v8-flags": { type: "string", default: "" },
     },
   });
   const n = Number(args.devices), seconds = Number(args.seconds);
@@ -332,7 +336,7 @@ async function main(): Promise<void> {
     await sim.waitFor("ready", 60_000);
     const rows = [
       await runBaseline(sim, n, basePort, seconds),
-      await runGateway(sim, n, basePort, seconds),
+      await runGateway(sim, n, basePort, seconds, args["gateway-v8-flags"]),
     ];
     console.log(
       `Modbus load (issue #3): ${n} devices × 20 holding registers (one FC3 each) every 1000 ms, ` +

@@ -7,7 +7,10 @@ import type { Command, Counters } from "./messages.ts";
 /** Runs one command (a write, say) and returns what the caller gets back. */
 export type CommandHandler = (command: Command) => Promise<unknown>;
 
-/** Where a device sends its samples: tags first, then batches; send waits for credit. */
+/**
+ * Where a device sends its samples: tags first, then batches; send waits for credit. The devices
+ * of one worker share one channel to the router; each batch carries its device's source id.
+ */
 export class Output {
   #registered = 0;
   constructor(
@@ -34,11 +37,6 @@ export class Output {
     const n = batch.count;
     await this.sender.send(batch, signal);
     this.counters.samples_out += n;
-  }
-
-  /** Ends the stream: the router forwards what it holds, then the sinks drain. */
-  end(): void {
-    this.sender.end();
   }
 }
 

@@ -42,12 +42,16 @@ export type ToActor =
     spec: ActorSpec;
     /** Source id for the batches a device sends. */
     source: number;
-    /** A device's output or a sink's input. */
+    /** A sink's input. */
     port?: MessagePort;
     /** Capacity (in batches) of the channel on `port`. */
     capacity: number;
     logLevel: LogLevel;
   }
+  /** Sent first to a worker that hosts devices: the channel they all send on. */
+  | { type: "output"; port: MessagePort; capacity: number }
+  /** After its devices stopped: end the shared channel so the router can drain. */
+  | { type: "end_output" }
   /** Devices: stop producing, flush, end the output. Sinks stop when their input ends. */
   | { type: "stop"; id: string }
   | { type: "command"; id: string; request: number; command: Command };

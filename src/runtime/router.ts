@@ -22,22 +22,23 @@ interface SinkLink {
   lostBatches: number;
 }
 
-interface SourceLink {
-  source: number;
+interface OutputLink {
   receiver: BatchReceiver;
   done: Promise<void>;
 }
 
 /**
- * Moves batches from device channels to sink queues by route, in the main thread. A device's
- * batch is acked only once every routed sink queue took it, so a full `block` queue holds the
- * device back; a `drop_oldest` queue never does.
+ * Moves batches from the device channels (one per worker, shared by the devices it hosts) to sink
+ * queues by the route of each batch's source, in the main thread. A batch is acked only once
+ * every routed sink queue took it, so a full `block` queue holds the devices back; a
+ * `drop_oldest` queue never does.
  */
 export class Router {
   readonly catalog = new TagCatalog();
   #sinks = new Map<string, SinkLink>();
-  #sources = new Map<string, SourceLink>();
+  #outputs = new Map<string, OutputLink>();
   #sourceDevice = new Map<number, string>();
+  #targets = new Map<number, SinkLink[]>();
 
   /**
    * @param routes sink ids per device id
@@ -57,18 +58,23 @@ export class Router {
     }
   }
 
-  /** Starts taking batches from a device's channel. */
-  attachSource(device: string, source: number, port: MessagePort, capacity: number): void {
-    this.detachSource(device);
+  /** Names the device whose batches carry this source id. */
+  registerSource(device: string, source: number): void {
     this.#sourceDevice.set(source, device);
-    const targets = (this.routes.get(device) ?? []).map((id) => this.#sink(id));
-    const receiver = batchReceiver(port, capacity, (frame) => this.#onTags(device, frame));
+    this.#targets.set(source, (this.routes.get(device) ?? []).map((id) => this.#sink(id)));
+  }
+
+  /** Starts taking batches from a worker's device channel. */
+  attachOutput(key: string, port: MessagePort, capacity: number): void {
+    this.detachOutput(key);
+    const receiver = batchReceiver(port, capacity, (frame) => this.#onTags(frame));
     const done = (async () => {
       for (
         let batch = receiver.tryNext() ?? await receiver.next();
         batch;
         batch = receiver.tryNext() ?? await receiver.next()
       ) {
+        const targets = this.#targets.get(batch.source) ?? [];
         for (let i = 0; i < targets.length; i++) {
           const copy = i === targets.length - 1 ? batch : cloneBatch(batch);
           if (!targets[i].outbox.tryPush(copy)) await targets[i].outbox.push(copy);
@@ -76,13 +82,13 @@ export class Router {
         receiver.ack();
       }
     })();
-    this.#sources.set(device, { source, receiver, done });
+    this.#outputs.set(key, { receiver, done });
   }
 
-  /** Stops taking from a device's channel (its worker is gone). */
-  detachSource(device: string): void {
-    this.#sources.get(device)?.receiver.close();
-    this.#sources.delete(device);
+  /** Stops taking from a worker's device channel (the worker is gone). */
+  detachOutput(key: string): void {
+    this.#outputs.get(key)?.receiver.close();
+    this.#outputs.delete(key);
   }
 
   /** Starts feeding a sink worker: replays the tag catalog, then sends queued batches. */
@@ -114,9 +120,9 @@ export class Router {
     link.sender = undefined;
   }
 
-  /** Batches in a device channel not yet routed. */
-  sourceDepth(device: string): number {
-    return this.#sources.get(device)?.receiver.depth ?? 0;
+  /** Batches in a worker's device channel not yet routed. */
+  outputDepth(key: string): number {
+    return this.#outputs.get(key)?.receiver.depth ?? 0;
   }
 
   /** Queue figures of a sink: batches waiting or in flight, samples waiting, dropped, lost. */
@@ -132,7 +138,7 @@ export class Router {
 
   /** Waits for every device channel to end and every queue to empty, then ends the sinks' inputs. */
   async drain(): Promise<void> {
-    await Promise.all([...this.#sources.values()].map((s) => s.done));
+    await Promise.all([...this.#outputs.values()].map((s) => s.done));
     await Promise.all([...this.#sinks.values()].map((s) => s.outbox.whenEmpty()));
     for (const link of this.#sinks.values()) {
       link.outbox.onPush = undefined;
@@ -141,9 +147,9 @@ export class Router {
     }
   }
 
-  #onTags(device: string, frame: TagsFrame): void {
+  #onTags(frame: TagsFrame): void {
     this.catalog.add(frame);
-    for (const id of this.routes.get(device) ?? []) this.#sinks.get(id)?.sender?.control(frame);
+    for (const link of this.#targets.get(frame.source) ?? []) link.sender?.control(frame);
   }
 
   #routed(source: number, sink: string): boolean {

@@ -104,6 +104,7 @@ export class Supervisor {
       };
       slot.entries.push(entry);
       this.#entries.set(spec.id, entry);
+      if (spec.role === "device") router.registerSource(spec.id, i);
     });
   }
 
@@ -131,7 +132,7 @@ export class Supervisor {
         ...addCounters({ ...e.base }, e.current),
         queue_depth: 0,
       } as ActorStatus["counters"];
-      if (e.spec.role === "device") counters.queue_depth = this.router.sourceDepth(e.spec.id);
+      if (e.spec.role === "device") counters.queue_depth = this.router.outputDepth(e.slot.key);
       if (e.spec.role === "sink") {
         const q = this.router.sinkQueue(e.spec.id);
         counters.queue_depth = q.depth;
@@ -199,8 +200,14 @@ export class Supervisor {
     const stopped = (role: ActorSpec["role"]) =>
       Promise.all(this.#byRole(role).map((e) => this.#stopEntry(e)));
     // Each step gets what is left of the deadline; a late step does not skip the next.
+    const devicesStopped = await beforeDeadline(stopped("device"), deadline);
+    for (const slot of this.#slots.values()) {
+      if (slot.worker && slot.entries.some((e) => e.spec.role === "device")) {
+        slot.worker.postMessage({ type: "end_output" } satisfies ToActor);
+      }
+    }
     const steps = [
-      await beforeDeadline(stopped("device"), deadline),
+      devicesStopped,
       await beforeDeadline(this.router.drain(), deadline),
       await beforeDeadline(
         Promise.all(this.#byRole("sink").map((e) => this.#whenStopped(e))),
@@ -232,11 +239,7 @@ export class Supervisor {
     this.#setState(e, "starting");
     let port: MessagePort | undefined;
     let capacity = this.opts.channelCapacity;
-    if (e.spec.role === "device") {
-      const ch = new MessageChannel();
-      this.router.attachSource(e.spec.id, e.source, ch.port2, capacity);
-      port = ch.port1;
-    } else if (e.spec.role === "sink") {
+    if (e.spec.role === "sink") {
       const ch = new MessageChannel();
       this.router.attachSink(e.spec.id, ch.port2);
       port = ch.port1;
@@ -256,6 +259,16 @@ export class Supervisor {
   #startWorker(slot: Slot): Worker {
     const worker = new Worker(this.opts.workerUrl, { type: "module", name: slot.key });
     slot.worker = worker;
+    const devices = slot.entries.filter((e) => e.spec.role === "device").length;
+    if (devices > 0) {
+      // One channel for all the devices of the worker: a port costs memory and a message loop.
+      const capacity = Math.min(4096, this.opts.channelCapacity * devices);
+      const ch = new MessageChannel();
+      this.router.attachOutput(slot.key, ch.port2, capacity);
+      worker.postMessage({ type: "output", port: ch.port1, capacity } satisfies ToActor, [
+        ch.port1,
+      ]);
+    }
     worker.onmessage = (ev: MessageEvent<FromActor>) => {
       if (slot.worker === worker) this.#onMessage(slot, ev.data);
     };
@@ -297,8 +310,8 @@ export class Supervisor {
             message: "exited without being asked to",
           });
         }
-        // A device's channel stays attached: its last batches and the end marker may still be
-        // on the way, and the router takes them before draining.
+        // The worker's device channel stays: its last batches may still be on the way, and the
+        // router takes them before draining.
         this.#end(e, "stopped");
         e.stopped?.();
     }
@@ -307,12 +320,12 @@ export class Supervisor {
   #failWorker(slot: Slot, error: ErrorInfo): void {
     slot.worker?.terminate();
     slot.worker = undefined;
+    this.router.detachOutput(slot.key);
     for (const e of slot.entries) if (e.live) this.#fail(e, error);
   }
 
   #fail(e: Entry, error: ErrorInfo): void {
     if (!e.live) return;
-    if (e.spec.role === "device") this.router.detachSource(e.spec.id);
     if (e.spec.role === "sink") this.router.detachSink(e.spec.id);
     e.base.errors++;
     this.#end(e, "failed", `${error.code} in ${error.stage}: ${error.message}`);

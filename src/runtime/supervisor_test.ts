@@ -127,7 +127,7 @@ Deno.test("a slow sink with a block queue holds the device back: queue depth sta
       10,
     );
     assert.ok(maxQueued <= 10_000, `queued ${maxQueued} samples, over max 10000`);
-    assert.ok(router.sourceDepth("fast") <= 4, "device channel within capacity");
+    assert.ok(router.outputDepth("actor:fast") <= 4, "device channel within capacity");
   } finally {
     await supervisor.stop(5000);
   }

@@ -1,6 +1,6 @@
 import { GatewayError, toErrorInfo } from "../model/errors.ts";
 import { type ActorContext, type ActorRegistry, type CommandHandler, Output } from "./actor.ts";
-import { batchReceiver, batchSender, TagCatalog } from "./frames.ts";
+import { batchReceiver, type BatchSender, batchSender, TagCatalog } from "./frames.ts";
 import { logger, setLogLevel } from "./log.ts";
 import { type Counters, type FromActor, type ToActor, zeroCounters } from "./messages.ts";
 
@@ -26,6 +26,7 @@ interface Hosted {
  */
 export function hostActors(registry: ActorRegistry, scope = self as unknown as Scope): void {
   const actors = new Map<string, Hosted>();
+  let output: BatchSender | undefined;
   const post = (m: FromActor) => scope.postMessage(m);
   let failed = false;
   const failWorker = (err: unknown, stage: string) => {
@@ -51,7 +52,9 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
 
   scope.onmessage = (e) => {
     const msg = e.data;
-    if (msg.type === "start") start(msg);
+    if (msg.type === "output") output = batchSender(msg.port, msg.capacity);
+    else if (msg.type === "end_output") output?.end();
+    else if (msg.type === "start") start(msg);
     else if (msg.type === "stop") actors.get(msg.id)?.stop.abort(new Error("stopping"));
     else if (msg.type === "command") command(msg);
   };
@@ -98,9 +101,10 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
     let state = "";
     let stateReason: string | undefined;
     const { counters, stop } = hosted;
-    const output = spec.role === "device" && msg.port
-      ? new Output(batchSender(msg.port, msg.capacity), msg.source, counters)
-      : undefined;
+    if (spec.role === "device" && !output) {
+      throw new Error(`Cannot start ${spec.id}: the worker has no output`);
+    }
+    const out = spec.role === "device" ? new Output(output!, msg.source, counters) : undefined;
     const tags = new TagCatalog();
     const input = spec.role === "sink" && msg.port
       ? batchReceiver(msg.port, msg.capacity, (frame) => tags.add(frame))
@@ -112,7 +116,7 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
       signal: stop.signal,
       counters,
       log: logger({ actor: spec.id, kind: spec.kind }),
-      output,
+      output: out,
       input,
       tags,
       setState(next, reason) {
@@ -130,7 +134,6 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
     } catch (err) {
       if (!stop.signal.aborted || err !== stop.signal.reason) throw err;
     } finally {
-      output?.end();
       input?.close();
     }
   }
