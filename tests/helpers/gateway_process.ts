@@ -2,13 +2,14 @@ import { eventually } from "./net.ts";
 
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
 
-/** The permissions `deno task start` grants; tests run the gateway the same way. */
+/** The permissions and V8 flags of `deno task start`; tests run the gateway the same way. */
 export const RUN_FLAGS = [
   "--allow-net",
   "--allow-env",
   "--allow-read",
   "--allow-write",
   "--allow-sys",
+  "--v8-flags=--optimize-for-size",
 ];
 
 /** The gateway running as its own process, as `deno task start` runs it. */
