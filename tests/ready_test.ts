@@ -36,12 +36,13 @@ Deno.test("no broker: /health 200, /ready 503 naming the mqtt sink; broker up: /
   const gw = await GatewayProcess.start(config, api);
   try {
     await gw.healthy();
-    const notReady = await eventually("/ready 503 with the mqtt sink degraded", async () => {
+    // The others may still be starting at first; wait until only the sink is left out.
+    const notReady = await eventually("/ready 503 naming only the degraded mqtt sink", async () => {
       const r = await gw.get("/ready");
       const body = r.body as NotReady;
-      return r.status === 503 && body.actors.some((a) => a.id === "mqtt" && a.state === "degraded")
-        ? body
-        : undefined;
+      const onlySink = body.actors?.length === 1 && body.actors[0].id === "mqtt" &&
+        body.actors[0].state === "degraded";
+      return r.status === 503 && onlySink ? body : undefined;
     });
     assert.equal(notReady.status, "not_ready");
     const mqtt = notReady.actors.find((a) => a.id === "mqtt")!;
@@ -50,7 +51,6 @@ Deno.test("no broker: /health 200, /ready 503 naming the mqtt sink; broker up: /
       mqtt.reason ?? "",
       new RegExp(`Cannot connect to mqtt://127\\.0\\.0\\.1:${mqttPort}`),
     );
-    assert.deepEqual(notReady.actors.map((a) => a.id), ["mqtt"], "only the sink is not running");
     assert.equal((await gw.get("/health")).status, 200, "the process still serves");
 
     await broker.start();
