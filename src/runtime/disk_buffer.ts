@@ -1,0 +1,268 @@
+import {
+  encodeRecord,
+  HEADER_BYTES,
+  scanRecords,
+  segmentName,
+  type StoredRecord,
+} from "./disk_segment.ts";
+
+/** Settings of a store-and-forward buffer. */
+export interface DiskBufferOptions {
+  dir: string;
+  /** Bytes the buffer may hold on disk; then `whenFull` applies. */
+  maxBytes: number;
+  /** A new segment file starts past this size. */
+  segmentBytes: number;
+  /** block: append waits for acks to free room; drop_oldest: the oldest segment goes (counted). */
+  whenFull: "block" | "drop_oldest";
+  /** always: fsync every append; interval: every `fsyncIntervalMs`; never: leave it to the OS. */
+  fsync: "always" | "interval" | "never";
+  fsyncIntervalMs?: number;
+}
+
+/** Where the first unacked record is. */
+export interface Cursor {
+  seq: number;
+  offset: number;
+}
+
+/** Records taken by peek; ack(batch) removes them. */
+export interface Peeked {
+  records: { ts: number; payload: Uint8Array }[];
+  next: Cursor;
+  bytes: number;
+}
+
+const READ_CHUNK = 1 << 20;
+
+/**
+ * An append-only, checksummed on-disk queue: what a sink accepted survives a restart and a
+ * `kill -9` (with fsync "always"), and is read back oldest first. A record torn by a crash
+ * mid-write is cut off at open; a damaged one ends its segment and is counted as corrupt.
+ */
+export class DiskBuffer {
+  #segments: { seq: number; size: number }[] = [];
+  #cursor: Cursor = { seq: 0, offset: 0 };
+  #writer: Deno.FsFile | undefined;
+  #pendingRecords = 0;
+  #pendingBytes = 0;
+  #dropped = 0;
+  #corrupt = 0;
+  #oldestTs: number | undefined;
+  #waiters: (() => void)[] = [];
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #dirty = false;
+
+  private constructor(readonly opts: DiskBufferOptions) {}
+
+  /** Opens (or creates) a buffer directory, recovering what a crash left behind. */
+  static async open(opts: DiskBufferOptions): Promise<DiskBuffer> {
+    const b = new DiskBuffer(opts);
+    await Deno.mkdir(opts.dir, { recursive: true });
+    await b.#recover();
+    if (opts.fsync === "interval") {
+      b.#timer = setInterval(() => b.#syncIfDirty(), opts.fsyncIntervalMs ?? 1000);
+    }
+    return b;
+  }
+
+  /** Records not yet acked. */
+  get pending(): number {
+    return this.#pendingRecords;
+  }
+
+  /** Bytes on disk not yet acked. */
+  get bytes(): number {
+    return this.#pendingBytes;
+  }
+
+  /** Records dropped by drop_oldest, and records lost to damage found at open. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  get corrupt(): number {
+    return this.#corrupt;
+  }
+
+  /** Age in ms of the oldest unacked record (0 when empty). */
+  oldestAgeMs(now = Date.now()): number {
+    return this.#oldestTs === undefined ? 0 : now - this.#oldestTs;
+  }
+
+  /** Appends a record; resolves once it is on disk as the fsync policy says. */
+  async append(payload: Uint8Array, ts = Date.now()): Promise<void> {
+    const record = encodeRecord(payload, ts);
+    while (this.#pendingBytes + record.length > this.opts.maxBytes && this.#pendingRecords > 0) {
+      if (this.opts.whenFull === "drop_oldest") await this.#dropOldest();
+      else await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+    let last = this.#segments.at(-1);
+    if (
+      !last || !this.#writer ||
+      (last.size > 0 && last.size + record.length > this.opts.segmentBytes)
+    ) {
+      last = await this.#roll();
+    }
+    await writeAll(this.#writer!, record);
+    last.size += record.length;
+    this.#pendingRecords++;
+    this.#pendingBytes += record.length;
+    this.#oldestTs ??= ts;
+    if (this.opts.fsync === "always") await this.#writer!.syncData();
+    else this.#dirty = true;
+  }
+
+  /** The oldest unacked records, up to `max` (at least one if any). */
+  async peek(max: number): Promise<Peeked> {
+    const records: Peeked["records"] = [];
+    let cursor = { ...this.#cursor };
+    let bytes = 0;
+    for (const seg of this.#segments) {
+      if (seg.seq < cursor.seq) continue;
+      if (seg.seq > cursor.seq) cursor = { seq: seg.seq, offset: 0 };
+      while (records.length < max && cursor.offset < seg.size) {
+        const chunk = await readChunk(
+          this.#path(seg.seq),
+          cursor.offset,
+          Math.min(seg.size - cursor.offset, READ_CHUNK),
+        );
+        let found: StoredRecord[] = scanRecords(chunk, 0, max - records.length).records;
+        if (found.length === 0) {
+          // One record larger than the chunk: read exactly it.
+          const length = new DataView(chunk.buffer, chunk.byteOffset).getUint32(0);
+          found = scanRecords(
+            await readChunk(this.#path(seg.seq), cursor.offset, HEADER_BYTES + length),
+            0,
+            1,
+          ).records;
+          if (found.length === 0) break;
+        }
+        for (const r of found) records.push({ ts: r.ts, payload: r.payload });
+        const advanced = found.at(-1)!.end;
+        bytes += advanced;
+        cursor = { seq: seg.seq, offset: cursor.offset + advanced };
+      }
+      if (records.length >= max) break;
+    }
+    return { records, next: cursor, bytes };
+  }
+
+  /** Removes what a peek returned, once its records were delivered. */
+  async ack(p: Peeked): Promise<void> {
+    if (p.records.length > 0) await this.#advance(p.next, p.records.length, p.bytes);
+  }
+
+  async #advance(next: Cursor, records: number, bytes: number): Promise<void> {
+    this.#cursor = next;
+    this.#pendingRecords -= records;
+    this.#pendingBytes -= bytes;
+    await this.#saveCursor();
+    for (const seg of this.#segments.filter((s) => s.seq < this.#cursor.seq)) {
+      await Deno.remove(this.#path(seg.seq)).catch(() => {});
+    }
+    this.#segments = this.#segments.filter((s) => s.seq >= this.#cursor.seq);
+    this.#oldestTs = this.#pendingRecords > 0 ? (await this.peek(1)).records[0]?.ts : undefined;
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  /** Flushes and closes the files. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#syncIfDirty();
+    this.#writer?.close();
+    this.#writer = undefined;
+  }
+
+  async #recover(): Promise<void> {
+    const seqs: number[] = [];
+    for await (const e of Deno.readDir(this.opts.dir)) {
+      const m = /^(\d{16})\.seg$/.exec(e.name);
+      if (m) seqs.push(Number(m[1]));
+    }
+    seqs.sort((a, b) => a - b);
+    try {
+      this.#cursor = JSON.parse(await Deno.readTextFile(`${this.opts.dir}/cursor.json`));
+    } catch {
+      this.#cursor = { seq: seqs[0] ?? 0, offset: 0 };
+    }
+    for (const seq of seqs) {
+      const path = this.#path(seq);
+      if (seq < this.#cursor.seq) {
+        await Deno.remove(path).catch(() => {});
+        continue;
+      }
+      const bytes = await Deno.readFile(path);
+      const from = seq === this.#cursor.seq ? this.#cursor.offset : 0;
+      const { records, validEnd, damaged } = scanRecords(bytes, from);
+      if (damaged) {
+        // The last segment's tail is a write cut off by a crash; elsewhere it is damage.
+        if (seq !== seqs.at(-1)) this.#corrupt++;
+        await Deno.truncate(path, validEnd);
+      }
+      this.#segments.push({ seq, size: validEnd });
+      this.#pendingRecords += records.length;
+      this.#pendingBytes += validEnd - from;
+      this.#oldestTs ??= records[0]?.ts;
+    }
+    const last = this.#segments.at(-1);
+    if (last) this.#writer = await Deno.open(this.#path(last.seq), { append: true });
+  }
+
+  async #roll(): Promise<{ seq: number; size: number }> {
+    await this.#syncIfDirty();
+    this.#writer?.close();
+    const seq = (this.#segments.at(-1)?.seq ?? this.#cursor.seq - 1) + 1;
+    this.#writer = await Deno.open(this.#path(seq), { create: true, append: true });
+    const seg = { seq, size: 0 };
+    this.#segments.push(seg);
+    return seg;
+  }
+
+  async #dropOldest(): Promise<void> {
+    if (this.#segments.length === 1) await this.#roll();
+    const oldest = this.#segments[0];
+    const n = await this.#countFrom(oldest.seq);
+    this.#dropped += n.records;
+    await this.#advance({ seq: oldest.seq + 1, offset: 0 }, n.records, n.bytes);
+  }
+
+  async #countFrom(seq: number): Promise<{ records: number; bytes: number }> {
+    const from = seq === this.#cursor.seq ? this.#cursor.offset : 0;
+    const { records, validEnd } = scanRecords(await Deno.readFile(this.#path(seq)), from);
+    return { records: records.length, bytes: validEnd - from };
+  }
+
+  async #saveCursor(): Promise<void> {
+    const tmp = `${this.opts.dir}/cursor.json.tmp`;
+    await Deno.writeTextFile(tmp, JSON.stringify(this.#cursor));
+    await Deno.rename(tmp, `${this.opts.dir}/cursor.json`);
+  }
+
+  async #syncIfDirty(): Promise<void> {
+    if (!this.#dirty || !this.#writer) return;
+    this.#dirty = false;
+    await this.#writer.syncData();
+  }
+
+  #path(seq: number): string {
+    return `${this.opts.dir}/${segmentName(seq)}`;
+  }
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
+}
+
+async function readChunk(path: string, offset: number, length: number): Promise<Uint8Array> {
+  using file = await Deno.open(path, { read: true });
+  await file.seek(offset, Deno.SeekMode.Start);
+  const out = new Uint8Array(length);
+  let got = 0;
+  while (got < length) {
+    const n = await file.read(out.subarray(got));
+    if (n === null) break;
+    got += n;
+  }
+  return out.subarray(0, got);
+}
