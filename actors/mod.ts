@@ -5,4 +5,5 @@ export const registry: ActorRegistry = {
   modbus: () => import("./modbus.ts"),
   modbus_sim: () => import("./modbus_sim.ts"),
   mqtt: () => import("./mqtt.ts"),
+  timescaledb: () => import("./timescaledb.ts"),
 };

@@ -25,12 +25,13 @@ export function planFromConfig(config: Config): Plan {
   }
   const queues = new Map<string, SinkQueue>();
   for (const [id, sink] of Object.entries(config.sinks)) {
-    const { client_id, ...rest } = sink;
-    const cfg = {
-      ...rest,
-      client_id: client_id ?? `${config.gateway.name}-${id}`,
-      gateway: config.gateway.name,
-    };
+    const cfg = sink.kind === "mqtt"
+      ? {
+        ...sink,
+        client_id: sink.client_id ?? `${config.gateway.name}-${id}`,
+        gateway: config.gateway.name,
+      }
+      : { ...sink, gateway: config.gateway.name };
     actors.push({ id, kind: sink.kind, role: "sink", config: cfg });
     queues.set(id, { maxSamples: sink.queue.max_samples, whenFull: sink.queue.when_full });
   }

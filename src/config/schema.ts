@@ -2,11 +2,12 @@ import { z } from "zod";
 import { backoff, id, ms, num, port, uns } from "./common.ts";
 import { modbusDevice, modbusSimulator } from "./modbus.ts";
 import { mqttSink } from "./mqtt.ts";
+import { timescaledbSink } from "./timescaledb.ts";
 
 /** Device kinds, by `kind`. */
 export const device = z.discriminatedUnion("kind", [modbusDevice]);
 /** Sink kinds, by `kind`. */
-export const sink = z.discriminatedUnion("kind", [mqttSink]);
+export const sink = z.discriminatedUnion("kind", [mqttSink, timescaledbSink]);
 /** Built-in simulators, by `kind`. */
 export const simulator = z.discriminatedUnion("kind", [modbusSimulator]);
 

@@ -1,0 +1,162 @@
+import { rows, type SampleBatch } from "../src/model/batch.ts";
+import type { ActorContext } from "../src/runtime/actor.ts";
+import { Backoff } from "../src/runtime/backoff.ts";
+import { DiskBuffer } from "../src/runtime/disk_buffer.ts";
+import { sleepUnlessAborted } from "../src/runtime/schedule.ts";
+
+/** A sample as a database sink stores it: [path, ts ms, number or null, text or null, quality, reason]. */
+export type Row = [string, number, number | null, string | null, number, string | null];
+
+const QUALITY: Record<string, number> = { good: 0, uncertain: 1, bad: 2 };
+
+/** A batch as rows named by UNS path; booleans as 0/1. */
+export function batchRows(batch: SampleBatch, ctx: ActorContext): Row[] {
+  const out: Row[] = [];
+  for (const s of rows(batch)) {
+    const tag = ctx.tags.get(batch.source, s.tag);
+    if (!tag) {
+      throw new Error(`Cannot store: tag ${s.tag} of source ${batch.source} was never registered`);
+    }
+    const text = typeof s.value === "string" ? s.value : null;
+    const num = typeof s.value === "number" ? s.value : null;
+    out.push([tag.path, s.ts, num, text, QUALITY[s.quality], s.reason ?? null]);
+  }
+  return out;
+}
+
+/** What a failed write means: try again later, or the rows can never be written (dead-letter). */
+export type Verdict = "retry" | "reject";
+
+/** The database side of a buffered sink. */
+export interface SinkWriter {
+  /** Writes rows; must be idempotent (a replay after a crash adds nothing). */
+  write(rows: Row[]): Promise<void>;
+  classify(err: unknown): Verdict;
+  close(): Promise<void>;
+}
+
+/** Settings of the pipeline, from the sink's config. */
+export interface PipelineOptions {
+  buffer: {
+    dir?: string;
+    max_bytes: number;
+    segment_bytes: number;
+    when_full: "block" | "drop_oldest";
+    fsync: "always" | "interval" | "never";
+    fsync_interval_ms: number;
+  };
+  batch: {
+    max_samples: number;
+    max_linger_ms: number;
+    retry: { initial_ms: number; max_ms: number };
+  };
+}
+
+const enc = new TextEncoder(), dec = new TextDecoder();
+
+/**
+ * Input → disk buffer → database. A batch from the router is acked once it is in the buffer (so
+ * a database outage never holds the devices back until the buffer is full); a writer drains the
+ * buffer oldest first in writes of up to max_samples, retrying with backoff while the database
+ * is away, and dead-lettering rows it rejects for good, with the reason.
+ */
+export async function runBufferedSink(
+  ctx: ActorContext,
+  opts: PipelineOptions,
+  connect: () => Promise<SinkWriter>,
+): Promise<void> {
+  const dir = opts.buffer.dir ?? `data/buffer/${ctx.id}`;
+  const buffer = await DiskBuffer.open({
+    dir,
+    maxBytes: opts.buffer.max_bytes,
+    segmentBytes: opts.buffer.segment_bytes,
+    whenFull: opts.buffer.when_full,
+    fsync: opts.buffer.fsync,
+    fsyncIntervalMs: opts.buffer.fsync_interval_ms,
+  });
+  let inputDone = false;
+  let wake: (() => void) | undefined;
+  const report = () => {
+    Object.assign(ctx.counters, {
+      buffer_bytes: buffer.bytes,
+      buffer_records: buffer.pending,
+      buffer_oldest_ms: buffer.oldestAgeMs(),
+    });
+    ctx.counters.dropped = buffer.dropped;
+  };
+  const writer = drain(ctx, opts, buffer, connect, () => inputDone, (w) => wake = w, report);
+  const input = ctx.input!;
+  for (let batch = await input.next(); batch; batch = await input.next()) {
+    const r = batchRows(batch, ctx);
+    ctx.counters.samples_in += r.length;
+    await buffer.append(enc.encode(JSON.stringify(r)));
+    input.ack();
+    report();
+    wake?.();
+  }
+  inputDone = true;
+  wake?.();
+  await writer;
+  await buffer.close();
+}
+
+async function drain(
+  ctx: ActorContext,
+  opts: PipelineOptions,
+  buffer: DiskBuffer,
+  connect: () => Promise<SinkWriter>,
+  inputDone: () => boolean,
+  onWait: (wake: () => void) => void,
+  report: () => void,
+): Promise<void> {
+  const backoff = new Backoff({
+    initialMs: opts.batch.retry.initial_ms,
+    maxMs: opts.batch.retry.max_ms,
+  });
+  const stop = new AbortController();
+  let db: SinkWriter | undefined;
+  while (!(inputDone() && buffer.pending === 0)) {
+    if (buffer.pending === 0) {
+      await new Promise<void>((resolve) => onWait(resolve));
+      continue;
+    }
+    if (buffer.pending * 50 < opts.batch.max_samples && !inputDone()) {
+      await sleepUnlessAborted(opts.batch.max_linger_ms, stop.signal); // let a write fill up
+    }
+    const taken = await buffer.peek(Math.max(1, Math.ceil(opts.batch.max_samples / 50)));
+    const batch: Row[] = taken.records.flatMap((r) => JSON.parse(dec.decode(r.payload)) as Row[]);
+    const started = performance.now();
+    try {
+      db ??= await connect();
+      await db.write(batch);
+      ctx.counters.samples_out += batch.length;
+      ctx.counters.batches = (ctx.counters.batches ?? 0) + 1;
+      ctx.counters.batch_latency_ms = Math.round(performance.now() - started);
+      backoff.reset();
+      ctx.setState("running");
+    } catch (err) {
+      if (db && db.classify(err) === "reject") {
+        await deadLetter(ctx, batch, (err as Error).message);
+      } else {
+        ctx.counters.retries = (ctx.counters.retries ?? 0) + 1;
+        ctx.setState("degraded", `Cannot write: ${(err as Error).message}`);
+        await db?.close().catch(() => {});
+        db = undefined;
+        await sleepUnlessAborted(backoff.next(), stop.signal);
+        continue;
+      }
+    }
+    await buffer.ack(taken);
+    report();
+  }
+  await db?.close();
+}
+
+/** Writes rows that can never be stored to the sink's dead-letter file, with the reason. */
+async function deadLetter(ctx: ActorContext, rows: Row[], reason: string): Promise<void> {
+  ctx.counters.dead_lettered = (ctx.counters.dead_lettered ?? 0) + rows.length;
+  ctx.log("warn", "rows dead-lettered", { rows: rows.length, reason });
+  const line = JSON.stringify({ at: new Date().toISOString(), sink: ctx.id, reason, rows }) + "\n";
+  await Deno.mkdir("data/dead_letter", { recursive: true });
+  await Deno.writeTextFile(`data/dead_letter/${ctx.id}.jsonl`, line, { append: true });
+}
