@@ -4,6 +4,7 @@ import type { ActorRegistry } from "../src/runtime/actor.ts";
 export const registry: ActorRegistry = {
   modbus: () => import("./modbus.ts"),
   modbus_sim: () => import("./modbus_sim.ts"),
+  influxdb: () => import("./influxdb.ts"),
   mqtt: () => import("./mqtt.ts"),
   timescaledb: () => import("./timescaledb.ts"),
 };

@@ -3,11 +3,12 @@ import { backoff, id, ms, num, port, uns } from "./common.ts";
 import { modbusDevice, modbusSimulator } from "./modbus.ts";
 import { mqttSink } from "./mqtt.ts";
 import { timescaledbSink } from "./timescaledb.ts";
+import { influxdbSink } from "./influxdb.ts";
 
 /** Device kinds, by `kind`. */
 export const device = z.discriminatedUnion("kind", [modbusDevice]);
 /** Sink kinds, by `kind`. */
-export const sink = z.discriminatedUnion("kind", [mqttSink, timescaledbSink]);
+export const sink = z.discriminatedUnion("kind", [mqttSink, timescaledbSink, influxdbSink]);
 /** Built-in simulators, by `kind`. */
 export const simulator = z.discriminatedUnion("kind", [modbusSimulator]);
 

@@ -1,0 +1,84 @@
+import { HttpError, InfluxDB } from "@influxdata/influxdb-client";
+import type { InfluxdbSinkConfig } from "../src/config/influxdb.ts";
+import type { ActorContext } from "../src/runtime/actor.ts";
+import { runBufferedSink, type SinkWriter, type Verdict } from "./buffered_sink.ts";
+import { toLines } from "./influxdb_lines.ts";
+
+/** Rejections no retry fixes (bad line protocol, wrong types for a field); the rest are retried. */
+function classify(err: unknown): Verdict {
+  const status = err instanceof HttpError ? err.statusCode : (err as { status?: number }).status;
+  return status === 400 || status === 422 ? "reject" : "retry";
+}
+
+/** Writes through @influxdata/influxdb-client to /api/v2/write (InfluxDB 2/3, VictoriaMetrics). */
+function v2Writer(cfg: InfluxdbSinkConfig): SinkWriter {
+  const api = new InfluxDB({ url: cfg.url, token: cfg.token ?? "", transportOptions: {} })
+    .getWriteApi(cfg.org, cfg.bucket, cfg.precision, {
+      maxRetries: 0,
+      flushInterval: 0,
+      batchSize: 1 << 30,
+      gzipThreshold: cfg.gzip ? 1000 : undefined,
+    });
+  return {
+    async write(rows) {
+      api.writeRecords(toLines(rows, cfg));
+      await api.flush(true);
+    },
+    classify,
+    close: () => api.close().catch(() => {}),
+  };
+}
+
+/** Posts line protocol to InfluxDB 1.x's /write (the v2 client cannot: 1.x before 1.8 has no /api/v2). */
+function v1Writer(cfg: InfluxdbSinkConfig): SinkWriter {
+  const params = new URLSearchParams({ db: cfg.database, precision: cfg.precision });
+  if (cfg.retention_policy) params.set("rp", cfg.retention_policy);
+  const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };
+  if (cfg.username) {
+    headers.authorization = `Basic ${btoa(`${cfg.username}:${cfg.password ?? ""}`)}`;
+  }
+  if (cfg.gzip) headers["content-encoding"] = "gzip";
+  return {
+    async write(rows) {
+      const text = toLines(rows, cfg).join("\n");
+      const body = cfg.gzip
+        ? await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip")))
+          .arrayBuffer()
+        : text;
+      const res = await fetch(`${cfg.url.replace(/\/$/, "")}/write?${params}`, {
+        method: "POST",
+        headers,
+        body,
+      });
+      if (res.status === 204) return;
+      const detail = await res.text();
+      throw Object.assign(new Error(`InfluxDB answered ${res.status}: ${detail.slice(0, 300)}`), {
+        status: res.status,
+      });
+    },
+    classify,
+    close: () => Promise.resolve(),
+  };
+}
+
+/** The InfluxDB sink: line protocol through the v2 API (client library) or the v1 API, from the disk buffer. */
+export default async function influxdb(ctx: ActorContext): Promise<void> {
+  const cfg = ctx.config as InfluxdbSinkConfig;
+  if (cfg.api === "v1") {
+    // Make sure the database exists; an existing one is left as it is.
+    await fetch(`${cfg.url.replace(/\/$/, "")}/query`, {
+      method: "POST",
+      body: new URLSearchParams({ q: `CREATE DATABASE "${cfg.database.replaceAll('"', '\\"')}"` }),
+      headers: cfg.username
+        ? { authorization: `Basic ${btoa(`${cfg.username}:${cfg.password ?? ""}`)}` }
+        : {},
+    }).then((r) => r.body?.cancel()).catch(
+      () => {/* the writer retries until the server answers */},
+    );
+  }
+  await runBufferedSink(
+    ctx,
+    cfg,
+    () => Promise.resolve(cfg.api === "v1" ? v1Writer(cfg) : v2Writer(cfg)),
+  );
+}

@@ -1,0 +1,56 @@
+import { Point } from "@influxdata/influxdb-client";
+import type { InfluxdbSinkConfig } from "../src/config/influxdb.ts";
+import type { Row } from "./buffered_sink.ts";
+
+/** A ms timestamp in the write precision, as line protocol digits. */
+export function stamp(ts: number, precision: InfluxdbSinkConfig["precision"]): string {
+  const ms = Math.round(ts);
+  if (precision === "s") return String(Math.floor(ms / 1000));
+  return precision === "ms" ? String(ms) : precision === "us" ? `${ms}000` : `${ms}000000`;
+}
+
+const fill = (template: string, device: string, tag: string) =>
+  template.replaceAll("{device}", device).replaceAll("{tag}", tag);
+
+/**
+ * Line protocol for rows: one point per measurement and time, a field per tag (good and
+ * uncertain values; bad ones have no value to store), tagged with the UNS path above the device
+ * and, for the raw measurement, the sample as JSON. Escaping is the client library's.
+ */
+export function toLines(rows: Row[], cfg: InfluxdbSinkConfig): string[] {
+  const points = new Map<string, Point>();
+  const lines: string[] = [];
+  for (const [path, ts, value, text, quality, reason] of rows) {
+    const parts = path.split("/");
+    const tag = parts.at(-1)!, device = parts.at(-2) ?? "", uns = parts.slice(0, -2).join("/");
+    if (cfg.raw_measurement) {
+      const raw = new Point(cfg.raw_measurement).tag("device", device).tag("tag", tag)
+        .stringField(
+          "raw",
+          JSON.stringify({
+            path,
+            ts,
+            value: value ?? text,
+            quality: ["good", "uncertain", "bad"][quality],
+            reason,
+          }),
+        )
+        .timestamp(stamp(ts, cfg.precision));
+      lines.push(raw.toLineProtocol()!);
+    }
+    if (quality === 2 || (value === null && text === null)) continue;
+    const measurement = fill(cfg.measurement, device, tag);
+    const key = `${measurement}\u0000${uns}\u0000${ts}`;
+    let point = points.get(key);
+    if (!point) {
+      point = new Point(measurement).tag("device", device).timestamp(stamp(ts, cfg.precision));
+      if (cfg.uns_tags && uns) point.tag("uns", uns);
+      points.set(key, point);
+    }
+    const field = fill(cfg.field, device, tag);
+    if (text !== null) point.stringField(field, text);
+    else point.floatField(field, value!);
+  }
+  for (const p of points.values()) lines.push(p.toLineProtocol()!);
+  return lines;
+}
