@@ -84,7 +84,7 @@ export async function runBufferedSink(
     });
     ctx.counters.dropped = buffer.dropped;
   };
-  const writer = drain(ctx, opts, buffer, connect, () => inputDone, (w) => wake = w, report);
+  const writer = drain(ctx, opts, dir, buffer, connect, () => inputDone, (w) => wake = w, report);
   const input = ctx.input!;
   for (let batch = await input.next(); batch; batch = await input.next()) {
     const r = batchRows(batch, ctx);
@@ -103,6 +103,7 @@ export async function runBufferedSink(
 async function drain(
   ctx: ActorContext,
   opts: PipelineOptions,
+  dir: string,
   buffer: DiskBuffer,
   connect: () => Promise<SinkWriter>,
   inputDone: () => boolean,
@@ -116,6 +117,19 @@ async function drain(
   const stop = new AbortController();
   let db: SinkWriter | undefined;
   while (!(inputDone() && buffer.pending === 0)) {
+    if (!db) {
+      // Connect up front (and after a failure), so health shows the database's state at once.
+      try {
+        db = await connect();
+        ctx.setState("running");
+        backoff.reset();
+      } catch (err) {
+        ctx.counters.retries = (ctx.counters.retries ?? 0) + 1;
+        ctx.setState("degraded", `Cannot connect: ${(err as Error).message}`);
+        await sleepUnlessAborted(backoff.next(), stop.signal);
+        continue;
+      }
+    }
     if (buffer.pending === 0) {
       await new Promise<void>((resolve) => onWait(resolve));
       continue;
@@ -127,7 +141,6 @@ async function drain(
     const batch: Row[] = taken.records.flatMap((r) => JSON.parse(dec.decode(r.payload)) as Row[]);
     const started = performance.now();
     try {
-      db ??= await connect();
       await db.write(batch);
       ctx.counters.samples_out += batch.length;
       ctx.counters.batches = (ctx.counters.batches ?? 0) + 1;
@@ -135,12 +148,12 @@ async function drain(
       backoff.reset();
       ctx.setState("running");
     } catch (err) {
-      if (db && db.classify(err) === "reject") {
-        await deadLetter(ctx, batch, (err as Error).message);
+      if (db.classify(err) === "reject") {
+        await deadLetter(ctx, dir, batch, (err as Error).message);
       } else {
         ctx.counters.retries = (ctx.counters.retries ?? 0) + 1;
         ctx.setState("degraded", `Cannot write: ${(err as Error).message}`);
-        await db?.close().catch(() => {});
+        await db.close().catch(() => {});
         db = undefined;
         await sleepUnlessAborted(backoff.next(), stop.signal);
         continue;
@@ -152,11 +165,15 @@ async function drain(
   await db?.close();
 }
 
-/** Writes rows that can never be stored to the sink's dead-letter file, with the reason. */
-async function deadLetter(ctx: ActorContext, rows: Row[], reason: string): Promise<void> {
+/** Writes rows that can never be stored to dead_letter.jsonl in the sink's buffer directory. */
+async function deadLetter(
+  ctx: ActorContext,
+  dir: string,
+  rows: Row[],
+  reason: string,
+): Promise<void> {
   ctx.counters.dead_lettered = (ctx.counters.dead_lettered ?? 0) + rows.length;
   ctx.log("warn", "rows dead-lettered", { rows: rows.length, reason });
   const line = JSON.stringify({ at: new Date().toISOString(), sink: ctx.id, reason, rows }) + "\n";
-  await Deno.mkdir("data/dead_letter", { recursive: true });
-  await Deno.writeTextFile(`data/dead_letter/${ctx.id}.jsonl`, line, { append: true });
+  await Deno.writeTextFile(`${dir}/dead_letter.jsonl`, line, { append: true });
 }

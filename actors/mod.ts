@@ -6,5 +6,6 @@ export const registry: ActorRegistry = {
   modbus_sim: () => import("./modbus_sim.ts"),
   influxdb: () => import("./influxdb.ts"),
   mqtt: () => import("./mqtt.ts"),
+  mqtt_source: () => import("./mqtt_source.ts"),
   timescaledb: () => import("./timescaledb.ts"),
 };

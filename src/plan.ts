@@ -18,9 +18,10 @@ export function planFromConfig(config: Config): Plan {
   for (const [id, dev] of Object.entries(config.devices)) {
     actors.push({
       id,
-      kind: dev.kind,
+      // The MQTT source is a device kind "mqtt" in the config; "mqtt" actors are the sink.
+      kind: dev.kind === "mqtt" ? "mqtt_source" : dev.kind,
       role: "device",
-      config: { ...dev, uns: { ...config.uns, ...dev.uns } },
+      config: { ...dev, uns: { ...config.uns, ...dev.uns }, gateway: config.gateway.name },
     });
   }
   const queues = new Map<string, SinkQueue>();

@@ -4,9 +4,10 @@ import { modbusDevice, modbusSimulator } from "./modbus.ts";
 import { mqttSink } from "./mqtt.ts";
 import { timescaledbSink } from "./timescaledb.ts";
 import { influxdbSink } from "./influxdb.ts";
+import { mqttSource } from "./mqtt_source.ts";
 
 /** Device kinds, by `kind`. */
-export const device = z.discriminatedUnion("kind", [modbusDevice]);
+export const device = z.discriminatedUnion("kind", [modbusDevice, mqttSource]);
 /** Sink kinds, by `kind`. */
 export const sink = z.discriminatedUnion("kind", [mqttSink, timescaledbSink, influxdbSink]);
 /** Built-in simulators, by `kind`. */

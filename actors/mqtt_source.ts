@@ -1,0 +1,169 @@
+import mqtt, { type IClientOptions } from "mqtt";
+import type { MqttSourceConfig } from "../src/config/mqtt_source.ts";
+import { BatchBuilder } from "../src/model/batch.ts";
+import { Quality } from "../src/model/sample.ts";
+import { unsPath } from "../src/model/tag.ts";
+import type { ActorContext } from "../src/runtime/actor.ts";
+import { DiskBuffer } from "../src/runtime/disk_buffer.ts";
+import { whenAborted } from "../src/runtime/schedule.ts";
+import { mapMessage, type Mapped } from "./mqtt_source_map.ts";
+import { safeUrl } from "./mqtt_link.ts";
+
+type Config = MqttSourceConfig & { gateway?: string };
+const enc = new TextEncoder(), dec = new TextDecoder();
+
+/**
+ * The MQTT source: subscribes, maps each JSON message to samples by configuration, appends them
+ * to its disk buffer and only then acknowledges a QoS 1 message, so what the broker handed over
+ * survives a crash. A forwarder sends the buffer on to the router, registering tags as they
+ * first appear. Bad messages are counted and dead-lettered with the reason.
+ */
+export default async function mqttSource(ctx: ActorContext): Promise<void> {
+  const cfg = ctx.config as Config;
+  const output = ctx.output!;
+  const dir = cfg.buffer.dir ?? `data/buffer/${ctx.id}`;
+  const buffer = await DiskBuffer.open({
+    dir,
+    maxBytes: cfg.buffer.max_bytes,
+    segmentBytes: cfg.buffer.segment_bytes,
+    whenFull: cfg.buffer.when_full,
+    fsync: cfg.buffer.fsync,
+    fsyncIntervalMs: cfg.buffer.fsync_interval_ms,
+  });
+  let pending = 0;
+  let wake: (() => void) | undefined;
+  const take = async (topic: string, payload: Uint8Array): Promise<void> => {
+    ctx.counters.messages = (ctx.counters.messages ?? 0) + 1;
+    try {
+      if (payload.length > cfg.max_payload_bytes) {
+        throw new Error(
+          `payload of ${payload.length} bytes is over max_payload_bytes ${cfg.max_payload_bytes}`,
+        );
+      }
+      const values = mapMessage(topic, payload, cfg, ctx.id, Date.now());
+      await buffer.append(enc.encode(JSON.stringify(values)));
+      ctx.counters.samples_in += values.length;
+      wake?.();
+    } catch (err) {
+      await deadLetter(ctx, dir, topic, payload, (err as Error).message);
+    }
+  };
+
+  const options: IClientOptions = {
+    clientId: cfg.client_id ?? `${cfg.gateway ?? "tagflow"}-${ctx.id}`,
+    username: cfg.username || undefined,
+    password: cfg.password || undefined,
+    clean: false,
+    reconnectPeriod: cfg.reconnect_ms,
+    protocolVersion: 5,
+    // QoS 1: acknowledge only once the message is in the buffer (or dead-lettered).
+    customHandleAcks: (topic, message, _packet, done) => {
+      take(topic, message).then(() => done(0), () => done(0x80));
+    },
+  };
+  const client = mqtt.connect(cfg.url, options);
+  client.on("connect", () => {
+    // Running once the broker confirmed every subscription.
+    Promise.all(
+      cfg.subscriptions.map((s) => client.subscribeAsync(s.topic, { qos: s.qos as 0 | 1 })),
+    ).then(
+      () => ctx.setState("running"),
+      (err) => ctx.setState("degraded", `Cannot subscribe: ${err.message}`),
+    );
+  });
+  client.on(
+    "error",
+    (err) => ctx.setState("degraded", `Cannot connect to ${safeUrl(cfg.url)}: ${err.message}`),
+  );
+  client.on(
+    "offline",
+    () => ctx.setState("degraded", `Cannot connect to ${safeUrl(cfg.url)}: offline`),
+  );
+  client.on("message", (topic, message, packet) => {
+    if (packet.qos !== 0) return; // QoS 1 went through customHandleAcks
+    if (pending >= cfg.max_pending) {
+      ctx.counters.dropped++;
+      return;
+    }
+    pending++;
+    take(topic, message).finally(() => pending--);
+  });
+
+  const stopping = { now: false };
+  const forwarded = forward(ctx, buffer, stopping, (w) => wake = w);
+  await whenAborted(ctx.signal);
+  await client.endAsync();
+  stopping.now = true;
+  wake?.();
+  await forwarded;
+  await buffer.close();
+}
+
+/** Sends the buffer on to the router, oldest first, registering tags the first time they appear. */
+async function forward(
+  ctx: ActorContext,
+  buffer: DiskBuffer,
+  stopping: { now: boolean },
+  onWait: (wake: () => void) => void,
+): Promise<void> {
+  const output = ctx.output!;
+  const cfg = ctx.config as Config;
+  const index = new Map<string, number>();
+  for (;;) {
+    if (buffer.pending === 0) {
+      if (stopping.now) return;
+      await new Promise<void>((resolve) => onWait(resolve));
+      continue;
+    }
+    const taken = await buffer.peek(100);
+    const values: Mapped[] = taken.records.flatMap((r) =>
+      JSON.parse(dec.decode(r.payload)) as Mapped[]
+    );
+    const fresh = values.filter((v) => !index.has(`${v.device}/${v.tag}`));
+    const added = new Map(fresh.map((v) => [`${v.device}/${v.tag}`, v]));
+    if (added.size > 0) {
+      const metas = [...added.values()].map((v) => ({
+        name: v.tag,
+        device: v.device,
+        path: unsPath(cfg.uns ?? {}, v.device, v.tag),
+        type: v.bool
+          ? "bool" as const
+          : typeof v.value === "string"
+          ? "string" as const
+          : "float64" as const,
+        writable: false,
+      }));
+      const first = output.registerTags(metas);
+      [...added.keys()].forEach((key, i) => index.set(key, first + i));
+    }
+    const builder = new BatchBuilder(output.source, Math.max(1, values.length));
+    for (const v of values) {
+      const tag = index.get(`${v.device}/${v.tag}`)!;
+      if (typeof v.value === "string") builder.pushText(tag, v.ts, v.value, Quality.good);
+      else builder.push(tag, v.ts, v.value, Quality.good);
+    }
+    await output.send(builder.build());
+    await buffer.ack(taken);
+  }
+}
+
+/** Writes a message that cannot be mapped to dead_letter.jsonl in the source's buffer directory. */
+async function deadLetter(
+  ctx: ActorContext,
+  dir: string,
+  topic: string,
+  payload: Uint8Array,
+  reason: string,
+): Promise<void> {
+  ctx.counters.dead_lettered = (ctx.counters.dead_lettered ?? 0) + 1;
+  const text = dec.decode(payload.subarray(0, 4096));
+  const line = JSON.stringify({
+    at: new Date().toISOString(),
+    source: ctx.id,
+    topic,
+    reason,
+    bytes: payload.length,
+    payload: text,
+  }) + "\n";
+  await Deno.writeTextFile(`${dir}/dead_letter.jsonl`, line, { append: true });
+}

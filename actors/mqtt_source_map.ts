@@ -1,0 +1,104 @@
+import type { MqttSourceConfig } from "../src/config/mqtt_source.ts";
+
+/** One value taken from a message, before it gets a tag index. */
+export interface Mapped {
+  device: string;
+  tag: string;
+  ts: number;
+  value: number | string;
+  bool: boolean;
+}
+
+const at = (obj: unknown, path: string): unknown =>
+  path === "" ? obj : path.split(".").reduce<unknown>(
+    (
+      o,
+      k,
+    ) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined),
+    obj,
+  );
+
+const NAME = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * Maps one MQTT message to values by the source's mapping; throws an Error whose message says
+ * what is wrong (not JSON, a missing or mistyped field), for the dead-letter file.
+ */
+export function mapMessage(
+  topic: string,
+  payload: Uint8Array,
+  cfg: MqttSourceConfig,
+  source: string,
+  now: number,
+): Mapped[] {
+  const m = cfg.mapping;
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload));
+  } catch (err) {
+    throw new Error(`not JSON: ${(err as Error).message}`);
+  }
+  const levels = topic.split("/");
+  const fromLevel = (l: { topic_level: number }, what: string) => {
+    const v = levels[l.topic_level];
+    if (!v || !NAME.test(v)) {
+      throw new Error(`topic ${topic} has no usable ${what} at level ${l.topic_level}`);
+    }
+    return v;
+  };
+  let device = typeof m.device === "string"
+    ? m.device
+    : m.device
+    ? fromLevel(m.device, "device")
+    : source;
+  if (m.device_path) {
+    const d = at(body, m.device_path);
+    if (typeof d !== "string" || !NAME.test(d)) {
+      throw new Error(`field ${m.device_path}: expected a device name, got ${JSON.stringify(d)}`);
+    }
+    device = d;
+  }
+  let ts = now;
+  if (m.timestamp_path) {
+    const t = at(body, m.timestamp_path);
+    ts = m.timestamp_format === "iso"
+      ? Date.parse(String(t))
+      : typeof t === "number"
+      ? (m.timestamp_format === "s" ? t * 1000 : t)
+      : NaN;
+    if (!Number.isFinite(ts)) {
+      throw new Error(
+        `field ${m.timestamp_path}: expected a ${m.timestamp_format} timestamp, got ${
+          JSON.stringify(t)
+        }`,
+      );
+    }
+  }
+  const entries: [string, unknown][] = m.tag
+    ? [[fromLevel(m.tag, "tag"), at(body, m.value_path)]]
+    : (() => {
+      const values = at(body, m.values_path);
+      if (values === null || typeof values !== "object" || Array.isArray(values)) {
+        throw new Error(
+          `${
+            m.values_path === "" ? "payload" : `field ${m.values_path}`
+          }: expected an object of tag → value`,
+        );
+      }
+      return Object.entries(values);
+    })();
+  if (entries.length === 0) throw new Error("no values in the message");
+  return entries.map(([tag, v]) => {
+    if (!NAME.test(tag)) {
+      throw new Error(`tag name ${JSON.stringify(tag)}: use letters, digits, _ . or -`);
+    }
+    if (typeof v === "number" && Number.isFinite(v)) {
+      return { device, tag, ts, value: v, bool: false };
+    }
+    if (typeof v === "boolean") return { device, tag, ts, value: v ? 1 : 0, bool: true };
+    if (typeof v === "string") return { device, tag, ts, value: v, bool: false };
+    throw new Error(
+      `field ${tag}: expected a number, string or boolean, got ${JSON.stringify(v)?.slice(0, 40)}`,
+    );
+  });
+}

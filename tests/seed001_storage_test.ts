@@ -1,0 +1,82 @@
+// Seed 001 from config alone, storage half: MQTT messages {"temperature":296,"humidity":709} on
+// /neuron/demo_app/demo/demo_group → rows in conditions(time, temperature, humidity), read back
+// with psql. Bad messages on the same topic are dead-lettered with the reason; the rest flows.
+import assert from "node:assert/strict";
+import { GatewayProcess } from "./helpers/gateway_process.ts";
+import { eventually, freePort } from "./helpers/net.ts";
+
+const CONFIG = new URL("./fixtures/seeds/seed001_storage.jsonc", import.meta.url).pathname;
+
+async function run(cmd: string, args: string[]): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+  if (out.code !== 0) throw new Error(`${cmd}: ${new TextDecoder().decode(out.stderr)}`);
+  return new TextDecoder().decode(out.stdout).trim();
+}
+const psql = (sql: string) =>
+  run("psql", ["-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-At", "-c", sql]);
+const publish = (payload: string) =>
+  run("mosquitto_pub", [
+    "-h",
+    "127.0.0.1",
+    "-q",
+    "1",
+    "-t",
+    "/neuron/demo_app/demo/demo_group",
+    "-m",
+    payload,
+  ]);
+
+Deno.test("seed 001 storage: JSON on /neuron/demo_app/demo/demo_group becomes rows of conditions", async () => {
+  const table = `conditions_${crypto.randomUUID().replaceAll("-", "").slice(0, 8)}`;
+  const data = await Deno.makeTempDir();
+  const api = freePort();
+  const gw = new GatewayProcess(CONFIG, api, {
+    TAGFLOW_API_PORT: String(api),
+    TAGFLOW_PG_URL: "postgres://postgres@127.0.0.1:5432/test",
+    TAGFLOW_DATA: data,
+    SEED001_TABLE: table,
+  });
+  try {
+    await eventually(
+      "/ready 200",
+      async () => (await gw.get("/ready")).status === 200 || undefined,
+    );
+    const sent = [[296, 709], [281, 700], [309, 729], [300, 715], [288, 722]];
+    for (const [t, h] of sent) {
+      await publish(JSON.stringify({ temperature: t, humidity: h }));
+      await new Promise((r) => setTimeout(r, 5)); // arrival times differ: one row each
+    }
+    await publish("not json at all");
+    await publish(JSON.stringify({ temperature: { celsius: 290 } }));
+    await publish(JSON.stringify({ temperature: 290, humidity: 710 }));
+    const rows = await eventually("six rows", async () => {
+      const r = await psql(`SELECT temperature || ',' || humidity FROM ${table} ORDER BY time`)
+        .catch(() => "");
+      return r.split("\n").filter(Boolean).length >= 6 ? r : undefined;
+    });
+    assert.deepEqual(rows.split("\n"), [...sent, [290, 710]].map(([t, h]) => `${t},${h}`));
+    const letters = (await Deno.readTextFile(`${data}/buffer/neuron_in/dead_letter.jsonl`)).trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const reasons = letters.slice(-2).map((l) => l.reason);
+    assert.match(reasons[0], /^not JSON/);
+    assert.match(
+      reasons[1],
+      /^field temperature: expected a number, string or boolean, got \{"celsius":290\}/,
+    );
+    const status = (await gw.get("/api/actors")).body as {
+      id: string;
+      counters: Record<string, number>;
+    }[];
+    await eventually("dead letters counted", async () => {
+      const s = ((await gw.get("/api/actors")).body as typeof status).find((a) =>
+        a.id === "neuron_in"
+      )!;
+      return s.counters.dead_lettered >= 2 || undefined;
+    });
+  } finally {
+    const { code } = await gw.stop();
+    assert.equal(code, 0);
+    await psql(`DROP TABLE IF EXISTS ${table}`);
+  }
+});
