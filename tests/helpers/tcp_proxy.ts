@@ -1,0 +1,53 @@
+/**
+ * A TCP forwarder on 127.0.0.1 for fault injection: `cut()` drops every connection and refuses
+ * new ones (a database or broker going away), `restore()` lets traffic through again.
+ */
+export class TcpProxy {
+  #listener: Deno.Listener | undefined;
+  #conns = new Set<Deno.Conn>();
+
+  constructor(readonly port: number, readonly target: number) {}
+
+  /** Starts forwarding 127.0.0.1:port → 127.0.0.1:target. */
+  restore(): void {
+    if (this.#listener) return;
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: this.port });
+    this.#listener = listener;
+    (async () => {
+      for await (const client of listener) this.#pipe(client);
+    })().catch(() => {/* closed by cut() */});
+  }
+
+  /** Drops every connection and stops listening. */
+  cut(): void {
+    this.#listener?.close();
+    this.#listener = undefined;
+    for (const c of this.#conns) {
+      try {
+        c.close();
+      } catch { /* already closed */ }
+    }
+    this.#conns.clear();
+  }
+
+  async #pipe(client: Deno.Conn): Promise<void> {
+    let upstream: Deno.Conn;
+    try {
+      upstream = await Deno.connect({ hostname: "127.0.0.1", port: this.target });
+    } catch {
+      client.close();
+      return;
+    }
+    this.#conns.add(client).add(upstream);
+    const copy = (from: Deno.Conn, to: Deno.Conn) =>
+      from.readable.pipeTo(to.writable).catch(() => {}).finally(() => {
+        for (const c of [from, to]) {
+          try {
+            c.close();
+          } catch { /* already closed */ }
+          this.#conns.delete(c);
+        }
+      });
+    await Promise.all([copy(client, upstream), copy(upstream, client)]);
+  }
+}
