@@ -53,7 +53,9 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
     clientId: cfg.client_id ?? `${cfg.gateway ?? "tagflow"}-${ctx.id}`,
     username: cfg.username || undefined,
     password: cfg.password || undefined,
+    // A persistent session: the broker keeps QoS 1 messages while the gateway is away.
     clean: false,
+    properties: { sessionExpiryInterval: cfg.session_expiry_s },
     reconnectPeriod: cfg.reconnect_ms,
     protocolVersion: 5,
     // QoS 1: acknowledge only once the message is in the buffer (or dead-lettered).

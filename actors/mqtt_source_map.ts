@@ -85,7 +85,9 @@ export function mapMessage(
           }: expected an object of tag → value`,
         );
       }
-      return Object.entries(values);
+      // Fields that name the time or the device are not values.
+      const meta = new Set(m.values_path === "" ? [m.timestamp_path, m.device_path] : []);
+      return Object.entries(values).filter(([k]) => !meta.has(k));
     })();
   if (entries.length === 0) throw new Error("no values in the message");
   return entries.map(([tag, v]) => {

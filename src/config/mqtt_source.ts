@@ -47,6 +47,10 @@ export const mqttSource = z.strictObject({
     "QoS 0 messages waiting for the buffer; more are dropped and counted",
   ),
   reconnect_ms: ms(100).default(1000),
+  session_expiry_s: num(z.number().int().min(0)).default(86_400)
+    .describe(
+      "how long the broker keeps the session and its QoS 1 messages while the gateway is away",
+    ),
   buffer: diskBuffer(),
 });
 export type MqttSourceConfig = z.output<typeof mqttSource>;
