@@ -47,6 +47,18 @@ Deno.test("seed 001 storage: JSON on /neuron/demo_app/demo/demo_group becomes ro
       await new Promise((r) => setTimeout(r, 5)); // arrival times differ: one row each
     }
     await publish("not json at all");
+    const blob = await Deno.makeTempFile();
+    await Deno.writeTextFile(blob, `{"blob":"${"x".repeat(1 << 20)}"}`); // 1 MB, too long for an argument
+    await run("mosquitto_pub", [
+      "-h",
+      "127.0.0.1",
+      "-q",
+      "1",
+      "-t",
+      "/neuron/demo_app/demo/demo_group",
+      "-f",
+      blob,
+    ]);
     await publish(JSON.stringify({ temperature: { celsius: 290 } }));
     await publish(JSON.stringify({ temperature: 290, humidity: 710 }));
     const rows = await eventually("six rows", async () => {
@@ -58,10 +70,11 @@ Deno.test("seed 001 storage: JSON on /neuron/demo_app/demo/demo_group becomes ro
     const letters = (await Deno.readTextFile(`${data}/buffer/neuron_in/dead_letter.jsonl`)).trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-    const reasons = letters.slice(-2).map((l) => l.reason);
-    assert.match(reasons[0], /^not JSON/);
+    const reasons = letters.slice(-3).map((l) => l.reason);
+    assert.match(reasons.shift(), /^not JSON/);
+    assert.match(reasons.shift(), /^payload of 1048587 bytes is over max_payload_bytes 65536/);
     assert.match(
-      reasons[1],
+      reasons[0],
       /^field temperature: expected a number, string or boolean, got \{"celsius":290\}/,
     );
     const status = (await gw.get("/api/actors")).body as {
@@ -72,7 +85,7 @@ Deno.test("seed 001 storage: JSON on /neuron/demo_app/demo/demo_group becomes ro
       const s = ((await gw.get("/api/actors")).body as typeof status).find((a) =>
         a.id === "neuron_in"
       )!;
-      return s.counters.dead_lettered >= 2 || undefined;
+      return s.counters.dead_lettered >= 3 || undefined;
     });
   } finally {
     const { code } = await gw.stop();
