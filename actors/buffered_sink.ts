@@ -54,6 +54,23 @@ export interface PipelineOptions {
 
 const enc = new TextEncoder(), dec = new TextDecoder();
 
+/** Opens an actor's disk buffer from its `buffer` config; the default directory is data/buffer/<id>. */
+export async function openBuffer(
+  id: string,
+  cfg: PipelineOptions["buffer"],
+): Promise<{ dir: string; buffer: DiskBuffer }> {
+  const dir = cfg.dir ?? `data/buffer/${id}`;
+  const buffer = await DiskBuffer.open({
+    dir,
+    maxBytes: cfg.max_bytes,
+    segmentBytes: cfg.segment_bytes,
+    whenFull: cfg.when_full,
+    fsync: cfg.fsync,
+    fsyncIntervalMs: cfg.fsync_interval_ms,
+  });
+  return { dir, buffer };
+}
+
 /**
  * Input → disk buffer → database. A batch from the router is acked once it is in the buffer (so
  * a database outage never holds the devices back until the buffer is full); a writer drains the
@@ -65,15 +82,7 @@ export async function runBufferedSink(
   opts: PipelineOptions,
   connect: () => Promise<SinkWriter>,
 ): Promise<void> {
-  const dir = opts.buffer.dir ?? `data/buffer/${ctx.id}`;
-  const buffer = await DiskBuffer.open({
-    dir,
-    maxBytes: opts.buffer.max_bytes,
-    segmentBytes: opts.buffer.segment_bytes,
-    whenFull: opts.buffer.when_full,
-    fsync: opts.buffer.fsync,
-    fsyncIntervalMs: opts.buffer.fsync_interval_ms,
-  });
+  const { dir, buffer } = await openBuffer(ctx.id, opts.buffer);
   let inputDone = false;
   let wake: (() => void) | undefined;
   const report = () => {

@@ -4,7 +4,8 @@ import { BatchBuilder } from "../src/model/batch.ts";
 import { Quality } from "../src/model/sample.ts";
 import { unsPath } from "../src/model/tag.ts";
 import type { ActorContext } from "../src/runtime/actor.ts";
-import { DiskBuffer } from "../src/runtime/disk_buffer.ts";
+import type { DiskBuffer } from "../src/runtime/disk_buffer.ts";
+import { openBuffer } from "./buffered_sink.ts";
 import { whenAborted } from "../src/runtime/schedule.ts";
 import { mapMessage, type Mapped } from "./mqtt_source_map.ts";
 import { safeUrl } from "./mqtt_link.ts";
@@ -21,15 +22,7 @@ const enc = new TextEncoder(), dec = new TextDecoder();
 export default async function mqttSource(ctx: ActorContext): Promise<void> {
   const cfg = ctx.config as Config;
   const output = ctx.output!;
-  const dir = cfg.buffer.dir ?? `data/buffer/${ctx.id}`;
-  const buffer = await DiskBuffer.open({
-    dir,
-    maxBytes: cfg.buffer.max_bytes,
-    segmentBytes: cfg.buffer.segment_bytes,
-    whenFull: cfg.buffer.when_full,
-    fsync: cfg.buffer.fsync,
-    fsyncIntervalMs: cfg.buffer.fsync_interval_ms,
-  });
+  const { dir, buffer } = await openBuffer(ctx.id, cfg.buffer);
   let pending = 0;
   let wake: (() => void) | undefined;
   const take = async (topic: string, payload: Uint8Array): Promise<void> => {

@@ -4,15 +4,7 @@ import assert from "node:assert/strict";
 import mqtt from "mqtt";
 import { GatewayProcess } from "./helpers/gateway_process.ts";
 import { eventually, freePort } from "./helpers/net.ts";
-
-async function psql(sql: string): Promise<string> {
-  const out = await new Deno.Command("psql", {
-    args: ["-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-At", "-c", sql],
-    stdout: "piped",
-  })
-    .output();
-  return new TextDecoder().decode(out.stdout).trim();
-}
+import { psql } from "./helpers/psql.ts";
 
 Deno.test("kill -9 mid-stream, restart: nothing accepted is lost, nothing duplicated", async () => {
   const id = crypto.randomUUID().replaceAll("-", "").slice(0, 10);

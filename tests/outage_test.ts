@@ -7,6 +7,7 @@ import { Router } from "../src/runtime/router.ts";
 import { Supervisor } from "../src/runtime/supervisor.ts";
 import { eventually, freePort } from "./helpers/net.ts";
 import { TcpProxy } from "./helpers/tcp_proxy.ts";
+import { psql } from "./helpers/psql.ts";
 
 const TOTAL = 3000;
 
@@ -63,15 +64,6 @@ async function throughOutage(kind: string, config: unknown, proxy: TcpProxy) {
     proxy.cut();
     await sup.stop(1000);
   }
-}
-
-async function psql(sql: string): Promise<string> {
-  const out = await new Deno.Command("psql", {
-    args: ["-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-At", "-c", sql],
-    stdout: "piped",
-  })
-    .output();
-  return new TextDecoder().decode(out.stdout).trim();
 }
 
 Deno.test("PostgreSQL's port cut mid-stream: buffered, then every sample exactly once", async () => {

@@ -4,16 +4,18 @@
 import assert from "node:assert/strict";
 import { GatewayProcess } from "./helpers/gateway_process.ts";
 import { eventually, freePort } from "./helpers/net.ts";
+import { psql } from "./helpers/psql.ts";
 
 const CONFIG = new URL("./fixtures/seeds/seed001_storage.jsonc", import.meta.url).pathname;
+// The seed's topic shape under a prefix of this run's own, so no other test's messages mix in.
+const PREFIX = `/neuron_${crypto.randomUUID().slice(0, 8)}`;
+const TOPIC = `${PREFIX}/demo_app/demo/demo_group`;
 
 async function run(cmd: string, args: string[]): Promise<string> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
   if (out.code !== 0) throw new Error(`${cmd}: ${new TextDecoder().decode(out.stderr)}`);
   return new TextDecoder().decode(out.stdout).trim();
 }
-const psql = (sql: string) =>
-  run("psql", ["-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-At", "-c", sql]);
 const publish = (payload: string) =>
   run("mosquitto_pub", [
     "-h",
@@ -21,7 +23,7 @@ const publish = (payload: string) =>
     "-q",
     "1",
     "-t",
-    "/neuron/demo_app/demo/demo_group",
+    TOPIC,
     "-m",
     payload,
   ]);
@@ -35,6 +37,7 @@ Deno.test("seed 001 storage: JSON on /neuron/demo_app/demo/demo_group becomes ro
     TAGFLOW_PG_URL: "postgres://postgres@127.0.0.1:5432/test",
     TAGFLOW_DATA: data,
     SEED001_TABLE: table,
+    SEED001_TOPIC: `${PREFIX}/demo_app/+/+`,
   });
   try {
     await eventually(
@@ -55,7 +58,7 @@ Deno.test("seed 001 storage: JSON on /neuron/demo_app/demo/demo_group becomes ro
       "-q",
       "1",
       "-t",
-      "/neuron/demo_app/demo/demo_group",
+      TOPIC,
       "-f",
       blob,
     ]);

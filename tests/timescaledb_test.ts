@@ -2,67 +2,26 @@
 // with psql: every value written once, and a replayed buffer adds nothing.
 import assert from "node:assert/strict";
 import { timescaledbSink } from "../src/config/timescaledb.ts";
-import { Router } from "../src/runtime/router.ts";
-import { Supervisor } from "../src/runtime/supervisor.ts";
 import { DiskBuffer } from "../src/runtime/disk_buffer.ts";
+import { psql } from "./helpers/psql.ts";
+import { runCounterInto } from "./helpers/sink_run.ts";
 
-const URL_ = "postgres://postgres@127.0.0.1:5432/test";
-
-async function psql(sql: string): Promise<string> {
-  const out = await new Deno.Command("psql", {
-    args: ["-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-At", "-c", sql],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (out.code !== 0) throw new Error(`psql: ${new TextDecoder().decode(out.stderr)}`);
-  return new TextDecoder().decode(out.stdout).trim();
-}
-
-async function run(table: string, dir: string, total: number) {
+function run(table: string, dir: string, total: number) {
   const sink = timescaledbSink.parse({
     kind: "timescaledb",
-    url: URL_,
+    url: "postgres://postgres@127.0.0.1:5432/test",
     table,
     buffer: { dir, fsync: "never" },
     batch: { max_samples: 500, max_linger_ms: 20 },
   });
-  const router = new Router(
-    new Map([["dev", ["db"]]]),
-    new Map([["db", { maxSamples: 100_000, whenFull: "block" as const }]]),
-    8,
-  );
-  const sup = new Supervisor(
-    [
-      { id: "dev", kind: "counter", role: "device", config: { interval_ms: 0, batch: 100, total } },
-      { id: "db", kind: "timescaledb", role: "sink", config: sink },
-    ],
-    router,
-    {
-      workerUrl: new URL("./fixtures/test_worker.ts", import.meta.url),
-      channelCapacity: 8,
-      restart: { initialMs: 100, maxMs: 1000 },
-      stableMs: 10_000,
-      logLevel: "warn",
-    },
-  );
-  await sup.start();
-  // The counter stops producing at `total`; stop() then drains the buffer into the database.
-  for (
-    let i = 0;
-    i < 200 && (sup.status().find((a) => a.id === "dev")?.counters.samples_out ?? 0) < total;
-    i++
-  ) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const clean = await sup.stop(30_000);
-  return { clean, status: sup.status().find((a) => a.id === "db")! };
+  return runCounterInto("dev", "timescaledb", sink, total);
 }
 
 Deno.test("timescaledb sink: every sample lands once in the narrow table; a replayed buffer adds nothing", async () => {
   const table = `t_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
   const dir = await Deno.makeTempDir();
   try {
-    const { clean, status } = await run(table, dir, 2000);
+    const { clean, sink: status } = await run(table, dir, 2000);
     assert.equal(clean, true);
     assert.equal(status.counters.samples_out, 2000);
     assert.equal(await psql(`SELECT count(*) FROM ${table}`), "2000");
@@ -95,7 +54,7 @@ Deno.test("timescaledb sink: every sample lands once in the narrow table; a repl
     await buffer.close();
     const replay = await run(table, dir, 0);
     assert.equal(replay.clean, true);
-    assert.equal(replay.status.counters.samples_out, 300, "the replayed rows were written again");
+    assert.equal(replay.sink.counters.samples_out, 300, "the replayed rows were written again");
     assert.equal(await psql(`SELECT count(*) FROM ${table}`), "2000", "and added nothing");
   } finally {
     await psql(`DROP TABLE IF EXISTS ${table}`);
