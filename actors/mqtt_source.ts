@@ -21,7 +21,6 @@ const enc = new TextEncoder(), dec = new TextDecoder();
  */
 export default async function mqttSource(ctx: ActorContext): Promise<void> {
   const cfg = ctx.config as Config;
-  const output = ctx.output!;
   const { dir, buffer } = await openBuffer(ctx.id, cfg.buffer);
   let pending = 0;
   let wake: (() => void) | undefined;
