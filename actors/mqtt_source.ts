@@ -24,21 +24,22 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
   const { dir, buffer } = await openBuffer(ctx.id, cfg.buffer);
   let pending = 0;
   let wake: (() => void) | undefined;
+  const appender = new GroupAppender(buffer, () => wake?.());
   const take = async (topic: string, payload: Uint8Array): Promise<void> => {
     ctx.counters.messages = (ctx.counters.messages ?? 0) + 1;
+    let values: Mapped[];
     try {
       if (payload.length > cfg.max_payload_bytes) {
         throw new Error(
           `payload of ${payload.length} bytes is over max_payload_bytes ${cfg.max_payload_bytes}`,
         );
       }
-      const values = mapMessage(topic, payload, cfg, ctx.id, Date.now());
-      await buffer.append(enc.encode(JSON.stringify(values)));
-      ctx.counters.samples_in += values.length;
-      wake?.();
+      values = mapMessage(topic, payload, cfg, ctx.id, Date.now());
     } catch (err) {
-      await deadLetter(ctx, dir, topic, payload, (err as Error).message);
+      return await deadLetter(ctx, dir, topic, payload, (err as Error).message);
     }
+    await appender.append(values);
+    ctx.counters.samples_in += values.length;
   };
 
   const options: IClientOptions = {
@@ -91,6 +92,39 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
   wake?.();
   await forwarded;
   await buffer.close();
+}
+
+/**
+ * Appends the values of messages that arrive while a write is under way as one record: one disk
+ * write (and fsync) for many messages, each acknowledged once the write holding it is done.
+ */
+class GroupAppender {
+  #waiting: { values: Mapped[]; done: () => void; fail: (e: unknown) => void }[] = [];
+  #writing = false;
+
+  constructor(private readonly buffer: DiskBuffer, private readonly onAppended: () => void) {}
+
+  append(values: Mapped[]): Promise<void> {
+    return new Promise((done, fail) => {
+      this.#waiting.push({ values, done, fail });
+      if (!this.#writing) this.#write();
+    });
+  }
+
+  async #write(): Promise<void> {
+    this.#writing = true;
+    while (this.#waiting.length > 0) {
+      const group = this.#waiting.splice(0);
+      try {
+        await this.buffer.append(enc.encode(JSON.stringify(group.flatMap((g) => g.values))));
+        group.forEach((g) => g.done());
+        this.onAppended();
+      } catch (err) {
+        group.forEach((g) => g.fail(err));
+      }
+    }
+    this.#writing = false;
+  }
 }
 
 /** Sends the buffer on to the router, oldest first, registering tags the first time they appear. */
