@@ -1,0 +1,80 @@
+// A QoS 0 flood into the MQTT source: what cannot wait (beyond max_pending) is dropped and
+// counted, the source keeps running, and everything it took reaches the sink.
+import assert from "node:assert/strict";
+import mqtt from "mqtt";
+import { mqttSource } from "../src/config/mqtt_source.ts";
+import { Router } from "../src/runtime/router.ts";
+import { Supervisor } from "../src/runtime/supervisor.ts";
+import { eventually } from "./helpers/net.ts";
+
+Deno.test("QoS 0 flood: drops beyond max_pending are counted; what was taken arrives", async () => {
+  const id = crypto.randomUUID().replaceAll("-", "").slice(0, 8);
+  const total = 5000;
+  const source = {
+    ...mqttSource.parse({
+      kind: "mqtt",
+      url: "mqtt://127.0.0.1:1883",
+      client_id: `flood-${id}`,
+      session_expiry_s: 0,
+      subscriptions: [{ topic: `flood_${id}/#`, qos: 0 }],
+      max_pending: 5,
+      buffer: { dir: await Deno.makeTempDir(), fsync: "always" },
+    }),
+    uns: {},
+  };
+  const router = new Router(
+    new Map([["in", ["sink"]]]),
+    new Map([["sink", { maxSamples: 100_000, whenFull: "block" as const }]]),
+    8,
+  );
+  const sup = new Supervisor(
+    [
+      { id: "in", kind: "mqtt_source", role: "device", config: source },
+      { id: "sink", kind: "collect", role: "sink", config: {} },
+    ],
+    router,
+    {
+      workerUrl: new URL("./fixtures/test_worker.ts", import.meta.url),
+      channelCapacity: 8,
+      restart: { initialMs: 100, maxMs: 1000 },
+      stableMs: 10_000,
+      logLevel: "error",
+    },
+  );
+  const status = (who: string) => sup.status().find((a) => a.id === who)!;
+  await sup.start();
+  const pub = await mqtt.connectAsync("mqtt://127.0.0.1:1883", { clientId: `flood-pub-${id}` });
+  try {
+    await eventually("source subscribed", () => status("in").state === "running" || undefined);
+    for (let i = 0; i < total; i++) {
+      pub.publish(`flood_${id}/m`, JSON.stringify({ n: i }), { qos: 0 });
+    }
+    await pub.endAsync();
+    // Settled: every message that reached the source was either taken or dropped, and counted.
+    let last = -1;
+    const settled = await eventually(
+      "counters settle",
+      () => {
+        const c = status("in").counters;
+        const seen = (c.messages ?? 0) + c.dropped;
+        const done = seen === last && seen > 0 ? c : undefined;
+        last = seen;
+        return done;
+      },
+      30_000,
+      1500,
+    );
+    assert.ok(settled.dropped > 0, `the flood went beyond max_pending: ${JSON.stringify(settled)}`);
+    assert.ok((settled.messages ?? 0) + settled.dropped <= total);
+    assert.equal(status("in").state, "running");
+    assert.equal(status("in").restarts, 0);
+    await sup.stop(20_000);
+    assert.equal(
+      status("sink").counters.samples_in,
+      status("in").counters.samples_in,
+      "everything taken reached the sink",
+    );
+  } finally {
+    await sup.stop(1000);
+  }
+});
