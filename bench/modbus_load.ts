@@ -5,6 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { bucketQuantile, LAG_KEYS } from "./modbus_plain_loop.ts";
+import { PERMISSIONS } from "../tests/helpers/gateway_process.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BENCH = fileURLToPath(new URL(".", import.meta.url));
@@ -230,11 +231,7 @@ async function runGateway(
   const api = `http://127.0.0.1:${apiPort}`;
   const p = new Proc("gateway", [
     "run",
-    "--allow-net",
-    "--allow-env",
-    "--allow-read",
-    "--allow-write",
-    "--allow-sys",
+    ...PERMISSIONS,
     ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []),
     "src/main.ts",
     "--config",

@@ -13,6 +13,7 @@ import { pipeline } from "node:stream/promises";
 import mqtt from "mqtt";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { RUN_FLAGS } from "../tests/helpers/gateway_process.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
@@ -466,12 +467,7 @@ async function gatewayRun(
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-sys",
-      "--v8-flags=--optimize-for-size",
+      ...RUN_FLAGS,
       MAIN,
       "--config",
       `${dir}/config.json`,

@@ -3,11 +3,10 @@
 // address, writes read back by mbpoll, and the server going away and coming back.
 import assert from "node:assert/strict";
 import { modbusDevice } from "../src/config/modbus.ts";
-import { Router } from "../src/runtime/router.ts";
-import { Supervisor } from "../src/runtime/supervisor.ts";
 import type { Captured } from "./fixtures/capture_actor.ts";
 import { eventually, freePort } from "./helpers/net.ts";
 import { mbpoll, PymodbusServer } from "./helpers/pymodbus.ts";
+import { pairSupervisor } from "./helpers/sink_run.ts";
 
 const ORDERS = ["ABCD", "CDAB", "BADC", "DCBA"] as const;
 const VALUES = {
@@ -71,24 +70,10 @@ async function setup(port: number, options: Record<string, unknown> = {}) {
     groups: { far: { interval_ms: 200 } },
     tags: tags(),
   });
-  const router = new Router(
-    new Map([["plc", ["cap"]]]),
-    new Map([["cap", { maxSamples: 100_000, whenFull: "drop_oldest" as const }]]),
-    8,
-  );
-  const sup = new Supervisor(
-    [
-      { id: "plc", kind: "modbus", role: "device", config: device },
-      { id: "cap", kind: "capture", role: "sink", config: {} },
-    ],
-    router,
-    {
-      workerUrl: new URL("./fixtures/test_worker.ts", import.meta.url),
-      channelCapacity: 8,
-      restart: { initialMs: 100, maxMs: 1000 },
-      stableMs: 10_000,
-      logLevel: "error",
-    },
+  const { sup } = pairSupervisor(
+    { id: "plc", kind: "modbus", config: device },
+    { id: "cap", kind: "capture", config: {} },
+    { whenFull: "drop_oldest" },
   );
   await sup.start();
   const dump = async () => {

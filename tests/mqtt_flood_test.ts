@@ -3,9 +3,8 @@
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
 import { mqttSource } from "../src/config/mqtt_source.ts";
-import { Router } from "../src/runtime/router.ts";
-import { Supervisor } from "../src/runtime/supervisor.ts";
 import { eventually } from "./helpers/net.ts";
+import { pairSupervisor } from "./helpers/sink_run.ts";
 
 Deno.test("QoS 0 flood: drops beyond max_pending are counted; what was taken arrives", async () => {
   const id = crypto.randomUUID().replaceAll("-", "").slice(0, 8);
@@ -22,26 +21,10 @@ Deno.test("QoS 0 flood: drops beyond max_pending are counted; what was taken arr
     }),
     uns: {},
   };
-  const router = new Router(
-    new Map([["in", ["sink"]]]),
-    new Map([["sink", { maxSamples: 100_000, whenFull: "block" as const }]]),
-    8,
+  const { sup, status } = pairSupervisor(
+    { id: "in", kind: "mqtt_source", config: source },
+    { id: "sink", kind: "collect", config: {} },
   );
-  const sup = new Supervisor(
-    [
-      { id: "in", kind: "mqtt_source", role: "device", config: source },
-      { id: "sink", kind: "collect", role: "sink", config: {} },
-    ],
-    router,
-    {
-      workerUrl: new URL("./fixtures/test_worker.ts", import.meta.url),
-      channelCapacity: 8,
-      restart: { initialMs: 100, maxMs: 1000 },
-      stableMs: 10_000,
-      logLevel: "error",
-    },
-  );
-  const status = (who: string) => sup.status().find((a) => a.id === who)!;
   await sup.start();
   const pub = await mqtt.connectAsync("mqtt://127.0.0.1:1883", { clientId: `flood-pub-${id}` });
   try {

@@ -3,9 +3,8 @@
 import assert from "node:assert/strict";
 import { influxdbSink } from "../src/config/influxdb.ts";
 import { timescaledbSink } from "../src/config/timescaledb.ts";
-import { Router } from "../src/runtime/router.ts";
-import { Supervisor } from "../src/runtime/supervisor.ts";
 import { eventually, freePort } from "./helpers/net.ts";
+import { pairSupervisor } from "./helpers/sink_run.ts";
 import { TcpProxy } from "./helpers/tcp_proxy.ts";
 import { psql } from "./helpers/psql.ts";
 
@@ -13,32 +12,12 @@ const TOTAL = 3000;
 
 /** A counter (values 0…TOTAL-1, one ms apart, 300/s) into one sink, with the port cut midway. */
 async function throughOutage(kind: string, config: unknown, proxy: TcpProxy) {
-  const router = new Router(
-    new Map([["dev", ["sink"]]]),
-    new Map([["sink", { maxSamples: 100_000, whenFull: "block" as const }]]),
-    8,
+  const { sup, status } = pairSupervisor(
+    { id: "dev", kind: "counter", config: { interval_ms: 10, batch: 3, total: TOTAL } },
+    { id: "sink", kind, config },
   );
-  const sup = new Supervisor(
-    [
-      {
-        id: "dev",
-        kind: "counter",
-        role: "device",
-        config: { interval_ms: 10, batch: 3, total: TOTAL },
-      },
-      { id: "sink", kind, role: "sink", config },
-    ],
-    router,
-    {
-      workerUrl: new URL("./fixtures/test_worker.ts", import.meta.url),
-      channelCapacity: 8,
-      restart: { initialMs: 100, maxMs: 1000 },
-      stableMs: 10_000,
-      logLevel: "error",
-    },
-  );
-  const sink = () => sup.status().find((a) => a.id === "sink")!;
-  const dev = () => sup.status().find((a) => a.id === "dev")!;
+  const sink = () => status("sink");
+  const dev = () => status("dev");
   await sup.start();
   try {
     await eventually("some written", () => sink().counters.samples_out > 300 || undefined);

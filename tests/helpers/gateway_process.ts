@@ -2,15 +2,17 @@ import { eventually } from "./net.ts";
 
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
 
-/** The permissions and V8 flags of `deno task start`; tests run the gateway the same way. */
-export const RUN_FLAGS = [
+/** The permissions `deno task start` grants. */
+export const PERMISSIONS = [
   "--allow-net",
   "--allow-env",
   "--allow-read",
   "--allow-write",
   "--allow-sys",
-  "--v8-flags=--optimize-for-size",
 ];
+
+/** The permissions and V8 flags of `deno task start`; tests run the gateway the same way. */
+export const RUN_FLAGS = [...PERMISSIONS, "--v8-flags=--optimize-for-size"];
 
 /** The gateway running as its own process, as `deno task start` runs it. */
 export class GatewayProcess {

@@ -1,5 +1,33 @@
+import type { ActorSpec } from "../../src/runtime/messages.ts";
+import type { WhenFull } from "../../src/runtime/outbox.ts";
 import { Router } from "../../src/runtime/router.ts";
 import { type ActorStatus, Supervisor } from "../../src/runtime/supervisor.ts";
+
+/**
+ * One device routed to one sink in the gateway's runtime, hosted by the test worker (the product's
+ * actor kinds plus the test ones). Not started; `status(id)` reads an actor's current status.
+ */
+export function pairSupervisor(
+  device: Omit<ActorSpec, "role">,
+  sink: Omit<ActorSpec, "role">,
+  { whenFull = "block", logLevel = "error" }: { whenFull?: WhenFull; logLevel?: "warn" | "error" } =
+    {},
+) {
+  const router = new Router(
+    new Map([[device.id, [sink.id]]]),
+    new Map([[sink.id, { maxSamples: 100_000, whenFull }]]),
+    8,
+  );
+  const sup = new Supervisor([{ ...device, role: "device" }, { ...sink, role: "sink" }], router, {
+    workerUrl: new URL("../fixtures/test_worker.ts", import.meta.url),
+    channelCapacity: 8,
+    restart: { initialMs: 100, maxMs: 1000 },
+    stableMs: 10_000,
+    logLevel,
+  });
+  const status = (id: string): ActorStatus => sup.status().find((a) => a.id === id)!;
+  return { sup, router, status };
+}
 
 /**
  * Runs a counter device (values 0…total-1, one ms apart) into one sink until the device sent all,
@@ -11,38 +39,15 @@ export async function runCounterInto(
   config: unknown,
   total: number,
 ): Promise<{ clean: boolean; sink: ActorStatus }> {
-  const router = new Router(
-    new Map([[device, ["sink"]]]),
-    new Map([["sink", { maxSamples: 100_000, whenFull: "block" as const }]]),
-    8,
-  );
-  const sup = new Supervisor(
-    [
-      {
-        id: device,
-        kind: "counter",
-        role: "device",
-        config: { interval_ms: 0, batch: 100, total },
-      },
-      { id: "sink", kind, role: "sink", config },
-    ],
-    router,
-    {
-      workerUrl: new URL("../fixtures/test_worker.ts", import.meta.url),
-      channelCapacity: 8,
-      restart: { initialMs: 100, maxMs: 1000 },
-      stableMs: 10_000,
-      logLevel: "warn",
-    },
+  const { sup, status } = pairSupervisor(
+    { id: device, kind: "counter", config: { interval_ms: 0, batch: 100, total } },
+    { id: "sink", kind, config },
+    { logLevel: "warn" },
   );
   await sup.start();
-  for (
-    let i = 0;
-    i < 400 && (sup.status().find((a) => a.id === device)?.counters.samples_out ?? 0) < total;
-    i++
-  ) {
+  for (let i = 0; i < 400 && status(device).counters.samples_out < total; i++) {
     await new Promise((r) => setTimeout(r, 50));
   }
   const clean = await sup.stop(30_000);
-  return { clean, sink: sup.status().find((a) => a.id === "sink")! };
+  return { clean, sink: status("sink") };
 }
