@@ -58,6 +58,36 @@ function tags() {
   return out;
 }
 
+/** Runs `fn` against a pymodbus "types" server and a gateway runtime polling it; stops both after. */
+async function withPlc(
+  fn: (
+    ctx: { port: number; server: PymodbusServer } & Awaited<ReturnType<typeof setup>>,
+  ) => Promise<void>,
+  options: Record<string, unknown> = {},
+  rtu = false,
+): Promise<void> {
+  const port = freePort();
+  const server = new PymodbusServer(port, "types", rtu);
+  await server.start();
+  const plc = await setup(port, options);
+  try {
+    await fn({ port, server, ...plc });
+  } finally {
+    await plc.sup.stop(3000);
+    await server.stop();
+  }
+}
+
+/** Waits until the capture sink has a value of every tag. */
+function everyTag(
+  dump: () => Promise<Record<string, Captured>>,
+): Promise<Record<string, Captured>> {
+  return eventually("every tag reported", async () => {
+    const d = await dump();
+    return Object.keys(d).length >= tags().length ? d : undefined;
+  });
+}
+
 async function setup(port: number, options: Record<string, unknown> = {}) {
   const device = modbusDevice.parse({
     kind: "modbus",
@@ -85,15 +115,8 @@ async function setup(port: number, options: Record<string, unknown> = {}) {
 }
 
 Deno.test("modbus actor against pymodbus: types × orders, areas, bits, strings, exceptions", async () => {
-  const port = freePort();
-  const server = new PymodbusServer(port, "types");
-  await server.start();
-  const { sup, dump } = await setup(port);
-  try {
-    const seen = await eventually("every tag reported", async () => {
-      const d = await dump();
-      return Object.keys(d).length >= tags().length ? d : undefined;
-    });
+  await withPlc(async ({ dump }) => {
+    const seen = await everyTag(dump);
     for (const [type, value] of Object.entries(VALUES)) {
       for (const order of ORDERS) {
         const got = seen[`plc/${type}_${order}`];
@@ -114,18 +137,11 @@ Deno.test("modbus actor against pymodbus: types × orders, areas, bits, strings,
     assert.equal(missing.value, null);
     assert.equal(missing.reason, "exception 2 (illegal data address)");
     assert.equal(seen["plc/ir0"].quality, "good", "the failed request marks only its own tags bad");
-  } finally {
-    await sup.stop(3000);
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("writes: FC5/6/16 with scale, order, bits and strings, read back by mbpoll; refusals", async () => {
-  const port = freePort();
-  const server = new PymodbusServer(port, "types");
-  await server.start();
-  const { sup } = await setup(port);
-  try {
+  await withPlc(async ({ sup, port }) => {
     await eventually(
       "plc runs",
       () => sup.status().find((a) => a.id === "plc")!.state === "running" || undefined,
@@ -165,18 +181,11 @@ Deno.test("writes: FC5/6/16 with scale, order, bits and strings, read back by mb
     await refused("w_int16", 500, /outside the range \[-100, 100\]/);
     await refused("w_coil", "yes", /expected true or false/);
     await refused("w_text", "far too long", /longer than 8 characters/);
-  } finally {
-    await sup.stop(3000);
-    await server.stop();
-  }
+  });
 });
 
 Deno.test("the server goes away and comes back: bad quality in the gap, then values resume, no restart", async () => {
-  const port = freePort();
-  const server = new PymodbusServer(port, "types");
-  await server.start();
-  const { sup, dump } = await setup(port);
-  try {
+  await withPlc(async ({ sup, dump, server }) => {
     await eventually(
       "good values",
       async () => (await dump())["plc/ir0"]?.quality === "good" || undefined,
@@ -210,10 +219,7 @@ Deno.test("the server goes away and comes back: bad quality in the gap, then val
       "the reconnect counted",
       () => sup.status().find((a) => a.id === "plc")!.counters.reconnects >= 1 || undefined,
     );
-  } finally {
-    await sup.stop(3000);
-    await server.stop();
-  }
+  });
 });
 
 for (
@@ -231,30 +237,24 @@ for (
   ] as const
 ) {
   Deno.test(`modbus actor against pymodbus, ${name}: every value right`, async () => {
-    const port = freePort();
-    const server = new PymodbusServer(port, "types", rtu);
-    await server.start();
-    const { sup, dump } = await setup(port, options);
-    try {
-      const seen = await eventually("every tag reported", async () => {
-        const d = await dump();
-        return Object.keys(d).length >= tags().length ? d : undefined;
-      });
-      for (const [type, value] of Object.entries(VALUES)) {
-        for (const order of ORDERS) {
-          assert.equal(
-            seen[`plc/${type}_${order}`].value,
-            value,
-            `${type} ${order}: ${seen[`plc/${type}_${order}`].reason}`,
-          );
+    await withPlc(
+      async ({ dump }) => {
+        const seen = await everyTag(dump);
+        for (const [type, value] of Object.entries(VALUES)) {
+          for (const order of ORDERS) {
+            assert.equal(
+              seen[`plc/${type}_${order}`].value,
+              value,
+              `${type} ${order}: ${seen[`plc/${type}_${order}`].reason}`,
+            );
+          }
         }
-      }
-      assert.equal(seen["plc/text_BADC"].value, "Tagflow!");
-      assert.equal(seen["plc/unit2_ir0"].value, 99);
-      assert.equal(seen["plc/missing"].reason, "exception 2 (illegal data address)");
-    } finally {
-      await sup.stop(3000);
-      await server.stop();
-    }
+        assert.equal(seen["plc/text_BADC"].value, "Tagflow!");
+        assert.equal(seen["plc/unit2_ir0"].value, 99);
+        assert.equal(seen["plc/missing"].reason, "exception 2 (illegal data address)");
+      },
+      options,
+      rtu,
+    );
   });
 }
