@@ -7,5 +7,7 @@ export const registry: ActorRegistry = {
   influxdb: () => import("./influxdb.ts"),
   mqtt: () => import("./mqtt.ts"),
   mqtt_source: () => import("./mqtt_source.ts"),
+  opcua: () => import("./opcua.ts"),
+  opcua_sim: () => import("./opcua_sim.ts"),
   timescaledb: () => import("./timescaledb.ts"),
 };

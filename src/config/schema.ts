@@ -5,13 +5,14 @@ import { mqttSink } from "./mqtt.ts";
 import { timescaledbSink } from "./timescaledb.ts";
 import { influxdbSink } from "./influxdb.ts";
 import { mqttSource } from "./mqtt_source.ts";
+import { opcuaDevice, opcuaSimulator } from "./opcua.ts";
 
 /** Device kinds, by `kind`. */
-export const device = z.discriminatedUnion("kind", [modbusDevice, mqttSource]);
+export const device = z.discriminatedUnion("kind", [modbusDevice, mqttSource, opcuaDevice]);
 /** Sink kinds, by `kind`. */
 export const sink = z.discriminatedUnion("kind", [mqttSink, timescaledbSink, influxdbSink]);
 /** Built-in simulators, by `kind`. */
-export const simulator = z.discriminatedUnion("kind", [modbusSimulator]);
+export const simulator = z.discriminatedUnion("kind", [modbusSimulator, opcuaSimulator]);
 
 const route = z.strictObject({
   from: z.union([z.literal("*"), z.array(id).min(1)]).describe('device ids, or "*" for all'),

@@ -1,0 +1,163 @@
+import {
+  type ClientSession,
+  MessageSecurityMode,
+  OPCUAClient,
+  SecurityPolicy,
+  type UserIdentityInfo,
+  UserTokenType,
+} from "node-opcua";
+import type { OpcuaDeviceConfig } from "../src/config/opcua.ts";
+import type { ActorContext } from "../src/runtime/actor.ts";
+import { Backoff } from "../src/runtime/backoff.ts";
+import { sleepUnlessAborted } from "../src/runtime/schedule.ts";
+import { isUntrusted, openPki, type Pki, untrustedAdvice } from "./opcua_pki.ts";
+
+/** What the device does with a session: set up on connect, told when it is gone. */
+export interface SessionHooks {
+  /** Called with each new session; it may throw to drop the connection and retry. */
+  up(session: ClientSession, lost: (reason: string) => void): Promise<void>;
+  /** Called once per outage (including a failed first attempt), with why. */
+  down(reason: string): void;
+}
+
+function identity(cfg: OpcuaDeviceConfig): UserIdentityInfo {
+  if (cfg.auth.type === "anonymous") return { type: UserTokenType.Anonymous };
+  return { type: UserTokenType.UserName, userName: cfg.auth.username, password: cfg.auth.password };
+}
+
+/** Why a connection attempt failed, in words an operator can act on. */
+function describe(err: unknown, cfg: OpcuaDeviceConfig, pki: Pki | undefined): string {
+  if (pki && isUntrusted(err)) return untrustedAdvice(pki.root, cfg.endpoint);
+  const message = (err as Error)?.message ?? String(err);
+  const first = message.split("\n")[0].trim();
+  if (/BadUserAccessDenied|BadIdentityToken/.test(message)) {
+    return `Cannot open a session on ${cfg.endpoint}: the server refused the user (${first})`;
+  }
+  if (/cannot find endpoint|No endpoint found|BadSecurityPolicyRejected/i.test(message)) {
+    return `Cannot connect to ${cfg.endpoint}: the server offers no endpoint with ` +
+      `${cfg.security_policy}/${cfg.security_mode} (${first})`;
+  }
+  return `Cannot connect to ${cfg.endpoint}: ${first}`;
+}
+
+/**
+ * Keeps one client and session to an OPC UA server: connects, hands the session to the device,
+ * and on any loss tears everything down and starts over after a jittered backoff (the new session
+ * gets new subscriptions). node-opcua's own reconnection is off so one loop owns the retries.
+ */
+export class OpcuaLink {
+  session: ClientSession | undefined;
+  reason = "connecting";
+  #attempted!: () => void;
+  /** Resolves once the first connection attempt succeeded or failed. */
+  readonly firstAttempt = new Promise<void>((resolve) => this.#attempted = resolve);
+  readonly #backoff: Backoff;
+
+  constructor(
+    private readonly cfg: OpcuaDeviceConfig,
+    private readonly ctx: ActorContext,
+    private readonly hooks: SessionHooks,
+  ) {
+    this.#backoff = new Backoff({
+      initialMs: cfg.reconnect.initial_ms,
+      maxMs: cfg.reconnect.max_ms,
+    });
+  }
+
+  /** Connects and reconnects until the signal aborts; then closes the session and client. */
+  async run(signal: AbortSignal): Promise<void> {
+    let connected = false;
+    while (!signal.aborted) {
+      let pki: Pki | undefined;
+      let client: OPCUAClient | undefined;
+      let wake = () => {};
+      const ended = new Promise<void>((resolve) => wake = resolve);
+      signal.addEventListener("abort", wake, { once: true });
+      const lost = (reason: string) => {
+        if (signal.aborted || this.session === undefined) return;
+        this.reason = reason;
+        this.session = undefined;
+        wake();
+      };
+      try {
+        pki = await openPki(this.cfg);
+        client = this.#client(pki);
+        client.on(
+          "close",
+          (err?: Error | null) => lost(`connection lost: ${err?.message ?? "closed"}`),
+        );
+        const connecting = client.connect(this.cfg.endpoint);
+        await Promise.race([connecting, ended.then(() => connecting.catch(() => {}))]);
+        if (signal.aborted) break;
+        const session = await client.createSession(identity(this.cfg));
+        session.on("keepalive_failure", () => lost("connection lost: session keep-alive failed"));
+        session.on("session_closed", () => lost("connection lost: session closed by the server"));
+        this.session = session;
+        if (pki.trustingFirst) {
+          this.ctx.log("warn", "trusted the server's certificate on first use", {
+            endpoint: this.cfg.endpoint,
+            trusted: `${pki.root}/trusted/certs`,
+          });
+        }
+        await this.hooks.up(session, lost);
+        this.#backoff.reset();
+        connected = true;
+        this.ctx.setState("running");
+        this.#attempted();
+        await ended;
+      } catch (err) {
+        if (signal.aborted) break;
+        this.reason = describe(err, this.cfg, pki);
+        this.ctx.counters.errors++;
+      } finally {
+        signal.removeEventListener("abort", wake);
+        const session = this.session;
+        this.session = undefined;
+        if (client) await this.#close(client, session, signal.aborted);
+        await pki?.manager.dispose();
+      }
+      if (signal.aborted) break;
+      if (connected) this.ctx.counters.reconnects = (this.ctx.counters.reconnects ?? 0) + 1;
+      this.ctx.setState("degraded", this.reason);
+      this.ctx.log("warn", "OPC UA connection down", { reason: this.reason });
+      this.hooks.down(this.reason);
+      this.#attempted();
+      await sleepUnlessAborted(this.#backoff.next(), signal);
+    }
+    this.#attempted();
+  }
+
+  #client(pki: Pki): OPCUAClient {
+    const cfg = this.cfg;
+    return OPCUAClient.create({
+      applicationName: `tagflow-${this.ctx.id}`,
+      endpointMustExist: false,
+      securityMode: MessageSecurityMode[cfg.security_mode],
+      securityPolicy: SecurityPolicy[cfg.security_policy],
+      clientCertificateManager: pki.manager,
+      connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 1000 },
+      keepSessionAlive: true,
+      keepAliveInterval: Math.max(1000, Math.min(10_000, cfg.timeout_ms)),
+      requestedSessionTimeout: 60_000,
+      defaultTransactionTimeout: cfg.timeout_ms,
+    });
+  }
+
+  /** Closes the session when stopping (a lost one is gone anyway), then the client. */
+  async #close(client: OPCUAClient, session: ClientSession | undefined, stopping: boolean) {
+    client.removeAllListeners("close");
+    if (session && stopping) {
+      await withTimeout(session.close(true), this.cfg.timeout_ms).catch(() => {});
+    }
+    await withTimeout(client.disconnect(), this.cfg.timeout_ms).catch(() => {});
+  }
+}
+
+/** Resolves or rejects with `p`, or rejects after ms. */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => timer = setTimeout(() => reject(new Error("timed out")), ms)),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,119 @@
+// The OPC UA device actor against the simulator in its own process: every built-in type arrives
+// with the node's type and its source timestamp (compared with a bare node-opcua client's read),
+// and a deadband keeps small changes back while an unfiltered twin of the tag sees them.
+import assert from "node:assert/strict";
+import { AttributeIds, CertificateManager, OPCUAClient } from "node-opcua";
+import { eventually, freePort } from "./helpers/net.ts";
+import type { History } from "./fixtures/opcua_history_actor.ts";
+import { startRig } from "./fixtures/opcua_rig.ts";
+import { OpcuaSimProcess } from "./fixtures/opcua_sim_process.ts";
+
+const TYPES = {
+  Boolean: ["bool", 1],
+  SByte: ["int16", -8],
+  Byte: ["uint16", 200],
+  Int16: ["int16", -12345],
+  UInt16: ["uint16", 54321],
+  Int32: ["int32", -123456789],
+  UInt32: ["uint32", 3123456789],
+  Int64: ["int64", -1234567890123],
+  UInt64: ["uint64", 9007199254740991],
+  Float: ["float32", 123.5],
+  Double: ["float64", -98765.4321],
+  String: ["string", "Tagflow!"],
+  DateTime: ["string", "2026-01-01T00:00:00.000Z"],
+} as const;
+
+/** Source timestamps as a client no one here wrote reads them. */
+async function sourceTimes(endpoint: string, nodes: string[]): Promise<number[]> {
+  const client = OPCUAClient.create({
+    endpointMustExist: false,
+    connectionStrategy: { maxRetry: 0 },
+  });
+  try {
+    await client.connect(endpoint);
+    const session = await client.createSession();
+    const values = await session.read(
+      nodes.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })),
+    );
+    await session.close();
+    return values.map((v) => v.sourceTimestamp!.getTime());
+  } finally {
+    await client.disconnect();
+    await CertificateManager.disposeAll();
+  }
+}
+
+const last = (h: History | undefined) => h?.samples.at(-1);
+
+Deno.test("opcua: subscribed values with their types and source timestamps; a deadband holds small changes back", async (t) => {
+  const pkiDir = await Deno.makeTempDir({ prefix: "opcua-sub-" });
+  const sim = new OpcuaSimProcess({ port: freePort(), pkiDir: `${pkiDir}/sim` });
+  await sim.start();
+  const rig = await startRig({
+    endpoint: sim.endpoint,
+    pki_dir: `${pkiDir}/gw`,
+    reconnect: { initial_ms: 100, max_ms: 500 },
+    subscription: { publishing_interval_ms: 100, sampling_interval_ms: 50 },
+    tags: [
+      ...Object.keys(TYPES).map((type) => ({ name: `t_${type}`, node_id: `ns=1;s=Types.${type}` })),
+      { name: "temperature", node_id: "ns=1;s=Compressor2.Temperature", unit: "degC" },
+      { name: "run_status", node_id: "ns=1;s=Compressor2.RunStatus" },
+      {
+        name: "setpoint",
+        node_id: "ns=1;s=Compressor2.PressureSetpoint",
+        deadband: { type: "absolute", value: 0.5 },
+      },
+      { name: "setpoint_raw", node_id: "ns=1;s=Compressor2.PressureSetpoint", writable: true },
+      { name: "missing", node_id: "ns=1;s=Compressor2.NoSuchThing" },
+    ],
+  });
+  try {
+    const seen = await eventually("a value of every tag", async () => {
+      const d = await rig.dump();
+      return Object.keys(d).length >= Object.keys(TYPES).length + 5 ? d : undefined;
+    });
+    await t.step("every built-in type with its value and type", () => {
+      for (const [type, [tagType, value]] of Object.entries(TYPES)) {
+        const h = seen[`c2/t_${type}`];
+        assert.equal(h.type, tagType, `${type} registered as`);
+        assert.equal(last(h)?.quality, "good", `${type}: ${last(h)?.reason}`);
+        assert.equal(last(h)?.value, value, type);
+      }
+      assert.equal(seen["c2/run_status"].type, "bool");
+      assert.equal(seen["c2/temperature"].type, "float64");
+      assert.ok(typeof last(seen["c2/temperature"])?.value === "number");
+    });
+    await t.step("source timestamps, as a bare client reads them", async () => {
+      const names = Object.keys(TYPES);
+      const times = await sourceTimes(sim.endpoint, names.map((n) => `ns=1;s=Types.${n}`));
+      names.forEach((n, i) => assert.equal(last(seen[`c2/t_${n}`])?.ts, times[i], n));
+    });
+    await t.step("an unknown node is bad with the server's status name", () => {
+      const m = last(seen["c2/missing"]);
+      assert.equal(m?.quality, "bad");
+      assert.equal(m?.value, null);
+      assert.equal(m?.reason, "BadNodeIdUnknown");
+    });
+    await t.step("a deadband of 0.5 holds back changes of 0.1 and 0.2", async () => {
+      for (const value of [7.6, 7.7, 8.5]) {
+        assert.equal((await rig.write("setpoint_raw", value)).ok, true);
+        await eventually(
+          `the unfiltered twin sees ${value}`,
+          async () => last((await rig.dump())["c2/setpoint_raw"])?.value === value || undefined,
+        );
+      }
+      const d = await rig.dump();
+      assert.deepEqual(d["c2/setpoint_raw"].samples.map((s) => s.value), [7.5, 7.6, 7.7, 8.5]);
+      await eventually(
+        "the filtered tag sees 8.5",
+        async () => last((await rig.dump())["c2/setpoint"])?.value === 8.5 || undefined,
+      );
+      assert.deepEqual((await rig.dump())["c2/setpoint"].samples.map((s) => s.value), [7.5, 8.5]);
+    });
+  } finally {
+    await rig.stop();
+    await sim.stop();
+    await Deno.remove(pkiDir, { recursive: true });
+  }
+});
