@@ -1,0 +1,71 @@
+// End to end from a config file as a user writes it: the built-in OPC UA simulator → the opcua
+// device → the MQTT sink → Mosquitto → mosquitto_sub; then SIGTERM, and the process exits by
+// itself with code 0 (node-opcua's certificate watchers and sockets do not keep it alive).
+import assert from "node:assert/strict";
+import { GatewayProcess } from "./helpers/gateway_process.ts";
+import { subscribe } from "./helpers/mosquitto.ts";
+import { freePort } from "./helpers/net.ts";
+
+/** The exit code, or undefined when the process is still running after ms. */
+async function exited(gw: GatewayProcess, ms: number): Promise<number | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((r) => timer = setTimeout(() => r(undefined), ms));
+  const code = await Promise.race([gw.child.status.then((s) => s.code), late]);
+  clearTimeout(timer);
+  return code;
+}
+
+Deno.test("opcua end to end: simulator → device → Mosquitto on UNS topics; clean exit on SIGTERM", async () => {
+  const prefix = `opcua_${crypto.randomUUID().slice(0, 8)}/`;
+  const [sim, api] = [freePort(), freePort()];
+  const dir = await Deno.makeTempDir({ prefix: "opcua-e2e-" });
+  const config = {
+    api: { port: api },
+    uns: { enterprise: "acme", site: "remote_plant_1", area: "utilities", line: "compressed_air" },
+    simulators: {
+      c2_sim: { kind: "opcua", port: sim, pki_dir: `${dir}/sim`, users: { op: "${OPCUA_PW}" } },
+    },
+    devices: {
+      compressor2: {
+        kind: "opcua",
+        endpoint: `opc.tcp://127.0.0.1:${sim}/tagflow`,
+        security_policy: "Basic256Sha256",
+        security_mode: "SignAndEncrypt",
+        auth: { type: "username", username: "op", password: "${OPCUA_PW}" },
+        pki_dir: `${dir}/gw`,
+        trust_on_first_use: true,
+        subscription: { publishing_interval_ms: 200, sampling_interval_ms: 100 },
+        tags: [
+          { name: "temperature", node_id: "ns=1;s=Compressor2.Temperature", unit: "degC" },
+          { name: "run_status", node_id: "ns=1;s=Compressor2.RunStatus" },
+        ],
+      },
+    },
+    sinks: { mqtt: { kind: "mqtt", url: "mqtt://127.0.0.1:1883", topic_prefix: prefix, qos: 1 } },
+  };
+  const sub = subscribe(`${prefix}#`, 2, { timeoutS: 30 });
+  await sub.ready;
+  const gw = await GatewayProcess.start(config, api, { OPCUA_PW: "pw" });
+  try {
+    const messages = await sub.messages;
+    assert.equal(messages.length, 2, `received ${messages.length} of 2`);
+    const byTopic = new Map(messages.map((m) => [m.topic, JSON.parse(m.payload)]));
+    const base = `${prefix}acme/remote_plant_1/utilities/compressed_air/compressor2`;
+    const temperature = byTopic.get(`${base}/temperature`);
+    assert.equal(temperature?.quality, "good", JSON.stringify([...byTopic]));
+    assert.equal(typeof temperature.value, "number");
+    assert.equal(temperature.unit, "degC");
+    assert.equal(typeof byTopic.get(`${base}/run_status`)?.value, "boolean");
+  } finally {
+    gw.child.kill("SIGTERM");
+    const code = await exited(gw, 30_000);
+    if (code === undefined) gw.child.kill("SIGKILL");
+    const { stderr } = await gw.stop();
+    await Deno.remove(dir, { recursive: true });
+    assert.equal(
+      code,
+      0,
+      `exit after SIGTERM: ${code ?? "still running after 30 s"}\n${stderr.slice(-2000)}`,
+    );
+  }
+});

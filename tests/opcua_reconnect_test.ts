@@ -1,0 +1,76 @@
+// The simulator's process is killed under a running gateway and started again: every tag turns
+// bad once with the reason, writes are refused meanwhile, and values resume on a new session and
+// subscription without restarting the actor.
+import assert from "node:assert/strict";
+import { eventually, freePort } from "./helpers/net.ts";
+import type { History } from "./fixtures/opcua_history_actor.ts";
+import { startRig } from "./fixtures/opcua_rig.ts";
+import { OpcuaSimProcess } from "./fixtures/opcua_sim_process.ts";
+
+const last = (h: History | undefined) => h?.samples.at(-1);
+
+Deno.test("opcua: the server stops and starts again; the gap is bad, values resume, no restart", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "opcua-reconnect-" });
+  const sim = new OpcuaSimProcess({ port: freePort(), pkiDir: `${dir}/sim` });
+  await sim.start();
+  const rig = await startRig({
+    endpoint: sim.endpoint,
+    pki_dir: `${dir}/gw`,
+    timeout_ms: 2000,
+    reconnect: { initial_ms: 100, max_ms: 500 },
+    subscription: { publishing_interval_ms: 100, sampling_interval_ms: 50 },
+    tags: [
+      { name: "temperature", node_id: "ns=1;s=Compressor2.Temperature" },
+      { name: "signal_light", node_id: "ns=1;s=Compressor2.SignalLight", writable: true },
+    ],
+  });
+  try {
+    await eventually("good values", async () => {
+      const d = await rig.dump();
+      return last(d["c2/temperature"])?.quality === "good" &&
+          last(d["c2/signal_light"])?.quality === "good" || undefined;
+    });
+    await sim.stop();
+    const gap = await eventually("bad values while the server is away", async () => {
+      const d = await rig.dump();
+      const [a, b] = [last(d["c2/temperature"]), last(d["c2/signal_light"])];
+      return a?.quality === "bad" && b?.quality === "bad" ? a : undefined;
+    });
+    assert.match(gap.reason ?? "", /^connection lost/, `reason: ${gap.reason}`);
+    assert.equal(gap.value, null, "no stale good value");
+    await eventually("device degraded", () => rig.status().state === "degraded" || undefined);
+    const refused = await rig.write("signal_light", true);
+    assert.equal(refused.ok, false);
+    assert.match(refused.error!.message, /Cannot write c2\.signal_light: not connected/);
+    // Failed reconnection attempts meanwhile do not repeat the bad sample.
+    await eventually("a few failed attempts", () => rig.status().counters.errors >= 2 || undefined);
+
+    await sim.start();
+    const d = await eventually("good again", async () => {
+      const d = await rig.dump();
+      return last(d["c2/temperature"])?.quality === "good" &&
+          last(d["c2/signal_light"])?.quality === "good"
+        ? d
+        : undefined;
+    });
+    for (const tag of ["temperature", "signal_light"]) {
+      const samples = d[`c2/${tag}`].samples;
+      const bad = samples.filter((s) => s.quality === "bad");
+      assert.equal(bad.length, 1, `${tag}: one bad sample for the outage`);
+      const after = samples.slice(samples.indexOf(bad[0]) + 1);
+      assert.ok(after.length > 0 && after.every((s) => s.quality === "good"), tag);
+      assert.ok(after[0].ts > bad[0].ts, `${tag}: the first value after the gap is dated after it`);
+    }
+    assert.equal(rig.status().restarts, 0, "recovered without restarting the actor");
+    assert.equal(rig.status().state, "running");
+    await eventually(
+      "the reconnect counted",
+      () => rig.status().counters.reconnects >= 1 || undefined,
+    );
+    assert.equal((await rig.write("signal_light", true)).ok, true, "writes work again");
+  } finally {
+    await rig.stop();
+    await sim.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,136 @@
+// Security against the simulator in its own process: SignAndEncrypt (and Sign) with a username
+// under each policy, a server certificate refused until the operator does what the error says,
+// trust on first use, and a wrong password.
+import assert from "node:assert/strict";
+import { basename } from "node:path";
+import { eventually, freePort } from "./helpers/net.ts";
+import { type Rig, startRig } from "./fixtures/opcua_rig.ts";
+import { OpcuaSimProcess } from "./fixtures/opcua_sim_process.ts";
+
+const USER = { type: "username", username: "operator", password: "s3cret" };
+const TAGS = [{ name: "temperature", node_id: "ns=1;s=Compressor2.Temperature" }];
+
+async function goodTemperature(rig: Rig): Promise<void> {
+  await eventually("a good temperature", async () => {
+    const s = (await rig.dump())["c2/temperature"]?.samples.at(-1);
+    return s?.quality === "good" || undefined;
+  });
+}
+
+Deno.test("opcua security: policies and modes with a username, trust lists, refusals", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "opcua-security-" });
+  const sim = new OpcuaSimProcess({
+    port: freePort(),
+    pkiDir: `${dir}/sim`,
+    users: { operator: "s3cret" },
+  });
+  await sim.start();
+  const base = {
+    endpoint: sim.endpoint,
+    reconnect: { initial_ms: 100, max_ms: 300 },
+    subscription: { publishing_interval_ms: 100, sampling_interval_ms: 50 },
+    tags: TAGS,
+  };
+  try {
+    for (
+      const [policy, mode] of [
+        ["Basic256Sha256", "SignAndEncrypt"],
+        ["Aes128_Sha256_RsaOaep", "Sign"],
+        ["Aes256_Sha256_RsaPss", "SignAndEncrypt"],
+      ]
+    ) {
+      await t.step(`${policy} ${mode} with a username, the server trusted by config`, async () => {
+        const rig = await startRig({
+          ...base,
+          security_policy: policy,
+          security_mode: mode,
+          auth: USER,
+          pki_dir: `${dir}/gw-${policy}`,
+          trusted_certificates: [sim.certificateFile],
+        });
+        try {
+          await goodTemperature(rig);
+        } finally {
+          await rig.stop();
+        }
+      });
+    }
+
+    await t.step(
+      "an untrusted server is refused; doing what the error says lets it in",
+      async () => {
+        const pki = `${dir}/gw-untrusted`;
+        const rig = await startRig({
+          ...base,
+          security_policy: "Basic256Sha256",
+          security_mode: "SignAndEncrypt",
+          auth: USER,
+          pki_dir: pki,
+        });
+        try {
+          const reason = await eventually("refused", () => {
+            const s = rig.status();
+            return s.state === "degraded" && /not trusted/.test(s.reason ?? "")
+              ? s.reason
+              : undefined;
+          });
+          const m = /move (\S+) to (\S+)\/ /.exec(reason!);
+          assert.ok(m, `the reason names a file and a folder: ${reason}`);
+          const [, file, folder] = m;
+          assert.ok(file.startsWith(`${pki}/rejected/`), file);
+          assert.equal(folder, `${pki}/trusted/certs`);
+          const last = (await rig.dump())["c2/temperature"]?.samples.at(-1);
+          assert.equal(last?.quality, "bad");
+          await Deno.rename(file, `${folder}/${basename(file)}`);
+          await goodTemperature(rig);
+          assert.equal(rig.status().restarts, 0);
+        } finally {
+          await rig.stop();
+        }
+      },
+    );
+
+    await t.step("trust on first use takes the first certificate and keeps it", async () => {
+      const pki = `${dir}/gw-tofu`;
+      const rig = await startRig({
+        ...base,
+        security_policy: "Basic256Sha256",
+        security_mode: "SignAndEncrypt",
+        trust_on_first_use: true,
+        pki_dir: pki,
+      });
+      try {
+        await goodTemperature(rig);
+        const trusted = [...Deno.readDirSync(`${pki}/trusted/certs`)];
+        assert.equal(trusted.length, 1);
+      } finally {
+        await rig.stop();
+      }
+    });
+
+    await t.step(
+      "a wrong password: degraded, and the reason says the user was refused",
+      async () => {
+        const rig = await startRig({
+          ...base,
+          security_policy: "Basic256Sha256",
+          security_mode: "SignAndEncrypt",
+          auth: { ...USER, password: "wrong" },
+          pki_dir: `${dir}/gw-Basic256Sha256`,
+        });
+        try {
+          const reason = await eventually("refused", () => {
+            const s = rig.status();
+            return s.state === "degraded" ? s.reason : undefined;
+          });
+          assert.match(reason!, /the server refused the user \(.*BadUserAccessDenied/);
+        } finally {
+          await rig.stop();
+        }
+      },
+    );
+  } finally {
+    await sim.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
