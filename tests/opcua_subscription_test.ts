@@ -2,7 +2,7 @@
 // with the node's type and its source timestamp (compared with a bare node-opcua client's read),
 // and a deadband keeps small changes back while an unfiltered twin of the tag sees them.
 import assert from "node:assert/strict";
-import { AttributeIds, CertificateManager, OPCUAClient } from "node-opcua";
+import { AttributeIds, OPCUACertificateManager, OPCUAClient } from "node-opcua";
 import { eventually, freePort } from "./helpers/net.ts";
 import type { History } from "./fixtures/opcua_history_actor.ts";
 import { startRig } from "./fixtures/opcua_rig.ts";
@@ -25,8 +25,10 @@ const TYPES = {
 } as const;
 
 /** Source timestamps as a client no one here wrote reads them. */
-async function sourceTimes(endpoint: string, nodes: string[]): Promise<number[]> {
+async function sourceTimes(endpoint: string, pki: string, nodes: string[]): Promise<number[]> {
+  const manager = new OPCUACertificateManager({ rootFolder: pki, disableFileWatchers: true });
   const client = OPCUAClient.create({
+    clientCertificateManager: manager,
     endpointMustExist: false,
     connectionStrategy: { maxRetry: 0 },
   });
@@ -40,7 +42,7 @@ async function sourceTimes(endpoint: string, nodes: string[]): Promise<number[]>
     return values.map((v) => v.sourceTimestamp!.getTime());
   } finally {
     await client.disconnect();
-    await CertificateManager.disposeAll();
+    await manager.dispose();
   }
 }
 
@@ -55,7 +57,9 @@ Deno.test("opcua: subscribed values with their types and source timestamps; a de
     pki_dir: `${pkiDir}/gw`,
     reconnect: { initial_ms: 100, max_ms: 500 },
     subscription: { publishing_interval_ms: 100, sampling_interval_ms: 50 },
+    groups: { polled: { interval_ms: 100 } },
     tags: [
+      { name: "polled_int32", node_id: "ns=1;s=Types.Int32", group: "polled" },
       ...Object.keys(TYPES).map((type) => ({ name: `t_${type}`, node_id: `ns=1;s=Types.${type}` })),
       { name: "temperature", node_id: "ns=1;s=Compressor2.Temperature", unit: "degC" },
       { name: "run_status", node_id: "ns=1;s=Compressor2.RunStatus" },
@@ -71,7 +75,7 @@ Deno.test("opcua: subscribed values with their types and source timestamps; a de
   try {
     const seen = await eventually("a value of every tag", async () => {
       const d = await rig.dump();
-      return Object.keys(d).length >= Object.keys(TYPES).length + 5 ? d : undefined;
+      return Object.keys(d).length >= Object.keys(TYPES).length + 6 ? d : undefined;
     });
     await t.step("every built-in type with its value and type", () => {
       for (const [type, [tagType, value]] of Object.entries(TYPES)) {
@@ -86,8 +90,21 @@ Deno.test("opcua: subscribed values with their types and source timestamps; a de
     });
     await t.step("source timestamps, as a bare client reads them", async () => {
       const names = Object.keys(TYPES);
-      const times = await sourceTimes(sim.endpoint, names.map((n) => `ns=1;s=Types.${n}`));
+      const times = await sourceTimes(
+        sim.endpoint,
+        `${pkiDir}/bare`,
+        names.map((n) => `ns=1;s=Types.${n}`),
+      );
       names.forEach((n, i) => assert.equal(last(seen[`c2/t_${n}`])?.ts, times[i], n));
+    });
+    await t.step("a read-polled tag is read every interval, changed or not", async () => {
+      const h = await eventually("three polls", async () => {
+        const h = (await rig.dump())["c2/polled_int32"];
+        return h?.samples.length >= 3 ? h : undefined;
+      });
+      assert.equal(h.type, "int32");
+      assert.ok(h.samples.every((s) => s.value === -123456789 && s.quality === "good"));
+      assert.equal((await rig.dump())["c2/t_Int32"].samples.length, 1, "subscribed: once");
     });
     await t.step("an unknown node is bad with the server's status name", () => {
       const m = last(seen["c2/missing"]);
