@@ -111,7 +111,8 @@ export async function startOpcuaSim(opts: OpcuaSimOptions): Promise<OpcuaSim> {
     const addressSpace = server.engine.addressSpace!;
     const ns = addressSpace.getOwnNamespace();
     const objects = addressSpace.rootFolder.objects;
-    const folder = (name: string) => ns.addObject({ organizedBy: objects, browseName: name });
+    const folder = (name: string) =>
+      ns.addObject({ organizedBy: objects, browseName: name, nodeId: `s=${name}` });
     const groups: [string, SimVariable[]][] = [
       ["Compressor2", compressor2(random)],
       ["Types", typeBench()],

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { OPCUACertificateManager, OPCUAClient } from "node-opcua";
+import { parse } from "jsonc-parser";
+import { parseConfig } from "./config/load.ts";
+import { discover, snippet, tagName } from "./opcua_discover.ts";
+import { startOpcuaSim } from "./sim/opcua_sim.ts";
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+Deno.test("tag names from browse paths", () => {
+  assert.equal(tagName(["Compressor2", "MotorCurrent"]), "compressor2_motor_current");
+  assert.equal(tagName(["Line 3", "Temp (°C)"]), "line_3_temp_c");
+  assert.equal(tagName(["--"]), "tag");
+});
+
+Deno.test("discover: the simulator's variables become a device config that validates", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "opcua-discover-" });
+  const sim = await startOpcuaSim({ port: freePort(), pkiDir: `${dir}/sim` });
+  const manager = new OPCUACertificateManager({
+    rootFolder: `${dir}/gw`,
+    disableFileWatchers: true,
+  });
+  const client = OPCUAClient.create({
+    endpointMustExist: false,
+    connectionStrategy: { maxRetry: 0 },
+    clientCertificateManager: manager,
+  });
+  try {
+    await client.connect(sim.endpoint);
+    const session = await client.createSession();
+    const found = await discover(session);
+    const below = await discover(session, { node: "ns=1;s=Compressor2" });
+    await session.close();
+    assert.deepEqual(found.find((f) => f.name === "compressor2_signal_light"), {
+      name: "compressor2_signal_light",
+      node_id: "ns=1;s=Compressor2.SignalLight",
+      type: "Boolean",
+      writable: true,
+    });
+    assert.deepEqual(found.find((f) => f.name === "compressor2_temperature"), {
+      name: "compressor2_temperature",
+      node_id: "ns=1;s=Compressor2.Temperature",
+      type: "Double",
+      writable: false,
+    });
+    assert.equal(found.find((f) => f.node_id === "ns=1;s=Types.UInt64")?.type, "UInt64");
+    assert.ok(
+      found.every((f) => !f.node_id.startsWith("i=")),
+      "the standard Server object is left out",
+    );
+    assert.deepEqual(below.map((f) => f.name), [
+      "temperature",
+      "motor_current",
+      "vibration",
+      "run_status",
+      "signal_light",
+      "pressure_setpoint",
+    ]);
+    const text = snippet("compressor2", { kind: "opcua", endpoint: sim.endpoint }, found);
+    const config = parseConfig(JSON.stringify(parse(text)), "discovered", () => undefined);
+    const device = config.devices.compressor2;
+    assert.equal(device.kind, "opcua");
+    assert.equal(device.kind === "opcua" && device.tags.length, found.length);
+  } finally {
+    await client.disconnect();
+    await manager.dispose();
+    await sim.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
