@@ -3,8 +3,8 @@ import type { MqttSourceConfig } from "../src/config/mqtt_source.ts";
 import { BatchBuilder } from "../src/model/batch.ts";
 import { Quality } from "../src/model/sample.ts";
 import { unsPath } from "../src/model/tag.ts";
-import type { ActorContext } from "../src/runtime/actor.ts";
-import type { DiskBuffer } from "../src/runtime/disk_buffer.ts";
+import type { ActorContext, Output } from "../src/runtime/actor.ts";
+import type { Cursor, DiskBuffer, Peeked } from "../src/runtime/disk_buffer.ts";
 import { openBuffer } from "./buffered_sink.ts";
 import { whenAborted } from "../src/runtime/schedule.ts";
 import { mapMessage, type Mapped } from "./mqtt_source_map.ts";
@@ -127,7 +127,14 @@ class GroupAppender {
   }
 }
 
-/** Sends the buffer on to the router, oldest first, registering tags the first time they appear. */
+/** How long a stopping source waits for the sinks to confirm what it sent; the rest replays. */
+const CONFIRM_WAIT_MS = 5000;
+
+/**
+ * Sends the buffer on to the router, oldest first, registering tags the first time they appear.
+ * A record leaves the buffer only once every routed sink confirmed it stored the batch holding it
+ * (receipts come back in order), so a crash at any point replays it instead of losing it.
+ */
 async function forward(
   ctx: ActorContext,
   buffer: DiskBuffer,
@@ -137,42 +144,86 @@ async function forward(
   const output = ctx.output!;
   const cfg = ctx.config as Config;
   const index = new Map<string, number>();
+  const inFlight: { taken: Peeked; stored: boolean }[] = [];
+  let sentRecords = 0; // peeked and sent, not yet acked
+  let readFrom: Cursor | undefined;
+  let acking = Promise.resolve();
+  let wakeAll: (() => void) | undefined;
+  const ackStored = () => {
+    while (inFlight[0]?.stored) {
+      const { taken } = inFlight.shift()!;
+      acking = acking.then(async () => {
+        await buffer.ack(taken);
+        sentRecords -= taken.records.length;
+      });
+    }
+    acking.then(() => wakeAll?.());
+  };
   for (;;) {
-    if (buffer.pending === 0) {
-      if (stopping.now) return;
-      await new Promise<void>((resolve) => onWait(resolve));
+    if (buffer.pending - sentRecords <= 0) {
+      if (stopping.now) break;
+      await new Promise<void>((resolve) => onWait(wakeAll = resolve));
       continue;
     }
-    const taken = await buffer.peek(100);
+    const taken = await buffer.peek(100, readFrom);
+    if (taken.records.length === 0) { // counts catching up with acks in progress
+      await acking;
+      await new Promise((r) => setTimeout(r, 5));
+      continue;
+    }
+    readFrom = taken.next;
+    sentRecords += taken.records.length;
+    const entry = { taken, stored: false };
+    inFlight.push(entry);
     const values: Mapped[] = taken.records.flatMap((r) =>
       JSON.parse(dec.decode(r.payload)) as Mapped[]
     );
-    const fresh = values.filter((v) => !index.has(`${v.device}/${v.tag}`));
-    const added = new Map(fresh.map((v) => [`${v.device}/${v.tag}`, v]));
-    if (added.size > 0) {
-      const metas = [...added.values()].map((v) => ({
-        name: v.tag,
-        device: v.device,
-        path: unsPath(cfg.uns ?? {}, v.device, v.tag),
-        type: v.bool
-          ? "bool" as const
-          : typeof v.value === "string"
-          ? "string" as const
-          : "float64" as const,
-        writable: false,
-      }));
-      const first = output.registerTags(metas);
-      [...added.keys()].forEach((key, i) => index.set(key, first + i));
-    }
+    registerNew(output, cfg, index, values);
     const builder = new BatchBuilder(output.source, Math.max(1, values.length));
     for (const v of values) {
       const tag = index.get(`${v.device}/${v.tag}`)!;
       if (typeof v.value === "string") builder.pushText(tag, v.ts, v.value, Quality.good);
       else builder.push(tag, v.ts, v.value, Quality.good);
     }
-    await output.send(builder.build());
-    await buffer.ack(taken);
+    await output.send(builder.build(), undefined, () => {
+      entry.stored = true;
+      ackStored();
+    });
   }
+  // Stopping: give the sinks a moment to confirm; whatever they did not stays for the next start.
+  const deadline = Date.now() + CONFIRM_WAIT_MS;
+  while (inFlight.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await acking;
+}
+
+/** Registers the tags seen for the first time in these values. */
+function registerNew(
+  output: Output,
+  cfg: Config,
+  index: Map<string, number>,
+  values: Mapped[],
+): void {
+  const added = new Map<string, Mapped>();
+  for (const v of values) {
+    const key = `${v.device}/${v.tag}`;
+    if (!index.has(key) && !added.has(key)) added.set(key, v);
+  }
+  if (added.size === 0) return;
+  const metas = [...added.values()].map((v) => ({
+    name: v.tag,
+    device: v.device,
+    path: unsPath(cfg.uns ?? {}, v.device, v.tag),
+    type: v.bool
+      ? "bool" as const
+      : typeof v.value === "string"
+      ? "string" as const
+      : "float64" as const,
+    writable: false,
+  }));
+  const first = output.registerTags(metas);
+  [...added.keys()].forEach((key, i) => index.set(key, first + i));
 }
 
 /** Writes a message that cannot be mapped to dead_letter.jsonl in the source's buffer directory. */

@@ -142,8 +142,8 @@ function checkFdLimit(n: number): number {
   return soft;
 }
 
-/** The generated gateway config: n modbus devices of 20 uint16 tags, 2 workers, no sinks. */
-function gatewayConfig(n: number, basePort: number, apiPort: number): unknown {
+/** The generated gateway config: n modbus devices of 20 uint16 tags in `workers` workers, no sinks. */
+function gatewayConfig(n: number, basePort: number, apiPort: number, workers: number): unknown {
   const tags = Array.from(
     { length: 20 },
     (_, r) => ({ name: `r${r}`, address: `1!${40001 + r}`, type: "uint16" }),
@@ -153,7 +153,7 @@ function gatewayConfig(n: number, basePort: number, apiPort: number): unknown {
     { kind: "modbus", host: "127.0.0.1", port: basePort + i, interval_ms: 1000, tags },
   ]));
   return {
-    gateway: { name: "bench", log_level: "warn", placement: { modbus: 2 } },
+    gateway: { name: "bench", log_level: "warn", placement: { modbus: workers } },
     api: { host: "127.0.0.1", port: apiPort },
     devices,
   };
@@ -219,6 +219,7 @@ async function runGateway(
   n: number,
   basePort: number,
   seconds: number,
+  workers: number,
   v8Flags = "",
 ): Promise<Result> {
   const apiPort = (() => {
@@ -227,7 +228,7 @@ async function runGateway(
     return l.addr.port;
   })();
   const config = await Deno.makeTempFile({ prefix: "tagflow-bench-", suffix: ".json" });
-  await Deno.writeTextFile(config, JSON.stringify(gatewayConfig(n, basePort, apiPort)));
+  await Deno.writeTextFile(config, JSON.stringify(gatewayConfig(n, basePort, apiPort, workers)));
   const api = `http://127.0.0.1:${apiPort}`;
   const p = new Proc("gateway", [
     "run",
@@ -262,7 +263,9 @@ async function runGateway(
     // unless no bucket exists at all (a gateway without the histogram).
     const hasHistogram = LAG_KEYS.some((k) => c1.has(k));
     return {
-      name: `gateway: 2 modbus workers, no sinks${v8Flags ? ` (--v8-flags=${v8Flags})` : ""}`,
+      name: `gateway: ${workers} modbus worker${workers > 1 ? "s" : ""}, no sinks${
+        v8Flags ? ` (--v8-flags=${v8Flags})` : ""
+      }`,
       pollsPerS: (delta("polls") ?? NaN) / window,
       overruns: delta("overruns"),
       errors: delta("errors"),
@@ -302,6 +305,8 @@ async function main(): Promise<void> {
     options: {
       devices: { type: "string", default: "1000" },
       seconds: { type: "string", default: "30" },
+      // gateway.placement.modbus: how many workers share the fleet.
+      workers: { type: "string", default: "2" },
       // V8 flags for the gateway process only (e.g. --optimize-for-size); its workers share them.
       // The same V8 flags as `deno task start`; pass --gateway-v8-flags= for V8's defaults.
       "gateway-v8-flags": { type: "string", default: "--optimize-for-size" },
@@ -334,7 +339,7 @@ async function main(): Promise<void> {
     await sim.waitFor("ready", 60_000);
     const rows = [
       await runBaseline(sim, n, basePort, seconds),
-      await runGateway(sim, n, basePort, seconds, args["gateway-v8-flags"]),
+      await runGateway(sim, n, basePort, seconds, Number(args.workers), args["gateway-v8-flags"]),
     ];
     console.log(
       `Modbus load (issue #3): ${n} devices × 20 holding registers (one FC3 each) every 1000 ms, ` +

@@ -14,6 +14,8 @@ export interface SampleBatch {
   buf: ArrayBuffer;
   text?: [number, string][];
   reasons?: [number, string][];
+  /** Set by a source that wants to hear once every routed sink has stored the batch. */
+  receipt?: number;
 }
 
 /** Bytes one sample takes in a batch buffer. */

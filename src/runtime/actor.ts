@@ -3,6 +3,7 @@ import type { SampleBatch } from "../model/batch.ts";
 import type { BatchReceiver, BatchSender, TagCatalog } from "./frames.ts";
 import type { Logger } from "./log.ts";
 import type { Command, Counters } from "./messages.ts";
+import type { ReceiptWaiters } from "./receipts.ts";
 
 /** Runs one command (a write, say) and returns what the caller gets back. */
 export type CommandHandler = (command: Command) => Promise<unknown>;
@@ -17,6 +18,7 @@ export class Output {
     private readonly sender: BatchSender,
     readonly source: number,
     private readonly counters: Counters,
+    private readonly receipts?: ReceiptWaiters,
   ) {}
 
   /** Registers tags; returns the index of the first one. */
@@ -32,9 +34,17 @@ export class Output {
     return this.sender.credit > 0;
   }
 
-  /** Sends a batch, waiting for credit (backpressure). */
-  async send(batch: SampleBatch, signal?: AbortSignal): Promise<void> {
+  /**
+   * Sends a batch, waiting for credit (backpressure). With `onStored`, that is called once every
+   * sink the batch is routed to has it stored (or dropped it by its queue policy, counted there):
+   * a source that buffers on disk keeps its copy until then.
+   */
+  async send(batch: SampleBatch, signal?: AbortSignal, onStored?: () => void): Promise<void> {
     const n = batch.count;
+    if (onStored) {
+      if (!this.receipts) throw new Error("Cannot track a batch: this output takes no receipts");
+      batch.receipt = this.receipts.add(onStored);
+    }
     await this.sender.send(batch, signal);
     this.counters.samples_out += n;
   }

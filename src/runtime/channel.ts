@@ -11,6 +11,7 @@ type Wire<T, C> =
   | { t: "d"; v: T }
   | { t: "x"; v: C }
   | { t: "credit"; n: number }
+  | { t: "r"; v: unknown }
   | { t: "end" };
 
 /** The sending end; `transfer` names the buffers each item hands over instead of copying. */
@@ -18,8 +19,10 @@ export class ChannelSender<T, C = never> {
   #credit: number;
   #waiters: (() => void)[] = [];
   #closed = false;
-  /** Called whenever credit comes back, for senders that push rather than wait. */
-  onCredit: (() => void) | undefined;
+  /** Called whenever credit comes back (with how much), for senders that push rather than wait. */
+  onCredit: ((n: number) => void) | undefined;
+  /** Called with each reply the receiver sends back (see ChannelReceiver.reply). */
+  onReply: ((message: unknown) => void) | undefined;
 
   constructor(
     private readonly port: MessagePort,
@@ -31,11 +34,12 @@ export class ChannelSender<T, C = never> {
     }
     this.#credit = capacity;
     port.onmessage = (e: MessageEvent<Wire<T, C>>) => {
+      if (e.data.t === "r") return this.onReply?.(e.data.v);
       if (e.data.t !== "credit") return;
       this.#credit = Math.min(this.capacity, this.#credit + e.data.n);
       const waiters = this.#waiters.splice(0);
       for (const wake of waiters) wake();
-      this.onCredit?.();
+      this.onCredit?.(e.data.n);
     };
   }
 
@@ -118,6 +122,7 @@ export class ChannelReceiver<T, C = never> {
   #pendingCredit = 0;
   #maxDepth = 0;
   #ended = false;
+  #closed = false;
   #wake: (() => void) | undefined;
   readonly #creditEvery: number;
 
@@ -187,8 +192,14 @@ export class ChannelReceiver<T, C = never> {
     if (this.#pendingCredit >= this.#creditEvery || this.#unacked === 0) this.#flushCredit();
   }
 
+  /** Sends a message back to the sender (a receipt, say); it costs no credit. */
+  reply(message: unknown): void {
+    if (!this.#closed) this.port.postMessage({ t: "r", v: message } satisfies Wire<T, C>);
+  }
+
   /** Stops receiving and closes the port. */
   close(): void {
+    this.#closed = true;
     this.#ended = true;
     this.port.onmessage = null;
     this.port.close();

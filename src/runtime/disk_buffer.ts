@@ -35,6 +35,11 @@ export interface Peeked {
 
 const READ_CHUNK = 1 << 20;
 
+/** True when cursor a is before cursor b. */
+function before(a: Cursor, b: Cursor): boolean {
+  return a.seq < b.seq || (a.seq === b.seq && a.offset < b.offset);
+}
+
 /**
  * An append-only, checksummed on-disk queue: what a sink accepted survives a restart and a
  * `kill -9` (with fsync "always"), and is read back oldest first. A record torn by a crash
@@ -113,10 +118,14 @@ export class DiskBuffer {
     else this.#dirty = true;
   }
 
-  /** The oldest unacked records, up to `max` (at least one if any). */
-  async peek(max: number): Promise<Peeked> {
+  /**
+   * The oldest unacked records, up to `max` (at least one if any); or, with `from` (the `next` of
+   * an earlier peek not yet acked), the records after those, so a reader can keep several peeks
+   * in flight and ack them in order.
+   */
+  async peek(max: number, from?: Cursor): Promise<Peeked> {
     const records: Peeked["records"] = [];
-    let cursor = { ...this.#cursor };
+    let cursor = from && before(this.#cursor, from) ? { ...from } : { ...this.#cursor };
     let bytes = 0;
     for (const seg of this.#segments) {
       if (seg.seq < cursor.seq) continue;
@@ -150,7 +159,10 @@ export class DiskBuffer {
 
   /** Removes what a peek returned, once its records were delivered. */
   async ack(p: Peeked): Promise<void> {
-    if (p.records.length > 0) await this.#advance(p.next, p.records.length, p.bytes);
+    // Records dropped (drop_oldest) while they were peeked are already gone.
+    if (p.records.length > 0 && before(this.#cursor, p.next)) {
+      await this.#advance(p.next, p.records.length, p.bytes);
+    }
   }
 
   async #advance(next: Cursor, records: number, bytes: number): Promise<void> {

@@ -44,6 +44,26 @@ Deno.test("append, peek and ack keep order across segments and across a reopen",
   await b.close();
 });
 
+Deno.test("peeks chained by `from` read ahead of the acks; acked in order, a reopen resumes", async () => {
+  const dir = await Deno.makeTempDir();
+  let b = await open(dir);
+  for (let i = 0; i < 12; i++) await b.append(enc.encode(`r${i}`.padEnd(40, ".")));
+  const p1 = await b.peek(5);
+  const p2 = await b.peek(5, p1.next);
+  const p3 = await b.peek(5, p2.next);
+  const name = (p: typeof p1) => texts(p).map((t) => t.replace(/\.+$/, ""));
+  assert.deepEqual(name(p2), ["r5", "r6", "r7", "r8", "r9"]);
+  assert.deepEqual(name(p3), ["r10", "r11"]);
+  assert.equal((await b.peek(5, p3.next)).records.length, 0, "nothing past the end");
+  await b.ack(p1);
+  await b.ack(p2);
+  assert.equal(b.pending, 2);
+  await b.close();
+  b = await open(dir);
+  assert.deepEqual(name(await b.peek(5)), ["r10", "r11"], "unacked p3 is read again");
+  await b.close();
+});
+
 Deno.test("a record torn by a crash is cut off at open; the ones before it survive", async () => {
   const dir = await Deno.makeTempDir();
   const b = await open(dir, { segmentBytes: 1 << 20 });

@@ -15,6 +15,8 @@ export class Outbox {
   #waiters: (() => void)[] = [];
   /** Called after each batch is queued, so a consumer can take it at once. */
   onPush: (() => void) | undefined;
+  /** Called with each batch dropped to make room. */
+  onDrop: ((batch: SampleBatch) => void) | undefined;
 
   constructor(readonly maxSamples: number, readonly whenFull: WhenFull) {}
 
@@ -37,7 +39,9 @@ export class Outbox {
   tryPush(batch: SampleBatch): boolean {
     while (!this.#fits(batch)) {
       if (this.whenFull !== "drop_oldest") return false;
-      this.#dropped += this.#take()!.count;
+      const gone = this.#take()!;
+      this.#dropped += gone.count;
+      this.onDrop?.(gone);
     }
     this.#items.push(batch);
     this.#samples += batch.count;

@@ -8,6 +8,7 @@ import {
   type TagsFrame,
 } from "./frames.ts";
 import { Outbox, type WhenFull } from "./outbox.ts";
+import { Receipts } from "./receipts.ts";
 
 /** The queue settings of one sink. */
 export interface SinkQueue {
@@ -35,6 +36,7 @@ interface OutputLink {
  */
 export class Router {
   readonly catalog = new TagCatalog();
+  readonly #receipts = new Receipts();
   #sinks = new Map<string, SinkLink>();
   #outputs = new Map<string, OutputLink>();
   #sourceDevice = new Map<number, string>();
@@ -51,10 +53,9 @@ export class Router {
     readonly window: number,
   ) {
     for (const [id, q] of queues) {
-      this.#sinks.set(id, {
-        outbox: new Outbox(q.maxSamples, q.whenFull),
-        lostBatches: 0,
-      });
+      const outbox = new Outbox(q.maxSamples, q.whenFull);
+      outbox.onDrop = (batch) => this.#receipts.dropped(batch);
+      this.#sinks.set(id, { outbox, lostBatches: 0 });
     }
   }
 
@@ -75,9 +76,12 @@ export class Router {
         batch = receiver.tryNext() ?? await receiver.next()
       ) {
         const targets = this.#targets.get(batch.source) ?? [];
+        const copies = targets.map((_, i) => i === targets.length - 1 ? batch : cloneBatch(batch));
+        if (batch.receipt !== undefined) {
+          this.#receipts.track(batch.receipt, copies, (r) => receiver.reply(r));
+        }
         for (let i = 0; i < targets.length; i++) {
-          const copy = i === targets.length - 1 ? batch : cloneBatch(batch);
-          if (!targets[i].outbox.tryPush(copy)) await targets[i].outbox.push(copy);
+          if (!targets[i].outbox.tryPush(copies[i])) await targets[i].outbox.push(copies[i]);
         }
         receiver.ack();
       }
@@ -102,10 +106,15 @@ export class Router {
     }
     const pump = () => {
       while (link.sender === sender && sender.credit > 0 && link.outbox.length > 0) {
-        sender.trySend(link.outbox.shift()!);
+        const batch = link.outbox.shift()!;
+        sender.trySend(batch);
+        this.#receipts.sent(id, batch);
       }
     };
-    sender.onCredit = pump;
+    sender.onCredit = (n) => {
+      this.#receipts.acked(id, n);
+      pump();
+    };
     link.outbox.onPush = pump;
     pump();
   }
@@ -115,6 +124,7 @@ export class Router {
     const link = this.#sink(id);
     if (!link.sender) return;
     link.lostBatches += link.sender.inFlight;
+    this.#receipts.lost(id);
     link.outbox.onPush = undefined;
     link.sender.close();
     link.sender = undefined;

@@ -3,6 +3,7 @@ import { type ActorContext, type ActorRegistry, type CommandHandler, Output } fr
 import { batchReceiver, type BatchSender, batchSender, TagCatalog } from "./frames.ts";
 import { logger, setLogLevel } from "./log.ts";
 import { type Counters, type FromActor, type ToActor, zeroCounters } from "./messages.ts";
+import { ReceiptWaiters } from "./receipts.ts";
 
 const COUNTERS_EVERY_MS = 1000;
 
@@ -26,7 +27,10 @@ interface Hosted {
  */
 export function hostActors(registry: ActorRegistry, scope = self as unknown as Scope): void {
   const actors = new Map<string, Hosted>();
+  // One import per kind: a thousand actors starting at once must not load a module a thousand times.
+  const modules = new Map<string, ReturnType<ActorRegistry[string]>>();
   let output: BatchSender | undefined;
+  const receipts = new ReceiptWaiters();
   const post = (m: FromActor) => scope.postMessage(m);
   let failed = false;
   const failWorker = (err: unknown, stage: string) => {
@@ -52,8 +56,10 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
 
   scope.onmessage = (e) => {
     const msg = e.data;
-    if (msg.type === "output") output = batchSender(msg.port, msg.capacity);
-    else if (msg.type === "end_output") output?.end();
+    if (msg.type === "output") {
+      output = batchSender(msg.port, msg.capacity);
+      output.onReply = (r) => receipts.settle(r);
+    } else if (msg.type === "end_output") output?.end();
     else if (msg.type === "start") start(msg);
     else if (msg.type === "stop") actors.get(msg.id)?.stop.abort(new Error("stopping"));
     else if (msg.type === "command") command(msg);
@@ -97,14 +103,21 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
         `Cannot start ${spec.id}: unknown kind "${spec.kind}"`,
       );
     }
-    const main = (await load()).default;
+    let loading = modules.get(spec.kind);
+    if (!loading) {
+      modules.set(spec.kind, loading = load());
+      loading.catch(() => modules.delete(spec.kind)); // a failed import is tried again on restart
+    }
+    const main = (await loading).default;
     let state = "";
     let stateReason: string | undefined;
     const { counters, stop } = hosted;
     if (spec.role === "device" && !output) {
       throw new Error(`Cannot start ${spec.id}: the worker has no output`);
     }
-    const out = spec.role === "device" ? new Output(output!, msg.source, counters) : undefined;
+    const out = spec.role === "device"
+      ? new Output(output!, msg.source, counters, receipts)
+      : undefined;
     const tags = new TagCatalog();
     const input = spec.role === "sink" && msg.port
       ? batchReceiver(msg.port, msg.capacity, (frame) => tags.add(frame))

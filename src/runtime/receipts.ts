@@ -1,0 +1,85 @@
+import type { SampleBatch } from "../model/batch.ts";
+
+/** A batch whose source asked to hear once every routed sink has it. */
+interface Pending {
+  receipt: number;
+  remaining: number;
+  reply: (receipt: number) => void;
+}
+
+/**
+ * Tells a source when a batch it sent is safe: every sink it was routed to acked it (a buffered
+ * sink acks once the batch is in its disk buffer), or a queue dropped it by its `drop_oldest`
+ * policy (counted there), or the sink worker died with it in flight (counted as lost). A source
+ * with its own disk buffer (the MQTT source) keeps a record until then, so a `kill -9` in between
+ * replays it rather than losing it. Sinks ack in order, so the batches acked by a credit return
+ * are the oldest ones in flight to that sink.
+ */
+export class Receipts {
+  #pending = new WeakMap<SampleBatch, Pending>();
+  #inFlight = new Map<string, (Pending | undefined)[]>();
+
+  /** Starts tracking a batch fanned out as `copies` (one per routed sink); none: safe at once. */
+  track(receipt: number, copies: SampleBatch[], reply: (receipt: number) => void): void {
+    if (copies.length === 0) return reply(receipt);
+    const p: Pending = { receipt, remaining: copies.length, reply };
+    for (const c of copies) this.#pending.set(c, p);
+  }
+
+  /** A batch went out to a sink; call for every batch sent, tracked or not, in order. */
+  sent(sink: string, batch: SampleBatch): void {
+    let q = this.#inFlight.get(sink);
+    if (!q) this.#inFlight.set(sink, q = []);
+    q.push(this.#pending.get(batch));
+    this.#pending.delete(batch);
+  }
+
+  /** A sink acked its n oldest batches in flight. */
+  acked(sink: string, n: number): void {
+    const q = this.#inFlight.get(sink);
+    if (!q) return;
+    for (const p of q.splice(0, n)) if (p) this.#settle(p);
+  }
+
+  /** A queued batch left without reaching its sink (dropped by policy). */
+  dropped(batch: SampleBatch): void {
+    const p = this.#pending.get(batch);
+    this.#pending.delete(batch);
+    if (p) this.#settle(p);
+  }
+
+  /** A sink worker went away: what it had in flight will never be acked. */
+  lost(sink: string): void {
+    this.acked(sink, Infinity);
+  }
+
+  #settle(p: Pending): void {
+    if (--p.remaining === 0) p.reply(p.receipt);
+  }
+}
+
+/** The source side: callbacks by receipt number, for the batches of one worker's devices. */
+export class ReceiptWaiters {
+  #next = 1;
+  #waiting = new Map<number, () => void>();
+
+  /** A fresh receipt number whose arrival calls `onStored`. */
+  add(onStored: () => void): number {
+    const receipt = this.#next++;
+    this.#waiting.set(receipt, onStored);
+    return receipt;
+  }
+
+  /** A receipt came back from the router. */
+  settle(receipt: unknown): void {
+    if (typeof receipt !== "number") return;
+    const done = this.#waiting.get(receipt);
+    this.#waiting.delete(receipt);
+    done?.();
+  }
+
+  /** Receipts still awaited. */
+  get size(): number {
+    return this.#waiting.size;
+  }
+}
