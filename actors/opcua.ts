@@ -7,7 +7,6 @@ import { pollGroups } from "./opcua_poll.ts";
 import { OpcuaLink } from "./opcua_session.ts";
 import { subscribe } from "./opcua_subscribe.ts";
 import { readTypes, resolveTags, tagMeta } from "./opcua_tags.ts";
-import { readingOf } from "./opcua_values.ts";
 import { writeTag } from "./opcua_write.ts";
 
 /** OPC UA device actors running in this worker; the last one out disposes the PKI watchers. */
@@ -47,7 +46,7 @@ export default async function opcua(ctx: ActorContext): Promise<void> {
       register();
       if (subscribed.length === 0) return;
       const subscription = await subscribe(session, cfg, subscribed, {
-        value: (t, dv) => emit.push(t.index, readingOf(dv, cfg.timestamp, Date.now())),
+        value: (t, dv) => emit.notified(t.index, dv, cfg.timestamp),
         refused: (t, status) =>
           emit.push(t.index, {
             ts: Date.now(),

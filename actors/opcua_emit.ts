@@ -1,8 +1,10 @@
 import { BatchBuilder, type SampleBatch } from "../src/model/batch.ts";
-import { Quality } from "../src/model/sample.ts";
+import { Quality, type QualityCode } from "../src/model/sample.ts";
 import type { Output } from "../src/runtime/actor.ts";
 import type { Counters } from "../src/runtime/messages.ts";
-import type { Reading } from "./opcua_values.ts";
+import { recordLatency } from "./opcua_latency.ts";
+import type { DataValue } from "node-opcua";
+import { type Reading, readingOf, timeOf } from "./opcua_values.ts";
 
 /** Batches waiting for credit beyond this are dropped oldest first (and counted). */
 const MAX_PENDING = 64;
@@ -31,18 +33,50 @@ export class Emitter {
     this.#downSince = new Float64Array(tags);
   }
 
+  /**
+   * Adds a notified value: the common case (Good, a number or a boolean) goes straight into the
+   * batch, anything else through the general mapping. Counts its change-to-sample latency.
+   */
+  notified(tag: number, dv: DataValue, timestamp: "source" | "server" | "gateway"): void {
+    const now = Date.now();
+    const v = dv.value.value;
+    if (dv.statusCode.value === 0 && (typeof v === "number" || typeof v === "boolean")) {
+      const ts = timeOf(dv, timestamp, now);
+      recordLatency(this.counters, now - ts);
+      this.#add(tag, ts, typeof v === "number" ? v : v ? 1 : 0, Quality.good, undefined);
+    } else {
+      const r = readingOf(dv, timestamp, now);
+      if (r.quality !== Quality.bad) recordLatency(this.counters, now - r.ts);
+      this.push(tag, r);
+    }
+  }
+
   /** Adds one tag's reading to the current batch. */
   push(tag: number, r: Reading): void {
-    let ts = r.ts;
+    if (typeof r.value === "string") this.#addText(tag, r.ts, r.value, r.quality, r.reason);
+    else this.#add(tag, r.ts, r.value, r.quality, r.reason);
+  }
+
+  #add(tag: number, ts: number, value: number, quality: QualityCode, reason?: string): void {
+    this.#builder.push(tag, this.#after(tag, ts, quality), value, quality, reason);
+    this.#added();
+  }
+
+  #addText(tag: number, ts: number, text: string, quality: QualityCode, reason?: string): void {
+    this.#builder.pushText(tag, this.#after(tag, ts, quality), text, quality, reason);
+    this.#added();
+  }
+
+  /** An unchanged value keeps its old source time; after a gap it is news as of now. */
+  #after(tag: number, ts: number, quality: QualityCode): number {
     const down = this.#downSince[tag];
-    if (down > 0 && r.quality !== Quality.bad) {
-      // An unchanged value keeps its old source time; after a gap it is news as of now.
-      if (ts <= down) ts = Date.now();
-      this.#downSince[tag] = 0;
-    }
-    if (typeof r.value === "string") this.#builder.pushText(tag, ts, r.value, r.quality, r.reason);
-    else this.#builder.push(tag, ts, r.value, r.quality, r.reason);
-    this.counters.samples_in++;
+    if (down === 0 || quality === Quality.bad) return ts;
+    this.#downSince[tag] = 0;
+    return ts <= down ? Date.now() : ts;
+  }
+
+  #added(taken = true): void {
+    if (taken) this.counters.samples_in++;
     if (this.#builder.full) this.#cut();
     if (!this.#scheduled) {
       this.#scheduled = true;
@@ -55,7 +89,8 @@ export class Emitter {
     const now = Date.now();
     for (const tag of tags) {
       if (this.#downSince[tag] > 0) continue;
-      this.push(tag, { ts: now, value: NaN, quality: Quality.bad, reason });
+      this.#builder.push(tag, now, NaN, Quality.bad, reason);
+      this.#added(false);
       this.#downSince[tag] = now;
     }
   }

@@ -102,23 +102,32 @@ function validTime(date: Date | null | undefined): number | undefined {
   return ms !== undefined && ms > 0 ? ms : undefined;
 }
 
+/** The time a sample carries: the source's, the server's (each falling back), or arrival. */
+export function timeOf(
+  dv: DataValue,
+  timestamp: "source" | "server" | "gateway",
+  now: number,
+): number {
+  if (timestamp === "gateway") return now;
+  const source = validTime(dv.sourceTimestamp);
+  const server = validTime(dv.serverTimestamp);
+  return timestamp === "source" ? source ?? server ?? now : server ?? source ?? now;
+}
+
 /**
- * A DataValue as a sample: the timestamp asked for (source, else server, else arrival), the
- * status as quality with its name as the reason, and no value at all when bad.
+ * A DataValue as a sample: the timestamp asked for, the status as quality with its name as the
+ * reason, and no value at all when bad.
  */
 export function readingOf(
   dv: DataValue,
   timestamp: "source" | "server" | "gateway",
   now: number,
 ): Reading {
+  const ts = timeOf(dv, timestamp, now);
+  if (dv.statusCode.value === 0) {
+    return { ts, value: sampleValue(dv.value.dataType, dv.value.value), quality: Quality.good };
+  }
   const { quality, reason } = statusQuality(dv.statusCode);
-  const source = validTime(dv.sourceTimestamp);
-  const server = validTime(dv.serverTimestamp);
-  const ts = timestamp === "gateway"
-    ? now
-    : timestamp === "source"
-    ? source ?? server ?? now
-    : server ?? source ?? now;
   const value = quality === Quality.bad ? NaN : sampleValue(dv.value.dataType, dv.value.value);
   return reason === undefined ? { ts, value, quality } : { ts, value, quality, reason };
 }

@@ -1,0 +1,312 @@
+// The OPC UA load scenario of issue #5: the simulator in its own process serves 10,000 Double
+// variables that all change every second; a bare node-opcua client (baseline) and then the
+// gateway subscribe to all of them at 1 s sampling and publishing, one after the other in the
+// same run. Prints a Markdown table for BENCHMARKS.md.
+//   deno task bench:opcua [--items 10000] [--seconds 30] [--v8-flags=--optimize-for-size,]
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { LATENCY_BUCKETS, latencyQuantile } from "../actors/opcua_latency.ts";
+import { PERMISSIONS } from "../tests/helpers/gateway_process.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const WARMUP_S = 5;
+const CLK_TCK = 100; // Linux USER_HZ: the unit of utime/stime in /proc
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A child Deno process whose stdout JSON lines are kept and whose stderr tail is kept. */
+class Proc {
+  readonly child: Deno.ChildProcess;
+  out = "";
+  tail = "";
+  constructor(readonly name: string, args: string[]) {
+    this.child = new Deno.Command(Deno.execPath(), {
+      args,
+      cwd: ROOT,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#read(this.child.stdout, (t) => this.out += t);
+    this.#read(this.child.stderr, (t) => this.tail = (this.tail + t).slice(-3000));
+  }
+  async #read(stream: ReadableStream<Uint8Array>, take: (text: string) => void) {
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) take(chunk);
+  }
+  /** The first stdout JSON line holding `key` (or containing the text `key`). */
+  async waitFor(key: string, ms: number): Promise<Record<string, unknown>> {
+    const deadline = performance.now() + ms;
+    let exited = false;
+    this.child.status.then(() => exited = true);
+    for (;;) {
+      for (const line of this.out.split("\n")) {
+        try {
+          const obj = JSON.parse(line);
+          if (obj && typeof obj === "object" && (key in obj || line.includes(key))) return obj;
+        } catch { /* partial or not JSON */ }
+      }
+      if (exited) throw new Error(`${this.name} exited: ${this.tail.trim()}`);
+      if (performance.now() > deadline) throw new Error(`${this.name}: no "${key}" in ${ms} ms`);
+      await sleep(200);
+    }
+  }
+  async stop(): Promise<void> {
+    try {
+      this.child.kill("SIGTERM");
+    } catch { /* gone */ }
+    const timer = setTimeout(() => {
+      try {
+        this.child.kill("SIGKILL");
+      } catch { /* gone */ }
+    }, 15_000);
+    await this.child.status;
+    clearTimeout(timer);
+  }
+}
+
+/** CPU % of one core over a window and RSS (peak, end), from /proc. */
+function meter(pid: number) {
+  const sample = () => {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const kb = (k: string) => Number(status.match(new RegExp(`${k}:\\s+(\\d+)`))?.[1] ?? NaN);
+    return { ticks: Number(f[11]) + Number(f[12]), rss: kb("VmRSS"), hwm: kb("VmHWM") };
+  };
+  const t0 = performance.now(), s0 = sample();
+  return () => {
+    const s1 = sample(), wall = (performance.now() - t0) / 1000;
+    return {
+      cpu: ((s1.ticks - s0.ticks) / CLK_TCK / wall) * 100,
+      peakMb: s1.hwm / 1024,
+      endMb: s1.rss / 1024,
+    };
+  };
+}
+type Usage = ReturnType<ReturnType<typeof meter>>;
+
+interface Row {
+  name: string;
+  samplesPerS: number;
+  p50?: number;
+  p99?: number;
+  exact?: { p50: number; p99: number; max: number };
+  usage: Usage;
+  sim: Usage;
+}
+
+const label = (v8Flags: string) => v8Flags ? ` (${v8Flags})` : ", V8 defaults";
+
+function freePort(): number {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return port;
+    } catch { /* taken */ }
+  }
+}
+
+async function baseline(
+  sim: Proc,
+  endpoint: string,
+  items: number,
+  seconds: number,
+  dir: string,
+  v8Flags: string,
+) {
+  const p = new Proc("bare client", [
+    "run",
+    "-A",
+    ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []),
+    "bench/opcua_bare_client.ts",
+    "--endpoint",
+    endpoint,
+    "--items",
+    `${items}`,
+    "--seconds",
+    `${seconds}`,
+    "--warmup-seconds",
+    `${WARMUP_S}`,
+    "--pki-dir",
+    `${dir}/bare`,
+  ]);
+  try {
+    await p.waitFor("measuring", 120_000);
+    const [cpu, simCpu] = [meter(p.child.pid), meter(sim.child.pid)];
+    const out = await p.waitFor("samples_per_s", (seconds + 60) * 1000);
+    const [usage, simUsage] = [cpu(), simCpu()];
+    const buckets = out.buckets as number[];
+    return {
+      name: `baseline: bare node-opcua client${label(v8Flags)}`,
+      samplesPerS: out.samples_per_s as number,
+      p50: latencyQuantile(buckets, 0.5),
+      p99: latencyQuantile(buckets, 0.99),
+      exact: out.latency_ms as Row["exact"],
+      usage,
+      sim: simUsage,
+    } satisfies Row;
+  } finally {
+    await p.stop();
+  }
+}
+
+async function counters(api: string): Promise<Map<string, number>> {
+  const actors = await (await fetch(`${api}/api/actors`)).json() as {
+    kind: string;
+    counters: Record<string, number>;
+  }[];
+  const sums = new Map<string, number>();
+  for (const a of actors.filter((a) => a.kind === "opcua")) {
+    for (const [k, v] of Object.entries(a.counters)) sums.set(k, (sums.get(k) ?? 0) + v);
+  }
+  return sums;
+}
+
+async function gateway(
+  sim: Proc,
+  endpoint: string,
+  items: number,
+  seconds: number,
+  dir: string,
+  v8Flags: string,
+) {
+  const apiPort = freePort();
+  const config = `${dir}/gateway.json`;
+  const tags = Array.from({ length: items }, (_, i) => {
+    const id = String(i).padStart(5, "0");
+    return { name: `v${id}`, node_id: `ns=1;s=Load.V${id}`, type: "Double" };
+  });
+  await Deno.writeTextFile(
+    config,
+    JSON.stringify({
+      gateway: { name: "bench", log_level: "warn" },
+      api: { host: "127.0.0.1", port: apiPort },
+      devices: {
+        load: {
+          kind: "opcua",
+          endpoint,
+          pki_dir: `${dir}/gw`,
+          subscription: { publishing_interval_ms: 1000, sampling_interval_ms: 1000 },
+          tags,
+        },
+      },
+    }),
+  );
+  const api = `http://127.0.0.1:${apiPort}`;
+  const flags = v8Flags ? [`--v8-flags=${v8Flags}`] : [];
+  const p = new Proc("gateway", [
+    "run",
+    ...PERMISSIONS,
+    ...flags,
+    "src/main.ts",
+    "--config",
+    config,
+  ]);
+  try {
+    for (const deadline = performance.now() + 120_000;; await sleep(500)) {
+      const ready = await fetch(`${api}/ready`).then(
+        async (r) => (await r.body?.cancel(), r.ok),
+        () => false,
+      );
+      if (ready && ((await counters(api)).get("samples_out") ?? 0) > 0) break;
+      if (performance.now() > deadline) throw new Error(`gateway not ready: ${p.tail.trim()}`);
+    }
+    await sleep(WARMUP_S * 1000);
+    const c0 = await counters(api), t0 = performance.now();
+    const [cpu, simCpu] = [meter(p.child.pid), meter(sim.child.pid)];
+    await sleep(seconds * 1000);
+    const c1 = await counters(api), window = (performance.now() - t0) / 1000;
+    const [usage, simUsage] = [cpu(), simCpu()];
+    const delta = (k: string) => (c1.get(k) ?? 0) - (c0.get(k) ?? 0);
+    const buckets = LATENCY_BUCKETS.map(delta);
+    return {
+      name: `gateway: one opcua device actor, no sinks${
+        v8Flags ? ` (${v8Flags})` : ", V8 defaults"
+      }`,
+      samplesPerS: delta("samples_out") / window,
+      p50: latencyQuantile(buckets, 0.5),
+      p99: latencyQuantile(buckets, 0.99),
+      usage,
+      sim: simUsage,
+    } satisfies Row;
+  } finally {
+    await p.stop();
+  }
+}
+
+function table(rows: Row[], items: number): string {
+  const f = (x: number | undefined, d = 1) =>
+    x === undefined || Number.isNaN(x) ? "n/a" : x.toFixed(d);
+  const lat = (r: Row, p: "p50" | "p99") =>
+    `${f(r[p], 0)}${r.exact ? ` (exact ${f(r.exact[p], 0)})` : ""}`;
+  return [
+    "| run | items | samples/s | change→sample p50 ms | p99 ms | CPU % of one core | RSS peak MB (end) | sim CPU % |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...rows.map((r) =>
+      `| ${r.name} | ${items} | ${f(r.samplesPerS)} | ${lat(r, "p50")} | ${lat(r, "p99")} | ${
+        f(r.usage.cpu)
+      } | ${f(r.usage.peakMb, 0)} (${f(r.usage.endMb, 0)}) | ${f(r.sim.cpu)} |`
+    ),
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  const { values: args } = parseArgs({
+    args: Deno.args,
+    options: {
+      items: { type: "string", default: "10000" },
+      seconds: { type: "string", default: "30" },
+      // V8 flag sets to run both clients with, comma-separated; "" is V8's defaults. `deno task
+      // start` passes --optimize-for-size.
+      "v8-flags": { type: "string", default: "--optimize-for-size," },
+    },
+  });
+  const items = Number(args.items), seconds = Number(args.seconds);
+  const load = Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+  const dir = await Deno.makeTempDir({ prefix: "tagflow-bench-opcua-" });
+  const port = freePort();
+  const endpoint = `opc.tcp://127.0.0.1:${port}/tagflow`;
+  const sim = new Proc("simulator", [
+    "run",
+    "--allow-net",
+    "--allow-env",
+    "--allow-read",
+    "--allow-write",
+    "--allow-sys",
+    "src/sim/main.ts",
+    "--sim",
+    `load=opcua@${port}`,
+    "--opcua-load",
+    `${items}`,
+    "--pki-dir",
+    `${dir}/sim`,
+  ]);
+  try {
+    await sim.waitFor("simulator listening", 60_000);
+    // Each V8 flag set: the bare client, then the gateway, so each pair shares its conditions.
+    const rows: Row[] = [];
+    for (const flags of args["v8-flags"].split(",")) {
+      rows.push(await baseline(sim, endpoint, items, seconds, dir, flags));
+      rows.push(await gateway(sim, endpoint, items, seconds, dir, flags));
+    }
+    console.log(
+      `OPC UA load (issue #5): ${items} Double variables changing every 1000 ms, monitored at ` +
+        `1000 ms sampling and publishing, queue 1; ${seconds} s measured after ${WARMUP_S} s ` +
+        `warm-up; simulator in its own process. ${navigator.hardwareConcurrency} cores, Deno ` +
+        `${Deno.version.deno}, load average before the run ${load}, ${new Date().toISOString()}.\n`,
+    );
+    console.log(table(rows, items));
+    for (let i = 0; i < rows.length; i += 2) {
+      const ratio = rows[i + 1].usage.cpu / rows[i].usage.cpu;
+      console.log(
+        `\n${rows[i + 1].name}: CPU ${ratio.toFixed(2)} × the bare client's with the same flags ` +
+          `(target ≤ 1.20).`,
+      );
+    }
+  } finally {
+    await sim.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+if (import.meta.main) await main();
