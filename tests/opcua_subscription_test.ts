@@ -68,6 +68,11 @@ Deno.test("opcua: subscribed values with their types and source timestamps; a de
         node_id: "ns=1;s=Compressor2.PressureSetpoint",
         deadband: { type: "absolute", value: 0.5 },
       },
+      {
+        name: "setpoint_pct",
+        node_id: "ns=1;s=Compressor2.PressureSetpoint",
+        deadband: { type: "percent", value: 5 }, // of its EURange 0–16 bar: 0.8
+      },
       { name: "setpoint_raw", node_id: "ns=1;s=Compressor2.PressureSetpoint", writable: true },
       { name: "missing", node_id: "ns=1;s=Compressor2.NoSuchThing" },
     ],
@@ -75,7 +80,7 @@ Deno.test("opcua: subscribed values with their types and source timestamps; a de
   try {
     const seen = await eventually("a value of every tag", async () => {
       const d = await rig.dump();
-      return Object.keys(d).length >= Object.keys(TYPES).length + 6 ? d : undefined;
+      return Object.keys(d).length >= Object.keys(TYPES).length + 7 ? d : undefined;
     });
     await t.step("every built-in type with its value and type", () => {
       for (const [type, [tagType, value]] of Object.entries(TYPES)) {
@@ -112,22 +117,34 @@ Deno.test("opcua: subscribed values with their types and source timestamps; a de
       assert.equal(m?.value, null);
       assert.equal(m?.reason, "BadNodeIdUnknown");
     });
-    await t.step("a deadband of 0.5 holds back changes of 0.1 and 0.2", async () => {
-      for (const value of [7.6, 7.7, 8.5]) {
-        assert.equal((await rig.write("setpoint_raw", value)).ok, true);
+    await t.step(
+      "deadbands of 0.5 and of 5 % of 0–16 hold back changes of 0.1 and 0.2",
+      async () => {
+        for (const value of [7.6, 7.7, 8.5]) {
+          assert.equal((await rig.write("setpoint_raw", value)).ok, true);
+          await eventually(
+            `the unfiltered twin sees ${value}`,
+            async () => last((await rig.dump())["c2/setpoint_raw"])?.value === value || undefined,
+          );
+        }
+        const d = await rig.dump();
+        assert.deepEqual(d["c2/setpoint_raw"].samples.map((s) => s.value), [7.5, 7.6, 7.7, 8.5]);
         await eventually(
-          `the unfiltered twin sees ${value}`,
-          async () => last((await rig.dump())["c2/setpoint_raw"])?.value === value || undefined,
+          "the filtered tag sees 8.5",
+          async () => last((await rig.dump())["c2/setpoint"])?.value === 8.5 || undefined,
         );
-      }
-      const d = await rig.dump();
-      assert.deepEqual(d["c2/setpoint_raw"].samples.map((s) => s.value), [7.5, 7.6, 7.7, 8.5]);
-      await eventually(
-        "the filtered tag sees 8.5",
-        async () => last((await rig.dump())["c2/setpoint"])?.value === 8.5 || undefined,
-      );
-      assert.deepEqual((await rig.dump())["c2/setpoint"].samples.map((s) => s.value), [7.5, 8.5]);
-    });
+        assert.deepEqual((await rig.dump())["c2/setpoint"].samples.map((s) => s.value), [7.5, 8.5]);
+        await eventually(
+          "the percent-filtered tag sees 8.5",
+          async () => last((await rig.dump())["c2/setpoint_pct"])?.value === 8.5 || undefined,
+        );
+        const pct = (await rig.dump())["c2/setpoint_pct"].samples;
+        assert.deepEqual(
+          pct.map((s) => s.value),
+          [7.5, 8.5],
+        );
+      },
+    );
   } finally {
     await rig.stop();
     await sim.stop();

@@ -57,6 +57,7 @@ Deno.test("opcua writes: the signal light on and off, read back; every type coer
     tags: [
       { name: "signal_light", node_id: "ns=1;s=Compressor2.SignalLight", writable: true },
       { name: "temperature", node_id: "ns=1;s=Compressor2.Temperature", writable: true },
+      { name: "setpoint", node_id: "ns=1;s=Compressor2.PressureSetpoint", writable: true },
       { name: "run_status", node_id: "ns=1;s=Compressor2.RunStatus" },
       ...WRITES.map(([type]) => ({
         name: `t_${type}`,
@@ -106,6 +107,7 @@ Deno.test("opcua writes: the signal light on and off, read back; every type coer
       await refused("t_DateTime", "soon", /expected an ISO 8601 time/);
       // Writable in the config, not on the server: the server's status comes back.
       await refused("temperature", 20, /the server answered BadNotWritable/);
+      await refused("setpoint", 20, /the server answered BadOutOfRange/); // EURange 0–16 bar
     });
   } finally {
     await rig.stop();

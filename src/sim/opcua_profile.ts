@@ -7,6 +7,8 @@ export interface SimVariable {
   value: unknown;
   writable: boolean;
   unit?: string;
+  /** EURange: an AnalogItem (with EngineeringUnits), so percent deadbands apply to it. */
+  range?: [number, number];
   /** The next value, or undefined to keep the current one; absent for static variables. */
   next?: (now: number) => unknown;
   node?: UAVariable;
@@ -43,6 +45,7 @@ export function compressor2(random: () => number): SimVariable[] {
       value: temperature,
       writable: false,
       unit: "degC",
+      range: [-20, 150],
       next: (now) => (state(now), temperature),
     },
     {
@@ -51,6 +54,7 @@ export function compressor2(random: () => number): SimVariable[] {
       value: current,
       writable: false,
       unit: "A",
+      range: [0, 100],
       next: () => current,
     },
     {
@@ -59,6 +63,7 @@ export function compressor2(random: () => number): SimVariable[] {
       value: vibration,
       writable: false,
       unit: "mm/s",
+      range: [0, 20],
       next: () => vibration,
     },
     {
@@ -75,6 +80,7 @@ export function compressor2(random: () => number): SimVariable[] {
       value: 7.5,
       writable: true,
       unit: "bar",
+      range: [0, 16],
     },
   ];
 }

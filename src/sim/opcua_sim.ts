@@ -1,9 +1,12 @@
 import {
   DataType,
+  type EUInformation,
+  makeEUInformation,
   MessageSecurityMode,
   OPCUACertificateManager,
   OPCUAServer,
   SecurityPolicy,
+  standardUnits,
   StatusCodes,
   Variant,
   VariantArrayType,
@@ -123,7 +126,7 @@ export async function startOpcuaSim(opts: OpcuaSimOptions): Promise<OpcuaSim> {
     for (const [name, vars] of groups) {
       const parent = folder(name);
       for (const v of vars) {
-        const node = ns.addVariable({
+        const options = {
           componentOf: parent,
           browseName: v.name,
           nodeId: `s=${name}.${v.name}`,
@@ -131,7 +134,17 @@ export async function startOpcuaSim(opts: OpcuaSimOptions): Promise<OpcuaSim> {
           accessLevel: v.writable ? "CurrentRead | CurrentWrite" : "CurrentRead",
           userAccessLevel: v.writable ? "CurrentRead | CurrentWrite" : "CurrentRead",
           minimumSamplingInterval: 0,
-        });
+        } as const;
+        const node = v.range
+          ? ns.addAnalogDataItem({
+            ...options,
+            dataType: "Double",
+            engineeringUnitsRange: { low: v.range[0], high: v.range[1] },
+            instrumentRange: { low: v.range[0], high: v.range[1] },
+            engineeringUnits: UNITS[v.unit ?? ""],
+            acceptValueOutOfRange: false,
+          })
+          : ns.addVariable(options);
         node.setValueFromSource(scalar(v.dataType, v.value));
         v.node = node;
         variables.push(v);
@@ -172,6 +185,14 @@ export async function startOpcuaSim(opts: OpcuaSimOptions): Promise<OpcuaSim> {
     },
   };
 }
+
+/** EngineeringUnits of the simulator's analog items (UNECE codes). */
+const UNITS: Record<string, EUInformation> = {
+  degC: standardUnits.degree_celsius,
+  A: standardUnits.ampere,
+  bar: standardUnits.bar,
+  "mm/s": makeEUInformation("C16", "mm/s", "millimetre per second"),
+};
 
 /** A scalar Variant (64-bit integers arrive as [high, low], which could read as an array). */
 function scalar(dataType: DataType, value: unknown): Variant {
