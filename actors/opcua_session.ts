@@ -6,6 +6,7 @@ import {
   type UserIdentityInfo,
   UserTokenType,
 } from "node-opcua";
+import { Buffer } from "node:buffer";
 import type { OpcuaDeviceConfig } from "../src/config/opcua.ts";
 import type { ActorContext } from "../src/runtime/actor.ts";
 import { Backoff } from "../src/runtime/backoff.ts";
@@ -20,9 +21,30 @@ export interface SessionHooks {
   down(reason: string): void;
 }
 
-function identity(cfg: OpcuaDeviceConfig): UserIdentityInfo {
-  if (cfg.auth.type === "anonymous") return { type: UserTokenType.Anonymous };
-  return { type: UserTokenType.UserName, userName: cfg.auth.username, password: cfg.auth.password };
+/** The DER bytes of a certificate file in PEM or DER form. */
+function certificateBytes(file: string): Buffer {
+  const bytes = Deno.readFileSync(file);
+  const text = new TextDecoder().decode(bytes);
+  const pem = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(text);
+  return Buffer.from(pem ? Buffer.from(pem[1].replace(/\s+/g, ""), "base64") : bytes);
+}
+
+/** The session's user: anonymous, a username and password, or an X.509 certificate and key. */
+export function identity(cfg: OpcuaDeviceConfig): UserIdentityInfo {
+  const auth = cfg.auth;
+  if (auth.type === "anonymous") return { type: UserTokenType.Anonymous };
+  if (auth.type === "username") {
+    return { type: UserTokenType.UserName, userName: auth.username, password: auth.password };
+  }
+  let file = auth.certificate;
+  try {
+    const certificateData = certificateBytes(file);
+    file = auth.private_key;
+    const privateKey = Deno.readTextFileSync(file);
+    return { type: UserTokenType.Certificate, certificateData, privateKey };
+  } catch (err) {
+    throw new Error(`Cannot read the user's ${file}: ${(err as Error).message}`);
+  }
 }
 
 /** Why a connection attempt failed, in words an operator can act on. */
@@ -30,7 +52,7 @@ function describe(err: unknown, cfg: OpcuaDeviceConfig, pki: Pki | undefined): s
   if (pki && isUntrusted(err)) return untrustedAdvice(pki.root, cfg.endpoint);
   const message = (err as Error)?.message ?? String(err);
   const first = message.split("\n")[0].trim();
-  if (/BadUserAccessDenied|BadIdentityToken/.test(message)) {
+  if (/BadUserAccessDenied|BadIdentityToken|BadUserSignatureInvalid/.test(message)) {
     return `Cannot open a session on ${cfg.endpoint}: the server refused the user (${first})`;
   }
   if (/cannot find endpoint|No endpoint found|BadSecurityPolicyRejected/i.test(message)) {

@@ -5,7 +5,8 @@
  *
  *   deno task discover ENDPOINT [--node ns=1;s=Line3] [--id press1] [--depth 8] [--max 5000]
  *     [--security-policy Basic256Sha256 --security-mode SignAndEncrypt]
- *     [--username NAME] (password from $OPCUA_PASSWORD) [--pki-dir data/pki/opcua]
+ *     [--username NAME] (password from $OPCUA_PASSWORD) [--certificate F --private-key F]
+ *     [--pki-dir data/pki/opcua]
  *     [--trust-on-first-use]
  */
 import {
@@ -21,10 +22,10 @@ import {
   SecurityPolicy,
   setDebugLogger,
   setWarningLogger,
-  UserTokenType,
 } from "node-opcua";
 import { parseArgs } from "node:util";
 import { isUntrusted, openPki, untrustedAdvice } from "../actors/opcua_pki.ts";
+import { identity } from "../actors/opcua_session.ts";
 import { opcuaTypeName } from "../actors/opcua_values.ts";
 import { opcuaDevice } from "./config/opcua.ts";
 
@@ -152,6 +153,8 @@ async function main(): Promise<number> {
       "security-policy": { type: "string", default: "None" },
       "security-mode": { type: "string", default: "None" },
       username: { type: "string" },
+      certificate: { type: "string" },
+      "private-key": { type: "string" },
       "pki-dir": { type: "string", default: "data/pki/opcua" },
       "trust-on-first-use": { type: "boolean", default: false },
     },
@@ -168,19 +171,18 @@ async function main(): Promise<number> {
       security_mode: values["security-mode"],
     });
   }
-  if (values.username) {
-    device.auth = { type: "username", username: values.username, password: "${OPCUA_PASSWORD}" };
-  }
+  const auth = values.username
+    ? { type: "username", username: values.username, password: "${OPCUA_PASSWORD}" }
+    : values.certificate
+    ? { type: "certificate", certificate: values.certificate, private_key: values["private-key"] }
+    : undefined;
+  if (auth) device.auth = auth;
   if (values["pki-dir"] !== "data/pki/opcua") device.pki_dir = values["pki-dir"];
   const cfg = opcuaDevice.parse({
     ...device,
-    auth: values.username
-      ? {
-        type: "username",
-        username: values.username,
-        password: Deno.env.get("OPCUA_PASSWORD") ?? "",
-      }
-      : undefined,
+    auth: auth?.type === "username"
+      ? { ...auth, password: Deno.env.get("OPCUA_PASSWORD") ?? "" }
+      : auth,
     trust_on_first_use: values["trust-on-first-use"],
     tags: [{ name: "x", node_id: "i=85" }],
   });
@@ -195,11 +197,7 @@ async function main(): Promise<number> {
   });
   try {
     await client.connect(endpoint);
-    const session = await client.createSession(
-      cfg.auth.type === "username"
-        ? { type: UserTokenType.UserName, userName: cfg.auth.username, password: cfg.auth.password }
-        : undefined,
-    );
+    const session = await client.createSession(identity(cfg));
     const found = await discover(session, {
       node: values.node,
       depth: Number(values.depth),

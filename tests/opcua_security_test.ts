@@ -1,6 +1,6 @@
 // Security against the simulator in its own process: SignAndEncrypt (and Sign) with a username
 // under each policy, a server certificate refused until the operator does what the error says,
-// trust on first use, and a wrong password.
+// trust on first use, an X.509 user certificate, and a wrong password.
 import assert from "node:assert/strict";
 import { basename } from "node:path";
 import { eventually, freePort } from "./helpers/net.ts";
@@ -107,6 +107,53 @@ Deno.test("opcua security: policies and modes with a username, trust lists, refu
         await rig.stop();
       }
     });
+
+    await t.step(
+      "an X.509 user certificate (made by openssl); the wrong key is refused",
+      async () => {
+        const openssl = async (name: string) => {
+          const [cert, key] = [`${dir}/${name}_cert.pem`, `${dir}/${name}_key.pem`];
+          const made = await new Deno.Command("openssl", {
+            args: [
+              ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert],
+              ...["-days", "2", "-subj", `/CN=${name}`, "-addext", "keyUsage=digitalSignature"],
+            ],
+            // node-opcua (in the gateway's workers) sets OPENSSL_CONF for the whole process.
+            clearEnv: true,
+            env: { PATH: Deno.env.get("PATH") ?? "/usr/bin" },
+            stdout: "null",
+            stderr: "piped",
+          }).output();
+          assert.equal(made.code, 0, new TextDecoder().decode(made.stderr));
+          return { cert, key };
+        };
+        const [user, other] = [await openssl("operator"), await openssl("other")];
+        const run = (key: string) =>
+          startRig({
+            ...base,
+            security_policy: "Aes256_Sha256_RsaPss",
+            security_mode: "SignAndEncrypt",
+            auth: { type: "certificate", certificate: user.cert, private_key: key },
+            pki_dir: `${dir}/gw-Aes256_Sha256_RsaPss`,
+          });
+        const rig = await run(user.key);
+        try {
+          await goodTemperature(rig);
+        } finally {
+          await rig.stop();
+        }
+        const wrong = await run(other.key);
+        try {
+          const reason = await eventually("refused", () => {
+            const s = wrong.status();
+            return s.state === "degraded" ? s.reason : undefined;
+          });
+          assert.match(reason!, /the server refused the user \(Bad/);
+        } finally {
+          await wrong.stop();
+        }
+      },
+    );
 
     await t.step(
       "a wrong password: degraded, and the reason says the user was refused",

@@ -19,6 +19,11 @@ const auth = z.discriminatedUnion("type", [
     username: z.string().min(1),
     password: z.string().describe('from the environment: "${OPCUA_PASSWORD}"'),
   }),
+  z.strictObject({
+    type: z.literal("certificate"),
+    certificate: z.string().min(1).describe("the user's X.509 certificate (PEM or DER file)"),
+    private_key: z.string().min(1).describe("its private key (PEM file, not encrypted)"),
+  }),
 ]).default({ type: "anonymous" });
 
 const pollGroup = z.strictObject({
