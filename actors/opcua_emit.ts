@@ -99,8 +99,9 @@ export class Emitter {
   flush(): Promise<void> {
     this.#scheduled = false;
     if (this.#builder.count > 0) this.#cut();
-    this.#sending ??= this.#drain().finally(() => this.#sending = undefined);
-    return this.#sending;
+    // #drain awaits before it can finish, so #sending is set before #drain clears it.
+    if (!this.#sending && this.#pending.length > 0) this.#sending = this.#drain();
+    return this.#sending ?? Promise.resolve();
   }
 
   #cut(): void {
@@ -111,8 +112,13 @@ export class Emitter {
   }
 
   async #drain(): Promise<void> {
-    for (let batch = this.#pending.shift(); batch; batch = this.#pending.shift()) {
-      await this.output.send(batch);
+    try {
+      for (let batch = this.#pending.shift(); batch; batch = this.#pending.shift()) {
+        await this.output.send(batch);
+      }
+    } finally {
+      // Cleared in the same turn as the last look at the queue, so no batch is left behind.
+      this.#sending = undefined;
     }
   }
 }
