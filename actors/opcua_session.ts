@@ -108,7 +108,8 @@ export class OpcuaLink {
           "close",
           (err?: Error | null) => lost(`connection lost: ${err?.message ?? "closed"}`),
         );
-        const connecting = client.connect(this.cfg.endpoint);
+        // A server that accepts the socket and then says nothing must not hold the loop.
+        const connecting = withTimeout(client.connect(this.cfg.endpoint), this.cfg.timeout_ms);
         await Promise.race([connecting, ended.then(() => connecting.catch(() => {}))]);
         if (signal.aborted) break;
         const session = await client.createSession(identity(this.cfg));
@@ -178,8 +179,9 @@ export class OpcuaLink {
 /** Resolves or rejects with `p`, or rejects after ms. */
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Error(`timed out after ${ms} ms`);
   return Promise.race([
     p,
-    new Promise<T>((_, reject) => timer = setTimeout(() => reject(new Error("timed out")), ms)),
+    new Promise<T>((_, reject) => timer = setTimeout(() => reject(late), ms)),
   ]).finally(() => clearTimeout(timer));
 }

@@ -3,6 +3,7 @@
 // subscription without restarting the actor.
 import assert from "node:assert/strict";
 import { eventually, freePort } from "./helpers/net.ts";
+import { FreezeProxy } from "./fixtures/opcua_freeze_proxy.ts";
 import type { History } from "./fixtures/opcua_history_actor.ts";
 import { startRig } from "./fixtures/opcua_rig.ts";
 import { OpcuaSimProcess } from "./fixtures/opcua_sim_process.ts";
@@ -70,6 +71,50 @@ Deno.test("opcua: the server stops and starts again; the gap is bad, values resu
     assert.equal((await rig.write("signal_light", true)).ok, true, "writes work again");
   } finally {
     await rig.stop();
+    await sim.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("opcua: the server hangs without closing the connection; keep-alive notices, values resume", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "opcua-hang-" });
+  const sim = new OpcuaSimProcess({ port: freePort(), pkiDir: `${dir}/sim` });
+  await sim.start();
+  const proxy = new FreezeProxy(freePort(), sim.opts.port);
+  proxy.start();
+  const rig = await startRig({
+    endpoint: `opc.tcp://127.0.0.1:${proxy.port}/tagflow`,
+    pki_dir: `${dir}/gw`,
+    timeout_ms: 1000,
+    reconnect: { initial_ms: 100, max_ms: 500 },
+    subscription: { publishing_interval_ms: 100, sampling_interval_ms: 50 },
+    tags: [{ name: "temperature", node_id: "ns=1;s=Compressor2.Temperature" }],
+  });
+  try {
+    await eventually(
+      "good values",
+      async () => last((await rig.dump())["c2/temperature"])?.quality === "good" || undefined,
+    );
+    proxy.freeze();
+    const gap = await eventually("bad while the server says nothing", async () => {
+      const s = last((await rig.dump())["c2/temperature"]);
+      return s?.quality === "bad" ? s : undefined;
+    });
+    assert.match(gap.reason ?? "", /^connection lost/, `reason: ${gap.reason}`);
+    // Connection attempts into the silence time out instead of waiting for ever.
+    await eventually(
+      "attempts time out",
+      () => /timed out/.test(rig.status().reason ?? "") || undefined,
+    );
+    proxy.thaw();
+    await eventually(
+      "good again",
+      async () => last((await rig.dump())["c2/temperature"])?.quality === "good" || undefined,
+    );
+    assert.equal(rig.status().restarts, 0);
+  } finally {
+    await rig.stop();
+    proxy.stop();
     await sim.stop();
     await Deno.remove(dir, { recursive: true });
   }
