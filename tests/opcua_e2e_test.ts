@@ -1,6 +1,7 @@
-// End to end from a config file as a user writes it: the built-in OPC UA simulator → the opcua
-// device → the MQTT sink → Mosquitto → mosquitto_sub; then SIGTERM, and the process exits by
-// itself with code 0 (node-opcua's certificate watchers and sockets do not keep it alive).
+// End to end from a config file as a user writes it: the built-in OPC UA simulator → two opcua
+// devices sharing a worker → the MQTT sink → Mosquitto → mosquitto_sub; then SIGTERM, and the
+// process exits by itself with code 0 (node-opcua's certificate watchers and sockets do not keep
+// it alive).
 import assert from "node:assert/strict";
 import { GatewayProcess } from "./helpers/gateway_process.ts";
 import { subscribe } from "./helpers/mosquitto.ts";
@@ -21,6 +22,7 @@ Deno.test("opcua end to end: simulator → device → Mosquitto on UNS topics; c
   const dir = await Deno.makeTempDir({ prefix: "opcua-e2e-" });
   const config = {
     api: { port: api },
+    gateway: { placement: { opcua: 1 } }, // both OPC UA devices share one worker
     uns: { enterprise: "acme", site: "remote_plant_1", area: "utilities", line: "compressed_air" },
     simulators: {
       c2_sim: { kind: "opcua", port: sim, pki_dir: `${dir}/sim`, users: { op: "${OPCUA_PW}" } },
@@ -40,15 +42,21 @@ Deno.test("opcua end to end: simulator → device → Mosquitto on UNS topics; c
           { name: "run_status", node_id: "ns=1;s=Compressor2.RunStatus" },
         ],
       },
+      lights: {
+        kind: "opcua",
+        endpoint: `opc.tcp://127.0.0.1:${sim}/tagflow`,
+        pki_dir: `${dir}/gw`,
+        tags: [{ name: "signal_light", node_id: "ns=1;s=Compressor2.SignalLight" }],
+      },
     },
     sinks: { mqtt: { kind: "mqtt", url: "mqtt://127.0.0.1:1883", topic_prefix: prefix, qos: 1 } },
   };
-  const sub = subscribe(`${prefix}#`, 2, { timeoutS: 30 });
+  const sub = subscribe(`${prefix}#`, 3, { timeoutS: 30 });
   await sub.ready;
   const gw = await GatewayProcess.start(config, api, { OPCUA_PW: "pw" });
   try {
     const messages = await sub.messages;
-    assert.equal(messages.length, 2, `received ${messages.length} of 2`);
+    assert.equal(messages.length, 3, `received ${messages.length} of 3`);
     const byTopic = new Map(messages.map((m) => [m.topic, JSON.parse(m.payload)]));
     const base = `${prefix}acme/remote_plant_1/utilities/compressed_air/compressor2`;
     const temperature = byTopic.get(`${base}/temperature`);
@@ -56,6 +64,10 @@ Deno.test("opcua end to end: simulator → device → Mosquitto on UNS topics; c
     assert.equal(typeof temperature.value, "number");
     assert.equal(temperature.unit, "degC");
     assert.equal(typeof byTopic.get(`${base}/run_status`)?.value, "boolean");
+    const light = byTopic.get(
+      `${prefix}acme/remote_plant_1/utilities/compressed_air/lights/signal_light`,
+    );
+    assert.equal(light?.value, false);
   } finally {
     gw.child.kill("SIGTERM");
     const code = await exited(gw, 30_000);
