@@ -6,7 +6,7 @@ import { Emitter } from "./opcua_emit.ts";
 import { pollGroups } from "./opcua_poll.ts";
 import { OpcuaLink } from "./opcua_session.ts";
 import { subscribe } from "./opcua_subscribe.ts";
-import { readTypes, resolveTags, tagMeta } from "./opcua_tags.ts";
+import { readTypes, resolveNamespaces, resolveTags, tagMeta } from "./opcua_tags.ts";
 import { writeTag } from "./opcua_write.ts";
 
 /** OPC UA device actors running in this worker; the last one out disposes the PKI watchers. */
@@ -42,10 +42,16 @@ export default async function opcua(ctx: ActorContext): Promise<void> {
   ctx.counters.reconnects = 0;
   const link = new OpcuaLink(cfg, ctx, {
     async up(session, lost) {
+      const unknown = await resolveNamespaces(session, tags);
       if (!registered) await readTypes(session, tags, cfg.subscription.max_items_per_call);
       register();
-      if (subscribed.length === 0) return;
-      const subscription = await subscribe(session, cfg, subscribed, {
+      for (const t of unknown) {
+        const reason = `BadNodeIdUnknown: no namespace ${t.cfg.node_id.split(";")[0].slice(4)}`;
+        emit.push(t.index, { ts: Date.now(), value: NaN, quality: Quality.bad, reason });
+      }
+      const known = subscribed.filter((t) => t.nodeId !== undefined);
+      if (known.length === 0) return;
+      const subscription = await subscribe(session, cfg, known, {
         value: (t, dv) => emit.notified(t.index, dv, cfg.timestamp),
         refused: (t, status) =>
           emit.push(t.index, {

@@ -22,14 +22,15 @@ export function pollGroups(
   const stats = ctx.counters as typeof ctx.counters & ScheduleStats;
   return Promise.all(
     Object.entries(cfg.groups).map(([name, group]) => {
-      const members = tags.filter((t) => t.cfg.group === name);
+      const inGroup = tags.filter((t) => t.cfg.group === name);
       const poll = async () => {
         const s = session();
+        const members = inGroup.filter((t) => t.nodeId !== undefined);
         if (!s || members.length === 0) return;
         for (const part of chunks(members, cfg.subscription.max_items_per_call)) {
           try {
             const values = await s.read(
-              part.map((t) => ({ nodeId: t.cfg.node_id, attributeId: AttributeIds.Value })),
+              part.map((t) => ({ nodeId: t.nodeId!, attributeId: AttributeIds.Value })),
               0,
             );
             const now = Date.now();

@@ -83,7 +83,7 @@ export async function subscribe(
   for (const { params, tags: members } of sets.values()) {
     for (const part of chunks(members, sub.max_items_per_call)) {
       const group = await subscription.monitorItems(
-        part.map((t) => ({ nodeId: t.cfg.node_id, attributeId: AttributeIds.Value })),
+        part.map((t) => ({ nodeId: t.nodeId!, attributeId: AttributeIds.Value })),
         params,
         TimestampsToReturn.Both,
       );

@@ -37,12 +37,15 @@ export async function writeTag(
   if (!session) {
     throw new GatewayError("connection_failed", "write", `Cannot write ${where}: not connected`);
   }
+  if (tag.nodeId === undefined) {
+    throw reject(where, `the server has no namespace for ${tag.cfg.node_id}`);
+  }
   try {
     if (!tag.type) await readTypes(session, [tag], 1);
     if (!tag.type) throw reject(where, `the node ${tag.cfg.node_id} has no built-in scalar type`);
     const c = coerce(command.value, tag.type);
     if (!c.ok) throw reject(where, c.reason);
-    const nodeId = tag.cfg.node_id;
+    const nodeId = tag.nodeId;
     const status = await session.write({
       nodeId,
       attributeId: AttributeIds.Value,

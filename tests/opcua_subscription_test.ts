@@ -75,12 +75,14 @@ Deno.test("opcua: subscribed values with their types and source timestamps; a de
       },
       { name: "setpoint_raw", node_id: "ns=1;s=Compressor2.PressureSetpoint", writable: true },
       { name: "missing", node_id: "ns=1;s=Compressor2.NoSuchThing" },
+      { name: "by_uri", node_id: `nsu=urn:tagflow:sim:${sim.opts.port};s=Types.Int16` },
+      { name: "no_such_uri", node_id: "nsu=urn:nowhere;s=Types.Int16" },
     ],
   });
   try {
     const seen = await eventually("a value of every tag", async () => {
       const d = await rig.dump();
-      return Object.keys(d).length >= Object.keys(TYPES).length + 7 ? d : undefined;
+      return Object.keys(d).length >= Object.keys(TYPES).length + 9 ? d : undefined;
     });
     await t.step("every built-in type with its value and type", () => {
       for (const [type, [tagType, value]] of Object.entries(TYPES)) {
@@ -110,6 +112,13 @@ Deno.test("opcua: subscribed values with their types and source timestamps; a de
       assert.equal(h.type, "int32");
       assert.ok(h.samples.every((s) => s.value === -123456789 && s.quality === "good"));
       assert.equal((await rig.dump())["c2/t_Int32"].samples.length, 1, "subscribed: once");
+    });
+    await t.step("a namespace given by URI is found in the server's namespace array", () => {
+      assert.equal(last(seen["c2/by_uri"])?.value, -12345);
+      assert.equal(seen["c2/by_uri"].type, "int16");
+      const unknown = last(seen["c2/no_such_uri"]);
+      assert.equal(unknown?.quality, "bad");
+      assert.equal(unknown?.reason, "BadNodeIdUnknown: no namespace urn:nowhere");
     });
     await t.step("an unknown node is bad with the server's status name", () => {
       const m = last(seen["c2/missing"]);
