@@ -73,3 +73,38 @@ Deno.test("discover: the simulator's variables become a device config that valid
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("deno task discover: signed, encrypted, as a user; stdout is the config alone", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "opcua-discover-" });
+  const sim = await startOpcuaSim({ port: freePort(), pkiDir: `${dir}/sim`, users: { op: "pw" } });
+  try {
+    const args = [
+      "run",
+      "--allow-all",
+      new URL("./opcua_discover.ts", import.meta.url).pathname,
+      sim.endpoint,
+      ...["--id", "c2", "--node", "ns=1;s=Compressor2", "--pki-dir", `${dir}/gw`],
+      ...["--security-policy", "Aes256_Sha256_RsaPss", "--security-mode", "SignAndEncrypt"],
+      ...["--username", "op", "--trust-on-first-use"],
+    ];
+    const out = await new Deno.Command(Deno.execPath(), {
+      args,
+      env: { OPCUA_PASSWORD: "pw" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const [stdout, stderr] = [out.stdout, out.stderr].map((b) => new TextDecoder().decode(b));
+    assert.equal(out.code, 0, stderr);
+    assert.match(stderr, /6 variables below ns=1;s=Compressor2/);
+    const env = (name: string) => name === "OPCUA_PASSWORD" ? "pw" : undefined;
+    const config = parseConfig(JSON.stringify(parse(stdout)), "stdout", env);
+    const device = config.devices.c2;
+    assert.ok(device.kind === "opcua");
+    assert.equal(device.security_mode, "SignAndEncrypt");
+    assert.deepEqual(device.auth, { type: "username", username: "op", password: "pw" });
+    assert.equal(device.tags.find((t) => t.name === "signal_light")?.writable, true);
+  } finally {
+    await sim.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
