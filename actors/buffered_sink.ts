@@ -1,8 +1,7 @@
 import { rows, type SampleBatch } from "../src/model/batch.ts";
 import type { ActorContext } from "../src/runtime/actor.ts";
-import { Backoff } from "../src/runtime/backoff.ts";
 import { DiskBuffer } from "../src/runtime/disk_buffer.ts";
-import { sleepUnlessAborted } from "../src/runtime/schedule.ts";
+import { drainBuffer } from "./sink_drain.ts";
 
 /** A sample as a database sink stores it: [path, ts ms, number or null, text or null, quality, reason]. */
 export type Row = [string, number, number | null, string | null, number, string | null];
@@ -48,11 +47,12 @@ export interface PipelineOptions {
   batch: {
     max_samples: number;
     max_linger_ms: number;
+    max_in_flight: number;
     retry: { initial_ms: number; max_ms: number };
   };
 }
 
-const enc = new TextEncoder(), dec = new TextDecoder();
+const enc = new TextEncoder();
 
 /** Opens an actor's disk buffer from its `buffer` config; the default directory is data/buffer/<id>. */
 export async function openBuffer(
@@ -73,9 +73,9 @@ export async function openBuffer(
 
 /**
  * Input → disk buffer → database. A batch from the router is acked once it is in the buffer (so
- * a database outage never holds the devices back until the buffer is full); a writer drains the
- * buffer oldest first in writes of up to max_samples, retrying with backoff while the database
- * is away, and dead-lettering rows it rejects for good, with the reason.
+ * a database outage never holds the devices back until the buffer is full); the drain writes the
+ * buffer oldest first in writes of up to max_samples, several at once, retrying with backoff
+ * while the database is away, and dead-lettering rows it rejects for good, with the reason.
  */
 export async function runBufferedSink(
   ctx: ActorContext,
@@ -93,11 +93,23 @@ export async function runBufferedSink(
     });
     ctx.counters.dropped = buffer.dropped;
   };
-  const writer = drain(ctx, opts, dir, buffer, connect, () => inputDone, (w) => wake = w, report);
+  const size = new RecordSize();
+  const writer = drainBuffer({
+    ctx,
+    opts,
+    buffer,
+    connect,
+    inputDone: () => inputDone,
+    onWait: (w) => wake = w,
+    report,
+    recordSamples: () => size.average,
+    deadLetter: (rows, reason) => deadLetter(ctx, dir, rows, reason),
+  });
   const input = ctx.input!;
   for (let batch = await input.next(); batch; batch = await input.next()) {
     const r = batchRows(batch, ctx);
     ctx.counters.samples_in += r.length;
+    size.add(r.length);
     await buffer.append(enc.encode(JSON.stringify(r)));
     input.ack();
     report();
@@ -109,69 +121,16 @@ export async function runBufferedSink(
   await buffer.close();
 }
 
-async function drain(
-  ctx: ActorContext,
-  opts: PipelineOptions,
-  dir: string,
-  buffer: DiskBuffer,
-  connect: () => Promise<SinkWriter>,
-  inputDone: () => boolean,
-  onWait: (wake: () => void) => void,
-  report: () => void,
-): Promise<void> {
-  const backoff = new Backoff({
-    initialMs: opts.batch.retry.initial_ms,
-    maxMs: opts.batch.retry.max_ms,
-  });
-  const stop = new AbortController();
-  let db: SinkWriter | undefined;
-  while (!(inputDone() && buffer.pending === 0)) {
-    if (!db) {
-      // Connect up front (and after a failure), so health shows the database's state at once.
-      try {
-        db = await connect();
-        ctx.setState("running");
-        backoff.reset();
-      } catch (err) {
-        ctx.counters.retries = (ctx.counters.retries ?? 0) + 1;
-        ctx.setState("degraded", `Cannot connect: ${(err as Error).message}`);
-        await sleepUnlessAborted(backoff.next(), stop.signal);
-        continue;
-      }
-    }
-    if (buffer.pending === 0) {
-      await new Promise<void>((resolve) => onWait(resolve));
-      continue;
-    }
-    if (buffer.pending * 50 < opts.batch.max_samples && !inputDone()) {
-      await sleepUnlessAborted(opts.batch.max_linger_ms, stop.signal); // let a write fill up
-    }
-    const taken = await buffer.peek(Math.max(1, Math.ceil(opts.batch.max_samples / 50)));
-    const batch: Row[] = taken.records.flatMap((r) => JSON.parse(dec.decode(r.payload)) as Row[]);
-    const started = performance.now();
-    try {
-      await db.write(batch);
-      ctx.counters.samples_out += batch.length;
-      ctx.counters.batches = (ctx.counters.batches ?? 0) + 1;
-      ctx.counters.batch_latency_ms = Math.round(performance.now() - started);
-      backoff.reset();
-      ctx.setState("running");
-    } catch (err) {
-      if (db.classify(err) === "reject") {
-        await deadLetter(ctx, dir, batch, (err as Error).message);
-      } else {
-        ctx.counters.retries = (ctx.counters.retries ?? 0) + 1;
-        ctx.setState("degraded", `Cannot write: ${(err as Error).message}`);
-        await db.close().catch(() => {});
-        db = undefined;
-        await sleepUnlessAborted(backoff.next(), stop.signal);
-        continue;
-      }
-    }
-    await buffer.ack(taken);
-    report();
+/** Samples per buffered record, on average over the last ones appended (one batch = one record). */
+class RecordSize {
+  #avg = 0;
+  add(samples: number): void {
+    this.#avg = this.#avg === 0 ? samples : this.#avg + (samples - this.#avg) / 8;
   }
-  await db?.close();
+  /** 50 until a record was appended in this run (records recovered from disk: unknown). */
+  get average(): number {
+    return this.#avg === 0 ? 50 : Math.max(1, this.#avg);
+  }
 }
 
 /** Writes rows that can never be stored to dead_letter.jsonl in the sink's buffer directory. */

@@ -8,10 +8,11 @@ import type { Cursor, DiskBuffer, Peeked } from "../src/runtime/disk_buffer.ts";
 import { openBuffer } from "./buffered_sink.ts";
 import { whenAborted } from "../src/runtime/schedule.ts";
 import { mapMessage, type Mapped } from "./mqtt_source_map.ts";
+import { decodeKept, encodeKept, type KeptMessage } from "./mqtt_source_record.ts";
 import { safeUrl } from "./mqtt_link.ts";
 
 type Config = MqttSourceConfig & { gateway?: string };
-const enc = new TextEncoder(), dec = new TextDecoder();
+const dec = new TextDecoder();
 
 /**
  * The MQTT source: subscribes, maps each JSON message to samples by configuration, appends them
@@ -27,6 +28,7 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
   const appender = new GroupAppender(buffer, () => wake?.());
   const take = async (topic: string, payload: Uint8Array): Promise<void> => {
     ctx.counters.messages = (ctx.counters.messages ?? 0) + 1;
+    const at = Date.now();
     let values: Mapped[];
     try {
       if (payload.length > cfg.max_payload_bytes) {
@@ -34,11 +36,11 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
           `payload of ${payload.length} bytes is over max_payload_bytes ${cfg.max_payload_bytes}`,
         );
       }
-      values = mapMessage(topic, payload, cfg, ctx.id, Date.now());
+      values = mapMessage(topic, payload, cfg, ctx.id, at);
     } catch (err) {
       return await deadLetter(ctx, dir, topic, payload, (err as Error).message);
     }
-    await appender.append(values);
+    await appender.append({ topic, payload, at });
     ctx.counters.samples_in += values.length;
   };
 
@@ -85,7 +87,7 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
   });
 
   const stopping = { now: false };
-  const forwarded = forward(ctx, buffer, stopping, (w) => wake = w);
+  const forwarded = forward(ctx, dir, buffer, stopping, (w) => wake = w);
   await whenAborted(ctx.signal);
   await client.endAsync();
   stopping.now = true;
@@ -99,14 +101,14 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
  * write (and fsync) for many messages, each acknowledged once the write holding it is done.
  */
 class GroupAppender {
-  #waiting: { values: Mapped[]; done: () => void; fail: (e: unknown) => void }[] = [];
+  #waiting: { message: KeptMessage; done: () => void; fail: (e: unknown) => void }[] = [];
   #writing = false;
 
   constructor(private readonly buffer: DiskBuffer, private readonly onAppended: () => void) {}
 
-  append(values: Mapped[]): Promise<void> {
+  append(message: KeptMessage): Promise<void> {
     return new Promise((done, fail) => {
-      this.#waiting.push({ values, done, fail });
+      this.#waiting.push({ message, done, fail });
       if (!this.#writing) this.#write();
     });
   }
@@ -116,7 +118,7 @@ class GroupAppender {
     while (this.#waiting.length > 0) {
       const group = this.#waiting.splice(0);
       try {
-        await this.buffer.append(enc.encode(JSON.stringify(group.flatMap((g) => g.values))));
+        await this.buffer.append(encodeKept(group.map((g) => g.message)));
         group.forEach((g) => g.done());
         this.onAppended();
       } catch (err) {
@@ -137,6 +139,7 @@ const CONFIRM_WAIT_MS = 5000;
  */
 async function forward(
   ctx: ActorContext,
+  dir: string,
   buffer: DiskBuffer,
   stopping: { now: boolean },
   onWait: (wake: () => void) => void,
@@ -175,9 +178,12 @@ async function forward(
     sentRecords += taken.records.length;
     const entry = { taken, stored: false };
     inFlight.push(entry);
-    const values: Mapped[] = taken.records.flatMap((r) =>
-      JSON.parse(dec.decode(r.payload)) as Mapped[]
-    );
+    const values = await valuesOf(ctx, dir, taken);
+    if (values.length === 0) { // every message of these records was dead-lettered
+      entry.stored = true;
+      ackStored();
+      continue;
+    }
     registerNew(output, cfg, index, values);
     const builder = new BatchBuilder(output.source, Math.max(1, values.length));
     for (const v of values) {
@@ -196,6 +202,30 @@ async function forward(
     await new Promise((r) => setTimeout(r, 20));
   }
   await acking;
+}
+
+/**
+ * The values of the messages in peeked records, mapped now. A message that no longer maps (the
+ * mapping changed across a restart) is dead-lettered here; records of the older form hold values.
+ */
+async function valuesOf(ctx: ActorContext, dir: string, taken: Peeked): Promise<Mapped[]> {
+  const cfg = ctx.config as Config;
+  const values: Mapped[] = [];
+  for (const r of taken.records) {
+    const kept = decodeKept(r.payload);
+    if (!kept) {
+      values.push(...JSON.parse(dec.decode(r.payload)) as Mapped[]);
+      continue;
+    }
+    for (const m of kept) {
+      try {
+        values.push(...mapMessage(m.topic, m.payload, cfg, ctx.id, m.at));
+      } catch (err) {
+        await deadLetter(ctx, dir, m.topic, m.payload, (err as Error).message);
+      }
+    }
+  }
+  return values;
 }
 
 /** Registers the tags seen for the first time in these values. */

@@ -19,6 +19,15 @@ const at = (obj: unknown, path: string): unknown =>
   );
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** Tag names already checked: a stream repeats the same few hundred names. */
+const goodNames = new Set<string>();
+const usable = (name: string): boolean => {
+  if (goodNames.has(name)) return true;
+  if (!NAME.test(name)) return false;
+  if (goodNames.size < 100_000) goodNames.add(name);
+  return true;
+};
 
 /**
  * Maps one MQTT message to values by the source's mapping; throws an Error whose message says
@@ -34,7 +43,7 @@ export function mapMessage(
   const m = cfg.mapping;
   let body: unknown;
   try {
-    body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload));
+    body = JSON.parse(utf8.decode(payload));
   } catch (err) {
     throw new Error(`not JSON: ${(err as Error).message}`);
   }
@@ -91,7 +100,7 @@ export function mapMessage(
     })();
   if (entries.length === 0) throw new Error("no values in the message");
   return entries.map(([tag, v]) => {
-    if (!NAME.test(tag)) {
+    if (!usable(tag)) {
       throw new Error(`tag name ${JSON.stringify(tag)}: use letters, digits, _ . or -`);
     }
     if (typeof v === "number" && Number.isFinite(v)) {

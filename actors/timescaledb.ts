@@ -1,4 +1,7 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import type { TimescaledbSinkConfig } from "../src/config/timescaledb.ts";
 import type { ActorContext } from "../src/runtime/actor.ts";
 import { type Row, runBufferedSink, type SinkWriter, type Verdict } from "./buffered_sink.ts";
@@ -85,52 +88,103 @@ function classify(err: unknown): Verdict {
   return code.startsWith("22") || code.startsWith("23") ? "reject" : "retry";
 }
 
+/** COPY text escaping: backslash, tab, newline and carriage return. */
+const COPY_ESCAPES: Record<string, string> = {
+  "\\": "\\\\",
+  "\t": "\\t",
+  "\n": "\\n",
+  "\r": "\\r",
+};
+const copyText = (s: string | null) =>
+  s === null ? "\\N" : s.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]);
+
+/** Rows as COPY text, one line each; rows of one message share a timestamp, formatted once. */
+function copyLines(rows: Row[]): string {
+  let out = "", lastTs = NaN, iso = "";
+  for (const [path, ts, value, text, quality, reason] of rows) {
+    if (ts !== lastTs) {
+      if (!Number.isFinite(ts)) {
+        // A data error like PostgreSQL's own (class 22): dead-lettered, never retried.
+        throw Object.assign(new Error(`time ${ts} of ${path} is not a time`), { code: "22007" });
+      }
+      lastTs = ts, iso = new Date(ts).toISOString();
+    }
+    out += `${iso}\t${copyText(path)}\t${value ?? "\\N"}\t${copyText(text)}\t${quality}\t${
+      copyText(reason)
+    }\n`;
+  }
+  return out;
+}
+
+async function copyNarrow(client: pg.Client, table: string, rows: Row[]): Promise<void> {
+  await pipeline(
+    Readable.from([copyLines(rows)]),
+    client.query(
+      copyFrom(`COPY ${table} (time, path, value, text_value, quality, reason) FROM STDIN`),
+    ),
+  );
+}
+
+async function upsertNarrow(client: pg.Client, table: string, rows: Row[]): Promise<void> {
+  await client.query(
+    `INSERT INTO ${table} (time, path, value, text_value, quality, reason)
+     SELECT to_timestamp(t / 1000.0), p, v, x, qu, r
+     FROM unnest($1::text[], $2::float8[], $3::float8[], $4::text[], $5::int2[], $6::text[]) AS u(p, t, v, x, qu, r)
+     ON CONFLICT DO NOTHING`,
+    [0, 1, 2, 3, 4, 5].map((i) => rows.map((r) => r[i])),
+  );
+}
+
 async function connect(cfg: TimescaledbSinkConfig): Promise<SinkWriter> {
   const client = new pg.Client({ connectionString: cfg.url, connectionTimeoutMillis: 5000 });
   client.on("error", () => {/* surfaced by the next query */});
   await client.connect();
   await ensureSchema(client, cfg);
   const table = `${q(cfg.schema)}.${q(cfg.table)}`;
+  /** Runs f in a transaction. */
+  const inTransaction = async (f: () => Promise<void>) => {
+    await client.query("BEGIN");
+    try {
+      await f();
+      await client.query("COMMIT");
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw err;
+    }
+  };
+  const writeWide = async (rows: Row[]) => {
+    for (const w of cfg.wide) {
+      const polls = wideRows(rows, w);
+      if (polls.size === 0) continue;
+      const cols = Object.keys(w.columns);
+      const ts = [...polls.keys()];
+      const params = [ts, ...cols.map((c) => ts.map((t) => polls.get(t)![c] ?? null))];
+      const unnest = params.map((_, i) => `$${i + 1}::float8[]`).join(", ");
+      const names = cols.map(q).join(", ");
+      await client.query(
+        `INSERT INTO ${q(cfg.schema)}.${q(w.table)} (time, ${names})
+         SELECT to_timestamp(t / 1000.0), ${cols.map((_, i) => `c${i}`).join(", ")}
+         FROM unnest(${unnest}) AS u(t, ${cols.map((_, i) => `c${i}`).join(", ")})
+         ON CONFLICT (time) DO NOTHING`,
+        params,
+      );
+    }
+  };
   return {
     async write(rows) {
-      await client.query("BEGIN");
       try {
-        if (cfg.narrow) {
-          await client.query(
-            `INSERT INTO ${table} (time, path, value, text_value, quality, reason)
-             SELECT to_timestamp(t / 1000.0), p, v, x, qu, r
-             FROM unnest($1::text[], $2::float8[], $3::float8[], $4::text[], $5::int2[], $6::text[]) AS u(p, t, v, x, qu, r)
-             ON CONFLICT DO NOTHING`,
-            [
-              rows.map((r) => r[0]),
-              rows.map((r) => r[1]),
-              rows.map((r) => r[2]),
-              rows.map((r) => r[3]),
-              rows.map((r) => r[4]),
-              rows.map((r) => r[5]),
-            ],
-          );
-        }
-        for (const w of cfg.wide) {
-          const polls = wideRows(rows, w);
-          if (polls.size === 0) continue;
-          const cols = Object.keys(w.columns);
-          const ts = [...polls.keys()];
-          const params = [ts, ...cols.map((c) => ts.map((t) => polls.get(t)![c] ?? null))];
-          const unnest = params.map((_, i) => `$${i + 1}::float8[]`).join(", ");
-          const names = cols.map(q).join(", ");
-          await client.query(
-            `INSERT INTO ${q(cfg.schema)}.${q(w.table)} (time, ${names})
-             SELECT to_timestamp(t / 1000.0), ${cols.map((_, i) => `c${i}`).join(", ")}
-             FROM unnest(${unnest}) AS u(t, ${cols.map((_, i) => `c${i}`).join(", ")})
-             ON CONFLICT (time) DO NOTHING`,
-            params,
-          );
-        }
-        await client.query("COMMIT");
+        // Fast path: COPY straight into the table. A replay after a crash hits the key (23505)
+        // and the whole write is done again as an upsert that skips the rows already there.
+        await inTransaction(async () => {
+          if (cfg.narrow) await copyNarrow(client, table, rows);
+          await writeWide(rows);
+        });
       } catch (err) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw err;
+        if ((err as { code?: string }).code !== "23505") throw err;
+        await inTransaction(async () => {
+          if (cfg.narrow) await upsertNarrow(client, table, rows);
+          await writeWide(rows);
+        });
       }
     },
     classify,

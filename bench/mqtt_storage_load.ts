@@ -5,6 +5,7 @@
 // InfluxDB's /write (fetch). Prints a Markdown table for BENCHMARKS.md.
 //   deno task bench:storage [--points 600000] [--k 50] [--devices 100] [--clients 4]
 //     [--window 100] [--lead 800] [--batch 20000] [--timeout-s 180] [--only all|pg|influx]
+// BENCH_TRACE=1 prints the source's and the sink's counters every second (where a run waits).
 // Everything stays on 127.0.0.1; tables, databases and temp dirs are removed at the end.
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -525,12 +526,27 @@ async function gatewayRun(
         await sleep(20);
       }
     })();
+    const trace = Deno.env.get("BENCH_TRACE")
+      ? (async () => {
+        while (!done) {
+          const actors = await fetch(`http://127.0.0.1:${port}/api/actors`)
+            .then((r) => r.json() as Promise<{ id: string; counters: Record<string, number> }[]>)
+            .catch(() => []);
+          const c = (a: string) => actors.find((x) => x.id === a)?.counters ?? {};
+          console.error(
+            JSON.stringify({ t: Math.round(performance.now() - t0), src: c("src"), out: c("out") }),
+          );
+          await sleep(1000);
+        }
+      })()
+      : undefined;
     const sentAt = await publishAll(id, o, messages, () => taken);
     const pubEnd = performance.now();
     published = true;
     await tracker;
     await poller;
     done = true;
+    await trace;
     const stored = await sink.count();
     // The clock stops at the last count change when points were lost, not at the give-up.
     const t1 = stalled ? performance.now() - STALL_MS : performance.now();

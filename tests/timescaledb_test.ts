@@ -17,6 +17,19 @@ function run(table: string, dir: string, total: number) {
   return runCounterInto("dev", "timescaledb", sink, total);
 }
 
+/** Puts rows into a sink's buffer as it would have left them: a crash before their ack, say. */
+async function seedBuffer(dir: string, rows: unknown[]): Promise<void> {
+  const buffer = await DiskBuffer.open({
+    dir,
+    maxBytes: 1 << 20,
+    segmentBytes: 1 << 16,
+    whenFull: "block",
+    fsync: "never",
+  });
+  await buffer.append(new TextEncoder().encode(JSON.stringify(rows)));
+  await buffer.close();
+}
+
 Deno.test("timescaledb sink: every sample lands once in the narrow table; a replayed buffer adds nothing", async () => {
   const table = `t_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
   const dir = await Deno.makeTempDir();
@@ -43,19 +56,37 @@ Deno.test("timescaledb sink: every sample lands once in the narrow table; a repl
       .split("\n").map((l) => l.split("|")).map((
         [p, t, v],
       ) => [p, Number(t), Number(v), null, 0, null]);
-    const buffer = await DiskBuffer.open({
-      dir,
-      maxBytes: 1 << 20,
-      segmentBytes: 1 << 16,
-      whenFull: "block",
-      fsync: "never",
-    });
-    await buffer.append(new TextEncoder().encode(JSON.stringify(rows)));
-    await buffer.close();
+    await seedBuffer(dir, rows);
     const replay = await run(table, dir, 0);
     assert.equal(replay.clean, true);
     assert.equal(replay.sink.counters.samples_out, 300, "the replayed rows were written again");
     assert.equal(await psql(`SELECT count(*) FROM ${table}`), "2000", "and added nothing");
+  } finally {
+    await psql(`DROP TABLE IF EXISTS ${table}`);
+  }
+});
+
+Deno.test("timescaledb sink: text values and reasons with tabs, newlines and backslashes arrive intact", async () => {
+  const table = `t_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const dir = await Deno.makeTempDir();
+  const texts = [
+    "tab\there",
+    "line\nbreak\r\nend",
+    "back\\slash \\N \\t",
+    "quote ' \" ; --",
+    "ünï ✓",
+  ];
+  try {
+    const rows = texts.map((t, i) => [`a/b/s${i}`, 1e12 + i, null, t, 2, `why:\t${t}`]);
+    await seedBuffer(dir, rows);
+    const { clean } = await run(table, dir, 0);
+    assert.equal(clean, true);
+    const back = JSON.parse(
+      await psql(
+        `SELECT json_agg(json_build_array(text_value, reason) ORDER BY time) FROM ${table}`,
+      ),
+    );
+    assert.deepEqual(back, texts.map((t) => [t, `why:\t${t}`]));
   } finally {
     await psql(`DROP TABLE IF EXISTS ${table}`);
   }

@@ -26,6 +26,9 @@ export const diskBuffer = () =>
 export const batching = z.strictObject({
   max_samples: num(z.number().int().min(1)).default(10_000).describe("samples per write"),
   max_linger_ms: ms(0).default(200).describe("wait at most this long to fill a write"),
+  max_in_flight: num(z.number().int().min(1).max(8)).default(2).describe(
+    "writes under way at once, each on its own connection; records leave the buffer in order",
+  ),
   retry: z.strictObject({ initial_ms: ms(1).default(200), max_ms: ms(1).default(30_000) }).prefault(
     {},
   ),

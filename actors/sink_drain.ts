@@ -1,0 +1,159 @@
+import type { ActorContext } from "../src/runtime/actor.ts";
+import { Backoff } from "../src/runtime/backoff.ts";
+import type { Cursor, DiskBuffer, Peeked } from "../src/runtime/disk_buffer.ts";
+import { sleepUnlessAborted } from "../src/runtime/schedule.ts";
+import type { PipelineOptions, Row, SinkWriter } from "./buffered_sink.ts";
+
+/** What the drain needs from the pipeline around it. */
+export interface DrainParts {
+  ctx: ActorContext;
+  opts: PipelineOptions;
+  buffer: DiskBuffer;
+  connect: () => Promise<SinkWriter>;
+  inputDone: () => boolean;
+  /** Hands over a function the input side calls when it appended a record. */
+  onWait: (wake: () => void) => void;
+  report: () => void;
+  /** Average samples per buffered record, to size writes. */
+  recordSamples: () => number;
+  deadLetter: (rows: Row[], reason: string) => Promise<void>;
+}
+
+/** One write: the records it holds, where they start, and how it went. */
+interface Chunk {
+  from: Cursor | undefined;
+  taken: Peeked;
+  state: "writing" | "done" | "failed";
+  settled: Promise<void>;
+}
+
+const dec = new TextDecoder();
+
+/**
+ * Drains the buffer into the database, oldest first, with up to `max_in_flight` writes at once,
+ * each on its own connection. Records leave the buffer in order, once their write and every
+ * earlier one succeeded (or was dead-lettered). A write that fails for a retryable reason stops
+ * new writes; once the others settled, everything from it on is written again after a backoff —
+ * the writers are idempotent, so rows that did land are not doubled.
+ */
+export async function drainBuffer(p: DrainParts): Promise<void> {
+  const { ctx, opts, buffer } = p;
+  const backoff = new Backoff({
+    initialMs: opts.batch.retry.initial_ms,
+    maxMs: opts.batch.retry.max_ms,
+  });
+  const never = new AbortController().signal;
+  const writers: (SinkWriter | undefined)[] = new Array(opts.batch.max_in_flight).fill(undefined);
+  const busy = new Set<number>();
+  const inFlight: Chunk[] = [];
+  let readFrom: Cursor | undefined;
+  let sentRecords = 0; // peeked into a chunk and not yet acked
+  let acking = Promise.resolve();
+  let failing = false;
+
+  const ackDone = () => {
+    while (inFlight[0]?.state === "done") {
+      const { taken } = inFlight.shift()!;
+      acking = acking.then(async () => {
+        await buffer.ack(taken);
+        sentRecords -= taken.records.length;
+        p.report();
+      });
+    }
+  };
+
+  const write = async (slot: number, chunk: Chunk, rows: Row[]) => {
+    const db = writers[slot]!;
+    const started = performance.now();
+    try {
+      await db.write(rows);
+      ctx.counters.samples_out += rows.length;
+      ctx.counters.batches = (ctx.counters.batches ?? 0) + 1;
+      ctx.counters.batch_latency_ms = Math.round(performance.now() - started);
+      chunk.state = "done";
+      if (!failing) backoff.reset(), ctx.setState("running");
+    } catch (err) {
+      if (db.classify(err) === "reject") {
+        await p.deadLetter(rows, (err as Error).message);
+        chunk.state = "done";
+      } else {
+        ctx.counters.retries = (ctx.counters.retries ?? 0) + 1;
+        ctx.setState("degraded", `Cannot write: ${(err as Error).message}`);
+        writers[slot] = undefined;
+        await db.close().catch(() => {});
+        chunk.state = "failed";
+        failing = true;
+      }
+    } finally {
+      busy.delete(slot);
+      ackDone();
+    }
+  };
+
+  // Only writes still under way: a settled promise would resolve at once and spin the loop.
+  const anySettled = () =>
+    Promise.race(inFlight.filter((c) => c.state === "writing").map((c) => c.settled));
+
+  while (!(p.inputDone() && buffer.pending === 0 && inFlight.length === 0)) {
+    if (failing) {
+      // Let the other writes finish, then go back to the first failed one and retry from there.
+      await Promise.all(inFlight.map((c) => c.settled));
+      await acking;
+      for (const c of inFlight) sentRecords -= c.taken.records.length;
+      if (inFlight.length > 0) readFrom = inFlight[0].from;
+      inFlight.length = 0;
+      failing = false;
+      await sleepUnlessAborted(backoff.next(), never);
+      continue;
+    }
+    const slot = writers.findIndex((_, i) => !busy.has(i));
+    if (slot < 0) {
+      await anySettled();
+      continue;
+    }
+    if (!writers[slot]) {
+      // Connect up front (and after a failure), so health shows the database's state at once.
+      try {
+        writers[slot] = await p.connect();
+        ctx.setState("running");
+      } catch (err) {
+        ctx.counters.retries = (ctx.counters.retries ?? 0) + 1;
+        ctx.setState("degraded", `Cannot connect: ${(err as Error).message}`);
+        if (inFlight.some((c) => c.state === "writing")) await anySettled();
+        else await sleepUnlessAborted(backoff.next(), never);
+        continue;
+      }
+    }
+    const perWrite = Math.max(1, Math.floor(opts.batch.max_samples / p.recordSamples()));
+    const unread = buffer.pending - sentRecords;
+    if (unread <= 0) {
+      if (inFlight.some((c) => c.state === "writing")) await anySettled();
+      else if (!p.inputDone() && sentRecords === 0) {
+        await new Promise<void>((resolve) => p.onWait(resolve));
+      } else {
+        await acking;
+        await sleepUnlessAborted(5, never);
+      }
+      continue;
+    }
+    if (unread < perWrite && !p.inputDone() && inFlight.length === 0) {
+      await sleepUnlessAborted(opts.batch.max_linger_ms, never); // let a write fill up
+    }
+    const from = readFrom;
+    const taken = await buffer.peek(perWrite, from);
+    if (taken.records.length === 0) { // the counts are catching up with acks under way
+      await acking;
+      await sleepUnlessAborted(5, never);
+      continue;
+    }
+    readFrom = taken.next;
+    sentRecords += taken.records.length;
+    const rows: Row[] = taken.records.flatMap((r) => JSON.parse(dec.decode(r.payload)) as Row[]);
+    const chunk: Chunk = { from, taken, state: "writing", settled: Promise.resolve() };
+    busy.add(slot);
+    inFlight.push(chunk);
+    chunk.settled = write(slot, chunk, rows);
+  }
+  await acking;
+  await Promise.all(writers.map((w) => w?.close()));
+}
