@@ -162,6 +162,19 @@ async function counters(api: string): Promise<Map<string, number>> {
   return sums;
 }
 
+/** The counters as soon as `samples_out` differs from the last report seen (or from `than`). */
+async function freshCounters(
+  api: string,
+  than?: Map<string, number>,
+): Promise<Map<string, number>> {
+  const before = than?.get("samples_out") ?? (await counters(api)).get("samples_out");
+  for (;;) {
+    const now = await counters(api);
+    if (now.get("samples_out") !== before) return now;
+    await sleep(20);
+  }
+}
+
 async function gateway(
   sim: Proc,
   endpoint: string,
@@ -212,10 +225,12 @@ async function gateway(
       if (performance.now() > deadline) throw new Error(`gateway not ready: ${p.tail.trim()}`);
     }
     await sleep(WARMUP_S * 1000);
-    const c0 = await counters(api), t0 = performance.now();
+    // The counters reach the API once a second and the samples come in one burst a second, so
+    // the window starts and ends as a new report arrives: it then holds whole bursts only.
+    const c0 = await freshCounters(api), t0 = performance.now();
     const [cpu, simCpu] = [meter(p.child.pid), meter(sim.child.pid)];
-    await sleep(seconds * 1000);
-    const c1 = await counters(api), window = (performance.now() - t0) / 1000;
+    await sleep(seconds * 1000 - 500);
+    const c1 = await freshCounters(api), window = (performance.now() - t0) / 1000;
     const [usage, simUsage] = [cpu(), simCpu()];
     const delta = (k: string) => (c1.get(k) ?? 0) - (c0.get(k) ?? 0);
     const buckets = LATENCY_BUCKETS.map(delta);
