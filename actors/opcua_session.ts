@@ -153,7 +153,9 @@ export class OpcuaLink {
   #client(pki: Pki): OPCUAClient {
     const cfg = this.cfg;
     return OPCUAClient.create({
-      applicationName: `tagflow-${this.ctx.id}`,
+      // One application per gateway: devices sharing a PKI folder share its certificate, whose
+      // URI (urn:<host>:<name>) servers compare with the one the client announces.
+      applicationName: (cfg as { gateway?: string }).gateway ?? "tagflow",
       endpointMustExist: false,
       securityMode: MessageSecurityMode[cfg.security_mode],
       securityPolicy: SecurityPolicy[cfg.security_policy],

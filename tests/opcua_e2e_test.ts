@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { GatewayProcess } from "./helpers/gateway_process.ts";
 import { subscribe } from "./helpers/mosquitto.ts";
-import { freePort } from "./helpers/net.ts";
+import { eventually, freePort } from "./helpers/net.ts";
 
 /** The exit code, or undefined when the process is still running after ms. */
 async function exited(gw: GatewayProcess, ms: number): Promise<number | undefined> {
@@ -45,29 +45,46 @@ Deno.test("opcua end to end: simulator → device → Mosquitto on UNS topics; c
       lights: {
         kind: "opcua",
         endpoint: `opc.tcp://127.0.0.1:${sim}/tagflow`,
-        pki_dir: `${dir}/gw`,
+        security_policy: "Aes128_Sha256_RsaOaep",
+        security_mode: "Sign",
+        pki_dir: `${dir}/gw`, // the same application certificate as compressor2
+        trust_on_first_use: true,
         tags: [{ name: "signal_light", node_id: "ns=1;s=Compressor2.SignalLight" }],
       },
     },
     sinks: { mqtt: { kind: "mqtt", url: "mqtt://127.0.0.1:1883", topic_prefix: prefix, qos: 1 } },
   };
-  const sub = subscribe(`${prefix}#`, 3, { timeoutS: 30 });
+  const base = `${prefix}acme/remote_plant_1/utilities/compressed_air`;
+  const topics = ["compressor2/temperature", "compressor2/run_status", "lights/signal_light"]
+    .map((t) => `${base}/${t}`);
+  const sub = subscribe(`${prefix}#`, 10_000, { timeoutS: 30 });
   await sub.ready;
   const gw = await GatewayProcess.start(config, api, { OPCUA_PW: "pw" });
   try {
-    const messages = await sub.messages;
-    assert.equal(messages.length, 3, `received ${messages.length} of 3`);
-    const byTopic = new Map(messages.map((m) => [m.topic, JSON.parse(m.payload)]));
-    const base = `${prefix}acme/remote_plant_1/utilities/compressed_air/compressor2`;
-    const temperature = byTopic.get(`${base}/temperature`);
+    const byTopic = await eventually("a message on each topic", () => {
+      const seen = new Map(sub.received.map((m) => [m.topic, JSON.parse(m.payload)]));
+      return topics.every((t) => seen.has(t)) ? seen : undefined;
+    }, 30_000);
+    sub.close();
+    const temperature = byTopic.get(topics[0]);
     assert.equal(temperature?.quality, "good", JSON.stringify([...byTopic]));
     assert.equal(typeof temperature.value, "number");
     assert.equal(temperature.unit, "degC");
-    assert.equal(typeof byTopic.get(`${base}/run_status`)?.value, "boolean");
-    const light = byTopic.get(
-      `${prefix}acme/remote_plant_1/utilities/compressed_air/lights/signal_light`,
-    );
-    assert.equal(light?.value, false);
+    assert.equal(typeof byTopic.get(topics[1])?.value, "boolean");
+    assert.equal(byTopic.get(topics[2])?.value, false);
+    // One application certificate for both devices, named after the gateway ("tagflow").
+    const san = await new Deno.Command("openssl", {
+      args: [
+        "x509",
+        "-in",
+        `${dir}/gw/own/certs/client_certificate.pem`,
+        "-noout",
+        "-ext",
+        "subjectAltName",
+      ],
+      stdout: "piped",
+    }).output();
+    assert.match(new TextDecoder().decode(san.stdout), /URI:urn:[^:\s]+:tagflow\b/);
   } finally {
     gw.child.kill("SIGTERM");
     const code = await exited(gw, 30_000);
