@@ -9,6 +9,7 @@ import { openBuffer } from "./buffered_sink.ts";
 import { whenAborted } from "../src/runtime/schedule.ts";
 import { mapMessage, type Mapped } from "./mqtt_source_map.ts";
 import { decodeKept, encodeKept, type KeptMessage } from "./mqtt_source_record.ts";
+import { MappedCache } from "./mqtt_source_cache.ts";
 import { safeUrl } from "./mqtt_link.ts";
 
 type Config = MqttSourceConfig & { gateway?: string };
@@ -25,7 +26,8 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
   const { dir, buffer } = await openBuffer(ctx.id, cfg.buffer);
   let pending = 0;
   let wake: (() => void) | undefined;
-  const appender = new GroupAppender(buffer, () => wake?.());
+  const mapped = new MappedCache();
+  const appender = new GroupAppender(buffer, mapped, () => wake?.());
   const take = async (topic: string, payload: Uint8Array): Promise<void> => {
     ctx.counters.messages = (ctx.counters.messages ?? 0) + 1;
     const at = Date.now();
@@ -40,7 +42,7 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
     } catch (err) {
       return await deadLetter(ctx, dir, topic, payload, (err as Error).message);
     }
-    await appender.append({ topic, payload, at });
+    await appender.append({ topic, payload, at }, values);
     ctx.counters.samples_in += values.length;
   };
 
@@ -87,7 +89,7 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
   });
 
   const stopping = { now: false };
-  const forwarded = forward(ctx, dir, buffer, stopping, (w) => wake = w);
+  const forwarded = forward(ctx, dir, buffer, mapped, stopping, (w) => wake = w);
   await whenAborted(ctx.signal);
   await client.endAsync();
   stopping.now = true;
@@ -97,18 +99,29 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
 }
 
 /**
- * Appends the values of messages that arrive while a write is under way as one record: one disk
- * write (and fsync) for many messages, each acknowledged once the write holding it is done.
+ * Appends the messages that arrive while a write is under way as one record: one disk write (and
+ * fsync) for many messages, each acknowledged once the write holding it is done. What they mapped
+ * to is kept in memory for the forwarder, which then need not map them again.
  */
 class GroupAppender {
-  #waiting: { message: KeptMessage; done: () => void; fail: (e: unknown) => void }[] = [];
+  #waiting: {
+    message: KeptMessage;
+    values: Mapped[];
+    done: () => void;
+    fail: (e: unknown) => void;
+  }[] = [];
   #writing = false;
+  #lastTs = 0;
 
-  constructor(private readonly buffer: DiskBuffer, private readonly onAppended: () => void) {}
+  constructor(
+    private readonly buffer: DiskBuffer,
+    private readonly mapped: MappedCache,
+    private readonly onAppended: () => void,
+  ) {}
 
-  append(message: KeptMessage): Promise<void> {
+  append(message: KeptMessage, values: Mapped[]): Promise<void> {
     return new Promise((done, fail) => {
-      this.#waiting.push({ message, done, fail });
+      this.#waiting.push({ message, values, done, fail });
       if (!this.#writing) this.#write();
     });
   }
@@ -118,7 +131,12 @@ class GroupAppender {
     while (this.#waiting.length > 0) {
       const group = this.#waiting.splice(0);
       try {
-        await this.buffer.append(encodeKept(group.map((g) => g.message)));
+        const record = encodeKept(group.map((g) => g.message));
+        // A time no other record of this run has: the cache's key. Cached before the append, as
+        // the forwarder may read the record the moment it is written.
+        const ts = this.#lastTs = Math.max(Date.now(), this.#lastTs + 0.001);
+        this.mapped.put(ts, record.length, group.flatMap((g) => g.values));
+        await this.buffer.append(record, ts);
         group.forEach((g) => g.done());
         this.onAppended();
       } catch (err) {
@@ -141,12 +159,13 @@ async function forward(
   ctx: ActorContext,
   dir: string,
   buffer: DiskBuffer,
+  mapped: MappedCache,
   stopping: { now: boolean },
   onWait: (wake: () => void) => void,
 ): Promise<void> {
   const output = ctx.output!;
   const cfg = ctx.config as Config;
-  const index = new Map<string, number>();
+  const index = new TagIndex();
   const inFlight: { taken: Peeked; stored: boolean }[] = [];
   let sentRecords = 0; // peeked and sent, not yet acked
   let readFrom: Cursor | undefined;
@@ -178,7 +197,7 @@ async function forward(
     sentRecords += taken.records.length;
     const entry = { taken, stored: false };
     inFlight.push(entry);
-    const values = await valuesOf(ctx, dir, taken);
+    const values = await valuesOf(ctx, dir, mapped, taken);
     if (values.length === 0) { // every message of these records was dead-lettered
       entry.stored = true;
       ackStored();
@@ -187,7 +206,7 @@ async function forward(
     registerNew(output, cfg, index, values);
     const builder = new BatchBuilder(output.source, Math.max(1, values.length));
     for (const v of values) {
-      const tag = index.get(`${v.device}/${v.tag}`)!;
+      const tag = index.get(v.device, v.tag)!;
       if (typeof v.value === "string") builder.pushText(tag, v.ts, v.value, Quality.good);
       else builder.push(tag, v.ts, v.value, Quality.good);
     }
@@ -208,10 +227,20 @@ async function forward(
  * The values of the messages in peeked records, mapped now. A message that no longer maps (the
  * mapping changed across a restart) is dead-lettered here; records of the older form hold values.
  */
-async function valuesOf(ctx: ActorContext, dir: string, taken: Peeked): Promise<Mapped[]> {
+async function valuesOf(
+  ctx: ActorContext,
+  dir: string,
+  mapped: MappedCache,
+  taken: Peeked,
+): Promise<Mapped[]> {
   const cfg = ctx.config as Config;
   const values: Mapped[] = [];
   for (const r of taken.records) {
+    const cached = mapped.take(r.ts, r.payload.length);
+    if (cached) {
+      for (const v of cached) values.push(v);
+      continue;
+    }
     const kept = decodeKept(r.payload);
     if (!kept) {
       values.push(...JSON.parse(dec.decode(r.payload)) as Mapped[]);
@@ -228,17 +257,26 @@ async function valuesOf(ctx: ActorContext, dir: string, taken: Peeked): Promise<
   return values;
 }
 
+/** Tag indexes by device, then tag name: no key strings built per value. */
+class TagIndex {
+  #byDevice = new Map<string, Map<string, number>>();
+  get(device: string, tag: string): number | undefined {
+    return this.#byDevice.get(device)?.get(tag);
+  }
+  set(device: string, tag: string, index: number): void {
+    let tags = this.#byDevice.get(device);
+    if (!tags) this.#byDevice.set(device, tags = new Map());
+    tags.set(tag, index);
+  }
+}
+
 /** Registers the tags seen for the first time in these values. */
-function registerNew(
-  output: Output,
-  cfg: Config,
-  index: Map<string, number>,
-  values: Mapped[],
-): void {
+function registerNew(output: Output, cfg: Config, index: TagIndex, values: Mapped[]): void {
   const added = new Map<string, Mapped>();
   for (const v of values) {
+    if (index.get(v.device, v.tag) !== undefined) continue;
     const key = `${v.device}/${v.tag}`;
-    if (!index.has(key) && !added.has(key)) added.set(key, v);
+    if (!added.has(key)) added.set(key, v);
   }
   if (added.size === 0) return;
   const metas = [...added.values()].map((v) => ({
@@ -253,7 +291,7 @@ function registerNew(
     writable: false,
   }));
   const first = output.registerTags(metas);
-  [...added.keys()].forEach((key, i) => index.set(key, first + i));
+  [...added.values()].forEach((v, i) => index.set(v.device, v.tag, first + i));
 }
 
 /** Writes a message that cannot be mapped to dead_letter.jsonl in the source's buffer directory. */
