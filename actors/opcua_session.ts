@@ -48,7 +48,12 @@ export function identity(cfg: OpcuaDeviceConfig): UserIdentityInfo {
 }
 
 /** Why a connection attempt failed, in words an operator can act on. */
-function describe(err: unknown, cfg: OpcuaDeviceConfig, pki: Pki | undefined): string {
+function describe(
+  err: unknown,
+  cfg: OpcuaDeviceConfig,
+  pki: Pki | undefined,
+  stage: "connect" | "subscribe",
+): string {
   if (pki && isUntrusted(err)) return untrustedAdvice(pki.root, cfg.endpoint);
   const message = (err as Error)?.message ?? String(err);
   const first = message.split("\n")[0].trim();
@@ -59,7 +64,8 @@ function describe(err: unknown, cfg: OpcuaDeviceConfig, pki: Pki | undefined): s
     return `Cannot connect to ${cfg.endpoint}: the server offers no endpoint with ` +
       `${cfg.security_policy}/${cfg.security_mode} (${first})`;
   }
-  return `Cannot connect to ${cfg.endpoint}: ${first}`;
+  const action = stage === "subscribe" ? "subscribe on" : "connect to";
+  return `Cannot ${action} ${cfg.endpoint}: ${first}`;
 }
 
 /**
@@ -92,6 +98,7 @@ export class OpcuaLink {
     while (!signal.aborted) {
       let pki: Pki | undefined;
       let client: OPCUAClient | undefined;
+      let stage: "connect" | "subscribe" = "connect";
       let wake = () => {};
       const ended = new Promise<void>((resolve) => wake = resolve);
       signal.addEventListener("abort", wake, { once: true });
@@ -122,6 +129,7 @@ export class OpcuaLink {
             trusted: `${pki.root}/trusted/certs`,
           });
         }
+        stage = "subscribe";
         await this.hooks.up(session, lost);
         this.#backoff.reset();
         connected = true;
@@ -130,7 +138,7 @@ export class OpcuaLink {
         await ended;
       } catch (err) {
         if (signal.aborted) break;
-        this.reason = describe(err, this.cfg, pki);
+        this.reason = describe(err, this.cfg, pki, stage);
         this.ctx.counters.errors++;
       } finally {
         signal.removeEventListener("abort", wake);
