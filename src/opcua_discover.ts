@@ -6,7 +6,7 @@
  *   deno task discover ENDPOINT [--node ns=1;s=Line3] [--id press1] [--depth 8] [--max 5000]
  *     [--security-policy Basic256Sha256 --security-mode SignAndEncrypt]
  *     [--username NAME] (password from $OPCUA_PASSWORD) [--certificate F --private-key F]
- *     [--pki-dir data/pki/opcua]
+ *     [--pki-dir data/pki/opcua] [--uris] (node ids as nsu=<namespace URI>;…)
  *     [--trust-on-first-use]
  */
 import {
@@ -41,6 +41,8 @@ export interface Found {
 export interface DiscoverOptions {
   /** Node to start from; default the Objects folder. */
   node?: string;
+  /** Write node ids with their namespace URI (`nsu=`), which survives renumbering. */
+  uris?: boolean;
   depth?: number;
   max?: number;
 }
@@ -79,6 +81,15 @@ export async function discover(
   opts: DiscoverOptions = {},
 ): Promise<Found[]> {
   const { node = "ns=0;i=85", depth = 8, max = 5000 } = opts;
+  const uris = opts.uris
+    ? (await session.read({ nodeId: "i=2255", attributeId: AttributeIds.Value })).value
+      .value as string[]
+    : [];
+  const idText = (ref: ReferenceDescription) => {
+    const text = ref.nodeId.toString();
+    const uri = uris[ref.nodeId.namespace];
+    return uri ? text.replace(/^ns=\d+;/, `nsu=${uri};`) : text;
+  };
   const variables: { ref: ReferenceDescription; path: string[] }[] = [];
   const seen = new Set<string>();
   const walk = async (nodeId: string, path: string[], level: number) => {
@@ -111,7 +122,7 @@ export async function discover(
       const type = dataType?.namespace === 0 && typeof dataType.value === "number"
         ? opcuaTypeName(dataType.value)
         : undefined;
-      const entry: Found = { name, node_id: ref.nodeId.toString(), writable: false };
+      const entry: Found = { name, node_id: idText(ref), writable: false };
       if (type) entry.type = type;
       entry.writable = (access & AccessLevelFlag.CurrentWrite) !== 0;
       found.push(entry);
@@ -157,6 +168,7 @@ async function main(): Promise<number> {
       "private-key": { type: "string" },
       "pki-dir": { type: "string", default: "data/pki/opcua" },
       "trust-on-first-use": { type: "boolean", default: false },
+      uris: { type: "boolean", default: false },
     },
   });
   const endpoint = positionals[0];
@@ -202,6 +214,7 @@ async function main(): Promise<number> {
       node: values.node,
       depth: Number(values.depth),
       max: Number(values.max),
+      uris: values.uris,
     });
     await session.close();
     console.error(`// ${found.length} variables below ${values.node ?? "the Objects folder"}`);

@@ -35,6 +35,7 @@ Deno.test("discover: the simulator's variables become a device config that valid
     const session = await client.createSession();
     const found = await discover(session);
     const below = await discover(session, { node: "ns=1;s=Compressor2" });
+    const byUri = await discover(session, { node: "ns=1;s=Compressor2", uris: true });
     await session.close();
     assert.deepEqual(found.find((f) => f.name === "compressor2_signal_light"), {
       name: "compressor2_signal_light",
@@ -61,6 +62,7 @@ Deno.test("discover: the simulator's variables become a device config that valid
       "signal_light",
       "pressure_setpoint",
     ]);
+    assert.equal(byUri[0].node_id, `nsu=urn:tagflow:sim:${sim.port};s=Compressor2.Temperature`);
     const text = snippet("compressor2", { kind: "opcua", endpoint: sim.endpoint }, found);
     const config = parseConfig(JSON.stringify(parse(text)), "discovered", () => undefined);
     const device = config.devices.compressor2;
