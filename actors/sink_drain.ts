@@ -30,9 +30,33 @@ interface Chunk {
 const dec = new TextDecoder();
 
 /**
+ * A write was rejected for good: finds the rows to blame by writing halves (the writers are
+ * idempotent, so rows already in are not doubled), dead-letters exactly those with the reason and
+ * lets the rest through. Throws when a half fails for a retryable reason.
+ */
+async function isolateRejected(
+  db: SinkWriter,
+  rows: Row[],
+  err: unknown,
+  p: DrainParts,
+): Promise<void> {
+  if (rows.length === 1) return await p.deadLetter(rows, (err as Error).message);
+  const mid = Math.ceil(rows.length / 2);
+  for (const half of [rows.slice(0, mid), rows.slice(mid)]) {
+    try {
+      await db.write(half);
+      p.ctx.counters.samples_out += half.length;
+    } catch (e) {
+      if (db.classify(e) !== "reject") throw e;
+      await isolateRejected(db, half, e, p);
+    }
+  }
+}
+
+/**
  * Drains the buffer into the database, oldest first, with up to `max_in_flight` writes at once,
  * each on its own connection. Records leave the buffer in order, once their write and every
- * earlier one succeeded (or was dead-lettered). A write that fails for a retryable reason stops
+ * earlier one succeeded (rows the database rejects for good are found and dead-lettered alone). A write that fails for a retryable reason stops
  * new writes; once the others settled, everything from it on is written again after a backoff —
  * the writers are idempotent, so rows that did land are not doubled.
  */
@@ -64,6 +88,14 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
 
   const write = async (slot: number, chunk: Chunk, rows: Row[]) => {
     const db = writers[slot]!;
+    /** A retryable failure: this connection goes, and the drain retries from this chunk. */
+    const failed = (err: unknown) => {
+      ctx.counters.retries = (ctx.counters.retries ?? 0) + 1;
+      ctx.setState("degraded", `Cannot write: ${(err as Error).message}`);
+      writers[slot] = undefined;
+      db.close().catch(() => {});
+      failing = true;
+    };
     const started = performance.now();
     try {
       await db.write(rows);
@@ -74,15 +106,13 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
       if (!failing) backoff.reset(), ctx.setState("running");
     } catch (err) {
       if (db.classify(err) === "reject") {
-        await p.deadLetter(rows, (err as Error).message);
-        chunk.state = "done";
+        await isolateRejected(db, rows, err, p).then(
+          () => chunk.state = "done",
+          (e) => (failed(e), chunk.state = "failed"),
+        );
       } else {
-        ctx.counters.retries = (ctx.counters.retries ?? 0) + 1;
-        ctx.setState("degraded", `Cannot write: ${(err as Error).message}`);
-        writers[slot] = undefined;
-        await db.close().catch(() => {});
+        failed(err);
         chunk.state = "failed";
-        failing = true;
       }
     } finally {
       busy.delete(slot);

@@ -103,7 +103,7 @@ function copyLines(rows: Row[]): string {
   let out = "", lastTs = NaN, iso = "";
   for (const [path, ts, value, text, quality, reason] of rows) {
     if (ts !== lastTs) {
-      if (!Number.isFinite(ts)) {
+      if (!(Math.abs(ts) <= 8.64e15)) { // beyond what a Date holds (±275,760 years)
         // A data error like PostgreSQL's own (class 22): dead-lettered, never retried.
         throw Object.assign(new Error(`time ${ts} of ${path} is not a time`), { code: "22007" });
       }

@@ -91,3 +91,33 @@ Deno.test("timescaledb sink: text values and reasons with tabs, newlines and bac
     await psql(`DROP TABLE IF EXISTS ${table}`);
   }
 });
+
+Deno.test("timescaledb sink: a row the database rejects is dead-lettered alone, the rest is stored", async () => {
+  const table = `t_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const dir = await Deno.makeTempDir();
+  try {
+    const rows: unknown[] = Array.from(
+      { length: 40 },
+      (_, i) => [`a/b/n${i}`, 1e12 + i, i, null, 0, null],
+    );
+    rows[13] = ["a/b/bad", 1e16, 13, null, 0, null]; // no time a Date or PostgreSQL can hold
+    rows[29] = ["a/b/worse", 1e12 + 29, null, "nul \u0000 byte", 0, null]; // PostgreSQL refuses
+    await seedBuffer(dir, rows);
+    const { clean, sink } = await run(table, dir, 0);
+    assert.equal(clean, true);
+    assert.equal(sink.counters.dead_lettered, 2);
+    assert.equal(
+      await psql(`SELECT count(*) || ' ' || sum(value) FROM ${table}`),
+      `38 ${780 - 42}`,
+    );
+    const letters = (await Deno.readTextFile(`${dir}/dead_letter.jsonl`)).trim().split("\n")
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(letters.map((l) => l.rows.map((r: unknown[]) => r[0])), [["a/b/bad"], [
+      "a/b/worse",
+    ]]);
+    assert.match(letters[0].reason, /not a time/);
+    assert.match(letters[1].reason, /0x00/, "PostgreSQL's own reason");
+  } finally {
+    await psql(`DROP TABLE IF EXISTS ${table}`);
+  }
+});
