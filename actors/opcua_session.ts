@@ -76,6 +76,8 @@ function describe(
 export class OpcuaLink {
   session: ClientSession | undefined;
   reason = "connecting";
+  /** A session lost with its connection: the server may still hold it (and its subscription). */
+  #orphan: ClientSession | undefined;
   #attempted!: () => void;
   /** Resolves once the first connection attempt succeeded or failed. */
   readonly firstAttempt = new Promise<void>((resolve) => this.#attempted = resolve);
@@ -102,9 +104,15 @@ export class OpcuaLink {
       let wake = () => {};
       const ended = new Promise<void>((resolve) => wake = resolve);
       signal.addEventListener("abort", wake, { once: true });
+      let current: ClientSession | undefined;
       const lost = (reason: string) => {
-        if (signal.aborted || this.session === undefined) return;
+        // Only this attempt's session counts: an orphan's late events must not end the next one.
+        if (signal.aborted || current === undefined || this.session !== current) return;
         this.reason = reason;
+        this.#orphan = current;
+        current.removeAllListeners("keepalive_failure");
+        current.removeAllListeners("session_closed");
+        (current as unknown as { stopKeepAliveManager?(): void }).stopKeepAliveManager?.();
         this.session = undefined;
         wake();
       };
@@ -119,10 +127,11 @@ export class OpcuaLink {
         const connecting = withTimeout(client.connect(this.cfg.endpoint), this.cfg.timeout_ms);
         await Promise.race([connecting, ended.then(() => connecting.catch(() => {}))]);
         if (signal.aborted) break;
+        await this.#closeOrphan(client);
         const session = await client.createSession(identity(this.cfg));
         session.on("keepalive_failure", () => lost("connection lost: session keep-alive failed"));
         session.on("session_closed", () => lost("connection lost: session closed by the server"));
-        this.session = session;
+        this.session = current = session;
         if (pki.trustingFirst) {
           this.ctx.log("warn", "trusted the server's certificate on first use", {
             endpoint: this.cfg.endpoint,
@@ -169,11 +178,31 @@ export class OpcuaLink {
       securityPolicy: SecurityPolicy[cfg.security_policy],
       clientCertificateManager: pki.manager,
       connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 1000 },
+      // A lost session stays usable, so the next connection can close it on the server.
+      keepPendingSessionsOnDisconnect: true,
       keepSessionAlive: true,
       keepAliveInterval: Math.max(1000, Math.min(10_000, cfg.timeout_ms)),
       requestedSessionTimeout: 60_000,
       defaultTransactionTimeout: cfg.timeout_ms,
     });
+  }
+
+  /**
+   * Takes the session lost with the last connection over to this one and closes it, so the
+   * server frees it and its monitored items now rather than when it times out (a PLC allows few
+   * sessions). A server that restarted has forgotten it: nothing to do.
+   */
+  async #closeOrphan(client: OPCUAClient): Promise<void> {
+    const orphan = this.#orphan;
+    this.#orphan = undefined;
+    if (!orphan) return;
+    try {
+      await withTimeout(client.reactivateSession(orphan), this.cfg.timeout_ms);
+      await withTimeout(orphan.close(true), this.cfg.timeout_ms);
+      this.ctx.log("info", "closed the session lost with the connection", {
+        endpoint: this.cfg.endpoint,
+      });
+    } catch { /* the server no longer has it */ }
   }
 
   /** Closes the session when stopping (a lost one is gone anyway), then the client. */

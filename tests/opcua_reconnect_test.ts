@@ -2,6 +2,7 @@
 // bad once with the reason, writes are refused meanwhile, and values resume on a new session and
 // subscription without restarting the actor.
 import assert from "node:assert/strict";
+import { AttributeIds, OPCUACertificateManager, OPCUAClient } from "node-opcua";
 import { eventually, freePort } from "./helpers/net.ts";
 import { FreezeProxy } from "./fixtures/opcua_freeze_proxy.ts";
 import type { History } from "./fixtures/opcua_history_actor.ts";
@@ -9,6 +10,26 @@ import { startRig } from "./fixtures/opcua_rig.ts";
 import { OpcuaSimProcess } from "./fixtures/opcua_sim_process.ts";
 
 const last = (h: History | undefined) => h?.samples.at(-1);
+
+/** The server's CurrentSessionCount as a bare client reads it (its own session included). */
+async function sessions(port: number, pki: string): Promise<number> {
+  const manager = new OPCUACertificateManager({ rootFolder: pki, disableFileWatchers: true });
+  const client = OPCUAClient.create({
+    endpointMustExist: false,
+    connectionStrategy: { maxRetry: 0 },
+    clientCertificateManager: manager,
+  });
+  try {
+    await client.connect(`opc.tcp://127.0.0.1:${port}/tagflow`);
+    const session = await client.createSession();
+    const dv = await session.read({ nodeId: "i=2277", attributeId: AttributeIds.Value });
+    await session.close();
+    return dv.value.value as number;
+  } finally {
+    await client.disconnect();
+    await manager.dispose();
+  }
+}
 
 Deno.test("opcua: the server stops and starts again; the gap is bad, values resume, no restart", async () => {
   const dir = await Deno.makeTempDir({ prefix: "opcua-reconnect-" });
@@ -112,6 +133,8 @@ Deno.test("opcua: the server hangs without closing the connection; keep-alive no
       async () => last((await rig.dump())["c2/temperature"])?.quality === "good" || undefined,
     );
     assert.equal(rig.status().restarts, 0);
+    // The session lost in the hang was taken over and closed, not left to time out (60 s).
+    assert.equal(await sessions(sim.opts.port, `${dir}/bare`), 2, "the gateway's and this one");
   } finally {
     await rig.stop();
     proxy.stop();
