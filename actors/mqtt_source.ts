@@ -147,6 +147,9 @@ class GroupAppender {
   }
 }
 
+/** Samples per batch the source sends on. */
+const BATCH_SAMPLES = 5000;
+
 /** How long a stopping source waits for the sinks to confirm what it sent; the rest replays. */
 const CONFIRM_WAIT_MS = 5000;
 
@@ -187,7 +190,7 @@ async function forward(
       await new Promise<void>((resolve) => onWait(wakeAll = resolve));
       continue;
     }
-    const taken = await buffer.peek(100, readFrom);
+    const taken = await buffer.peek(16, readFrom);
     if (taken.records.length === 0) { // counts catching up with acks in progress
       await acking;
       await new Promise((r) => setTimeout(r, 5));
@@ -204,16 +207,22 @@ async function forward(
       continue;
     }
     registerNew(output, cfg, index, values);
-    const builder = new BatchBuilder(output.source, Math.max(1, values.length));
-    for (const v of values) {
-      const tag = index.get(v.device, v.tag)!;
-      if (typeof v.value === "string") builder.pushText(tag, v.ts, v.value, Quality.good);
-      else builder.push(tag, v.ts, v.value, Quality.good);
+    // Batches of a bounded size keep the stages after this one busy at once.
+    let unconfirmed = Math.ceil(values.length / BATCH_SAMPLES);
+    for (let from = 0; from < values.length; from += BATCH_SAMPLES) {
+      const slice = values.slice(from, from + BATCH_SAMPLES);
+      const builder = new BatchBuilder(output.source, slice.length);
+      for (const v of slice) {
+        const tag = index.get(v.device, v.tag)!;
+        if (typeof v.value === "string") builder.pushText(tag, v.ts, v.value, Quality.good);
+        else builder.push(tag, v.ts, v.value, Quality.good);
+      }
+      await output.send(builder.build(), undefined, () => {
+        if (--unconfirmed > 0) return;
+        entry.stored = true;
+        ackStored();
+      });
     }
-    await output.send(builder.build(), undefined, () => {
-      entry.stored = true;
-      ackStored();
-    });
   }
   // Stopping: give the sinks a moment to confirm; whatever they did not stays for the next start.
   const deadline = Date.now() + CONFIRM_WAIT_MS;
