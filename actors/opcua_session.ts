@@ -202,7 +202,10 @@ export class OpcuaLink {
       this.ctx.log("info", "closed the session lost with the connection", {
         endpoint: this.cfg.endpoint,
       });
-    } catch { /* the server no longer has it */ }
+    } catch {
+      // The server no longer has it; stop what the library would still try with it.
+      (orphan as unknown as { _terminatePublishEngine?(): void })._terminatePublishEngine?.();
+    }
   }
 
   /** Closes the session when stopping (a lost one is gone anyway), then the client. */
