@@ -38,7 +38,16 @@ Deno.test("simulated compressor and seed-001 device reach Mosquitto scaled, on t
         ],
       },
     },
-    sinks: { mqtt: { kind: "mqtt", url: "mqtt://127.0.0.1:1883", topic_prefix: prefix, qos: 1 } },
+    // A client id of its own: tests run side by side on one broker.
+    sinks: {
+      mqtt: {
+        kind: "mqtt",
+        url: "mqtt://127.0.0.1:1883",
+        client_id: prefix.slice(0, -1),
+        topic_prefix: prefix,
+        qos: 1,
+      },
+    },
   };
   const sub = subscribe(`${prefix}#`, 16, { timeoutS: 30 });
   await sub.ready;
