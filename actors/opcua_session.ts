@@ -124,11 +124,14 @@ export class OpcuaLink {
           (err?: Error | null) => lost(`connection lost: ${err?.message ?? "closed"}`),
         );
         // A server that accepts the socket and then says nothing must not hold the loop.
-        const connecting = withTimeout(client.connect(this.cfg.endpoint), this.cfg.timeout_ms);
-        await Promise.race([connecting, ended.then(() => connecting.catch(() => {}))]);
+        await unlessAborted(
+          withTimeout(client.connect(this.cfg.endpoint), this.cfg.timeout_ms),
+          signal,
+        );
         if (signal.aborted) break;
-        await this.#closeOrphan(client);
-        const session = await client.createSession(identity(this.cfg));
+        await unlessAborted(this.#closeOrphan(client), signal);
+        const session = await unlessAborted(client.createSession(identity(this.cfg)), signal);
+        if (!session) break;
         session.on("keepalive_failure", () => lost("connection lost: session keep-alive failed"));
         session.on("session_closed", () => lost("connection lost: session closed by the server"));
         this.session = current = session;
@@ -139,7 +142,8 @@ export class OpcuaLink {
           });
         }
         stage = "subscribe";
-        await this.hooks.up(session, lost);
+        await unlessAborted(this.hooks.up(session, lost), signal);
+        if (signal.aborted) break;
         this.#backoff.reset();
         connected = true;
         this.ctx.setState("running");
@@ -216,6 +220,22 @@ export class OpcuaLink {
     }
     await withTimeout(client.disconnect(), this.cfg.timeout_ms).catch(() => {});
   }
+}
+
+/**
+ * Settles as `p` does, or resolves with undefined as soon as the signal aborts (a later failure
+ * of `p` is then ignored): stopping does not wait for a server that does not answer.
+ */
+function unlessAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      p.catch(() => {});
+      resolve(undefined);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** Resolves or rejects with `p`, or rejects after ms. */

@@ -142,3 +142,27 @@ Deno.test("opcua: the server hangs without closing the connection; keep-alive no
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("opcua: stopping does not wait for a server that does not answer", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "opcua-stop-" });
+  const sim = new OpcuaSimProcess({ port: freePort(), pkiDir: `${dir}/sim` });
+  await sim.start();
+  const proxy = new FreezeProxy(freePort(), sim.opts.port);
+  proxy.start();
+  proxy.freeze();
+  const rig = await startRig({
+    endpoint: `opc.tcp://127.0.0.1:${proxy.port}/tagflow`,
+    pki_dir: `${dir}/gw`,
+    timeout_ms: 60_000, // far beyond the stop deadline below
+    tags: [{ name: "temperature", node_id: "ns=1;s=Compressor2.Temperature" }],
+  });
+  try {
+    await eventually("c2 has started", () => rig.status().state === "starting" || undefined);
+    await new Promise((r) => setTimeout(r, 500)); // the connection attempt is under way
+    assert.equal(await rig.stop(), true, "every actor stopped before the 5 s deadline");
+  } finally {
+    proxy.stop();
+    await sim.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
