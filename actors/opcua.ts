@@ -6,7 +6,7 @@ import { Emitter } from "./opcua_emit.ts";
 import { pollGroups } from "./opcua_poll.ts";
 import { OpcuaLink } from "./opcua_session.ts";
 import { subscribe } from "./opcua_subscribe.ts";
-import { readTypes, resolveNamespaces, resolveTags, tagMeta } from "./opcua_tags.ts";
+import { readTypes, readUnits, resolveNamespaces, resolveTags, tagMeta } from "./opcua_tags.ts";
 import { writeTag } from "./opcua_write.ts";
 
 /** OPC UA device actors running in this worker; the last one out disposes the PKI watchers. */
@@ -43,7 +43,10 @@ export default async function opcua(ctx: ActorContext): Promise<void> {
   const link = new OpcuaLink(cfg, ctx, {
     async up(session, lost) {
       const unknown = await resolveNamespaces(session, tags);
-      if (!registered) await readTypes(session, tags, cfg.subscription.max_items_per_call);
+      if (!registered) {
+        await readTypes(session, tags, cfg.subscription.max_items_per_call);
+        await readUnits(session, tags, cfg.subscription.max_items_per_call);
+      }
       register();
       for (const t of unknown) {
         const reason = `BadNodeIdUnknown: no namespace ${t.cfg.node_id.split(";")[0].slice(4)}`;

@@ -1,4 +1,4 @@
-import { AttributeIds, type ClientSession, StatusCodes } from "node-opcua";
+import { AttributeIds, type ClientSession, makeBrowsePath, StatusCodes } from "node-opcua";
 import type { OpcuaDeviceConfig, OpcuaTagConfig, OpcuaType } from "../src/config/opcua.ts";
 import { type TagMeta, unsPath } from "../src/model/tag.ts";
 import { opcuaTypeName, tagTypeOf } from "./opcua_values.ts";
@@ -11,6 +11,8 @@ export interface OpcuaTag {
   type?: OpcuaType;
   /** The node id as this server numbers it (`nsu=` resolved at connect); undefined if it cannot. */
   nodeId?: string;
+  /** From the config, else the node's EngineeringUnits (an AnalogItem's), read at connect. */
+  unit?: string;
 }
 
 /** The tags of a device in config order. */
@@ -20,6 +22,7 @@ export function resolveTags(cfg: OpcuaDeviceConfig): OpcuaTag[] {
     cfg: t,
     type: t.type,
     nodeId: t.node_id.startsWith("nsu=") ? undefined : t.node_id,
+    unit: t.unit,
   }));
 }
 
@@ -32,7 +35,7 @@ export function tagMeta(dev: OpcuaDeviceConfig, id: string, tag: OpcuaTag): TagM
     type: tagTypeOf(tag.type),
     writable: tag.cfg.writable,
   };
-  if (tag.cfg.unit) meta.unit = tag.cfg.unit;
+  if (tag.unit) meta.unit = tag.unit;
   if (tag.cfg.group) meta.group = tag.cfg.group;
   return meta;
 }
@@ -84,6 +87,33 @@ export async function readTypes(
       if (id?.namespace === 0 && typeof id.value === "number") {
         part[i].type = opcuaTypeName(id.value);
       }
+    });
+  }
+}
+
+/** Reads the EngineeringUnits of every tag without a configured unit (its display name, e.g. °C). */
+export async function readUnits(
+  session: ClientSession,
+  tags: OpcuaTag[],
+  perCall: number,
+): Promise<void> {
+  const missing = tags.filter((t) => t.unit === undefined && t.nodeId !== undefined);
+  for (const part of chunks(missing, perCall)) {
+    const found = await session.translateBrowsePath(
+      part.map((t) => makeBrowsePath(t.nodeId!, "/0:EngineeringUnits")),
+    );
+    const withUnits = part.flatMap((t, i) => {
+      const target = found[i].targets?.[0]?.targetId;
+      return found[i].statusCode.value === 0 && target ? [{ t, target }] : [];
+    });
+    if (withUnits.length === 0) continue;
+    const values = await session.read(
+      withUnits.map(({ target }) => ({ nodeId: target, attributeId: AttributeIds.Value })),
+    );
+    values.forEach((dv, i) => {
+      const text = (dv.value.value as { displayName?: { text?: string } } | null)?.displayName
+        ?.text;
+      if (text) withUnits[i].t.unit = text;
     });
   }
 }

@@ -92,6 +92,9 @@ Deno.test("opcua: subscribed values with their types and source timestamps; a de
         assert.equal(last(h)?.value, value, type);
       }
       assert.equal(seen["c2/run_status"].type, "bool");
+      assert.equal(seen["c2/temperature"].unit, "degC", "the configured unit wins");
+      assert.equal(seen["c2/setpoint"].unit, "bar", "else the node's EngineeringUnits");
+      assert.equal(seen["c2/run_status"].unit, undefined, "no EngineeringUnits, no unit");
       assert.equal(seen["c2/temperature"].type, "float64");
       assert.ok(typeof last(seen["c2/temperature"])?.value === "number");
     });

@@ -32,7 +32,9 @@ export const opcuaTag = z.strictObject({
     'expected a node id such as "ns=2;s=Compressor.Temperature" or "i=2258"',
   ),
   type: opcuaType.optional().describe("the node's DataType; read from the server when left out"),
-  unit: z.string().optional().describe("engineering unit, e.g. degC"),
+  unit: z.string().optional().describe(
+    "engineering unit, e.g. degC; left out: the node's EngineeringUnits, if it has them",
+  ),
   writable: bool.default(false).describe("accept writes through the command path"),
   group: id.optional().describe("read-poll in this group instead of subscribing"),
   sampling_interval_ms: ms(0).optional().describe("overrides the subscription's"),
