@@ -123,6 +123,10 @@ export class OpcuaLink {
           "close",
           (err?: Error | null) => lost(`connection lost: ${err?.message ?? "closed"}`),
         );
+        // The first start makes the application certificate (an RSA key): not part of the
+        // connect timeout below, which is for the server.
+        await unlessAborted(client.createDefaultCertificate(), signal);
+        if (signal.aborted) break;
         // A server that accepts the socket and then says nothing must not hold the loop.
         await unlessAborted(
           withTimeout(client.connect(this.cfg.endpoint), this.cfg.timeout_ms),

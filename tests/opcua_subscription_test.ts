@@ -105,7 +105,10 @@ Deno.test("opcua: subscribed values with their types and source timestamps; a de
         `${pkiDir}/bare`,
         names.map((n) => `ns=1;s=Types.${n}`),
       );
-      names.forEach((n, i) => assert.equal(last(seen[`c2/t_${n}`])?.ts, times[i], n));
+      names.forEach((n, i) => {
+        const h = seen[`c2/t_${n}`];
+        assert.equal(last(h)?.ts, times[i], `${n}: ${JSON.stringify(h.samples)}`);
+      });
     });
     await t.step("a read-polled tag is read every interval, changed or not", async () => {
       const h = await eventually("three polls", async () => {
