@@ -69,6 +69,7 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
   const never = new AbortController().signal;
   const writers: (SinkWriter | undefined)[] = new Array(opts.batch.max_in_flight).fill(undefined);
   const busy = new Set<number>();
+  const retryAt: number[] = new Array(writers.length).fill(0);
   const inFlight: Chunk[] = [];
   let readFrom: Cursor | undefined;
   let sentRecords = 0; // peeked into a chunk and not yet acked
@@ -136,9 +137,13 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
       await sleepUnlessAborted(backoff.next(), never);
       continue;
     }
-    const slot = writers.findIndex((_, i) => !busy.has(i));
+    // A free connection, else a free slot that may try to connect (not one cooling down).
+    const now = Date.now();
+    let slot = writers.findIndex((w, i) => w && !busy.has(i));
+    if (slot < 0) slot = writers.findIndex((w, i) => !w && !busy.has(i) && retryAt[i] <= now);
     if (slot < 0) {
-      await anySettled();
+      if (inFlight.some((c) => c.state === "writing")) await anySettled();
+      else await sleepUnlessAborted(Math.max(1, Math.min(...retryAt) - now), never);
       continue;
     }
     if (!writers[slot]) {
@@ -148,9 +153,11 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
         ctx.setState("running");
       } catch (err) {
         ctx.counters.retries = (ctx.counters.retries ?? 0) + 1;
-        ctx.setState("degraded", `Cannot connect: ${(err as Error).message}`);
-        if (inFlight.some((c) => c.state === "writing")) await anySettled();
-        else await sleepUnlessAborted(backoff.next(), never);
+        retryAt[slot] = Date.now() + backoff.next();
+        // Degraded only when no connection is left: one extra connection refused is no outage.
+        if (writers.every((w) => !w)) {
+          ctx.setState("degraded", `Cannot connect: ${(err as Error).message}`);
+        }
         continue;
       }
     }
