@@ -219,12 +219,15 @@ export class OpcuaLink {
   /** Closes the session when stopping (a lost one is gone anyway), then the client. */
   async #close(client: OPCUAClient, session: ClientSession | undefined, stopping: boolean) {
     client.removeAllListeners("close");
-    if (session && stopping) {
-      await withTimeout(session.close(true), this.cfg.timeout_ms).catch(() => {});
-    }
-    await withTimeout(client.disconnect(), this.cfg.timeout_ms).catch(() => {});
+    // At shutdown closing is a courtesy to the server, bounded so the drain deadline holds.
+    const limit = stopping ? Math.min(this.cfg.timeout_ms, STOP_CLOSE_MS) : this.cfg.timeout_ms;
+    if (session && stopping) await withTimeout(session.close(true), limit).catch(() => {});
+    await withTimeout(client.disconnect(), limit).catch(() => {});
   }
 }
+
+/** How long each step of closing may take when the gateway stops. */
+const STOP_CLOSE_MS = 2000;
 
 /**
  * Settles as `p` does, or resolves with undefined as soon as the signal aborts (a later failure
