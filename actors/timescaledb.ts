@@ -8,57 +8,76 @@ import { type Row, runBufferedSink, type SinkWriter, type Verdict } from "./buff
 
 const q = (name: string) => `"${name}"`;
 
-/** Creates the narrow table (a hypertable where the timescaledb extension exists) and wide tables. */
+/**
+ * Creates what is missing: the schema, the narrow table (a hypertable where the timescaledb
+ * extension exists) and the wide tables, each with its key. What exists is left alone, so a role
+ * allowed only to write into tables made for it works too.
+ */
 async function ensureSchema(client: pg.Client, cfg: TimescaledbSinkConfig): Promise<void> {
   const table = `${q(cfg.schema)}.${q(cfg.table)}`;
-  const timescale =
-    (await client.query("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")).rowCount! > 0;
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${q(cfg.schema)}`);
-  if (cfg.narrow) {
+  const one = async (sql: string, params: unknown[]) =>
+    (await client.query(sql, params)).rowCount! > 0;
+  const exists = (name: string) =>
+    one("SELECT 1 WHERE to_regclass($1) IS NOT NULL", [`${q(cfg.schema)}.${q(name)}`]);
+  const timescale = await one("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'", []);
+  if (!await one("SELECT 1 FROM pg_namespace WHERE nspname = $1", [cfg.schema])) {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${q(cfg.schema)}`);
+  }
+  if (cfg.narrow && !await exists(cfg.table)) {
     await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
       time timestamptz NOT NULL, path text NOT NULL, value double precision, text_value text,
       quality smallint NOT NULL, reason text, PRIMARY KEY (path, time))`);
-    if (timescale) {
-      await client.query(
-        `SELECT create_hypertable($1, 'time', chunk_time_interval => $2::interval, if_not_exists => true)`,
-        [
-          `${cfg.schema}.${cfg.table}`,
-          cfg.hypertable.chunk_interval,
-        ],
-      );
-      if (cfg.hypertable.compress_after) {
-        await client.query(
-          `ALTER TABLE ${table} SET (timescaledb.compress, timescaledb.compress_segmentby = 'path')`,
-        );
-        await client.query(
-          `SELECT add_compression_policy($1, $2::interval, if_not_exists => true)`,
-          [`${cfg.schema}.${cfg.table}`, cfg.hypertable.compress_after],
-        );
-      }
-      if (cfg.hypertable.retain) {
-        await client.query(`SELECT add_retention_policy($1, $2::interval, if_not_exists => true)`, [
-          `${cfg.schema}.${cfg.table}`,
-          cfg.hypertable.retain,
-        ]);
-      }
-    } else {
+    if (timescale) await makeHypertable(client, cfg);
+    else {
       await client.query(
         `CREATE INDEX IF NOT EXISTS ${q(`${cfg.table}_time_idx`)} ON ${table} (time DESC)`,
       );
     }
   }
   for (const w of cfg.wide) {
-    const cols = Object.keys(w.columns).map((c) => `${q(c)} double precision`).join(", ");
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${q(cfg.schema)}.${
-        q(w.table)
-      } (time timestamptz NOT NULL, ${cols})`,
+    const wide = `${q(cfg.schema)}.${q(w.table)}`;
+    if (!await exists(w.table)) {
+      const cols = Object.keys(w.columns).map((c) => `${q(c)} double precision`).join(", ");
+      await client.query(`CREATE TABLE IF NOT EXISTS ${wide} (time timestamptz NOT NULL, ${cols})`);
+    }
+    // One row per poll time: the key that makes a replayed write add nothing. A table made
+    // elsewhere (the seed's `conditions`) may lack it.
+    const keyed = await one(
+      `SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid
+       WHERE i.indrelid = $1::regclass AND i.indisunique AND i.indnkeyatts = 1
+         AND a.attnum = i.indkey[0] AND a.attname = 'time'`,
+      [wide],
     );
-    // One row per poll time: the key that makes a replayed write add nothing.
+    if (!keyed) {
+      await client.query(
+        `CREATE UNIQUE INDEX IF NOT EXISTS ${q(`${w.table}_time_key`)} ON ${wide} (time)`,
+      );
+    }
+  }
+}
+
+/** Turns the new narrow table into a hypertable with the configured chunks, compression, retention. */
+async function makeHypertable(client: pg.Client, cfg: TimescaledbSinkConfig): Promise<void> {
+  const name = `${cfg.schema}.${cfg.table}`;
+  await client.query(
+    `SELECT create_hypertable($1, 'time', chunk_time_interval => $2::interval, if_not_exists => true)`,
+    [name, cfg.hypertable.chunk_interval],
+  );
+  if (cfg.hypertable.compress_after) {
     await client.query(
-      `CREATE UNIQUE INDEX IF NOT EXISTS ${q(`${w.table}_time_key`)} ON ${q(cfg.schema)}.${
-        q(w.table)
-      } (time)`,
+      `ALTER TABLE ${q(cfg.schema)}.${
+        q(cfg.table)
+      } SET (timescaledb.compress, timescaledb.compress_segmentby = 'path')`,
+    );
+    await client.query(
+      `SELECT add_compression_policy($1, $2::interval, if_not_exists => true)`,
+      [name, cfg.hypertable.compress_after],
+    );
+  }
+  if (cfg.hypertable.retain) {
+    await client.query(
+      `SELECT add_retention_policy($1, $2::interval, if_not_exists => true)`,
+      [name, cfg.hypertable.retain],
     );
   }
 }
@@ -139,7 +158,12 @@ async function connect(cfg: TimescaledbSinkConfig): Promise<SinkWriter> {
   const client = new pg.Client({ connectionString: cfg.url, connectionTimeoutMillis: 5000 });
   client.on("error", () => {/* surfaced by the next query */});
   await client.connect();
-  await ensureSchema(client, cfg);
+  try {
+    await ensureSchema(client, cfg);
+  } catch (err) {
+    await client.end().catch(() => {}); // or a role's connection limit fills up with failures
+    throw err;
+  }
   const table = `${q(cfg.schema)}.${q(cfg.table)}`;
   /** Runs f in a transaction. */
   const inTransaction = async (f: () => Promise<void>) => {

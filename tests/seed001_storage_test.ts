@@ -32,6 +32,10 @@ Deno.test("seed 001 storage: JSON on /neuron/demo_app/demo/demo_group becomes ro
   const table = `conditions_${crypto.randomUUID().replaceAll("-", "").slice(0, 8)}`;
   const data = await Deno.makeTempDir();
   const api = freePort();
+  // The seed's step 3: the user creates `conditions` by hand (no key); the sink adds its key on time.
+  await psql(
+    `CREATE TABLE ${table} (time TIMESTAMPTZ NOT NULL, temperature DOUBLE PRECISION NULL, humidity DOUBLE PRECISION NULL)`,
+  );
   const gw = new GatewayProcess(CONFIG, api, {
     TAGFLOW_API_PORT: String(api),
     TAGFLOW_PG_URL: "postgres://postgres@127.0.0.1:5432/test",

@@ -121,3 +121,25 @@ Deno.test("timescaledb sink: a row the database rejects is dead-lettered alone, 
     await psql(`DROP TABLE IF EXISTS ${table}`);
   }
 });
+
+Deno.test("timescaledb sink: a role allowed one connection still gets everything written with max_in_flight 2", async () => {
+  const id = crypto.randomUUID().replaceAll("-", "").slice(0, 10);
+  const [role, table] = [`lim_${id}`, `t_${id}`];
+  await psql(`CREATE ROLE ${role} LOGIN CONNECTION LIMIT 1; GRANT ALL ON SCHEMA public TO ${role}`);
+  try {
+    const sink = timescaledbSink.parse({
+      kind: "timescaledb",
+      url: `postgres://${role}@127.0.0.1:5432/test`,
+      table,
+      buffer: { dir: await Deno.makeTempDir(), fsync: "never" },
+      batch: { max_samples: 200, max_linger_ms: 0, max_in_flight: 2 },
+    });
+    const { clean, sink: status } = await runCounterInto("dev", "timescaledb", sink, 3000);
+    assert.equal(clean, true);
+    assert.equal(await psql(`SELECT count(DISTINCT value) FROM ${table}`), "3000");
+    assert.ok((status.counters.retries ?? 0) > 0, "the second connection was refused");
+    assert.equal(status.state, "stopped");
+  } finally {
+    await psql(`DROP TABLE IF EXISTS ${table}; DROP OWNED BY ${role}; DROP ROLE ${role}`);
+  }
+});
