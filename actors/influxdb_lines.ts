@@ -12,6 +12,39 @@ export function stamp(ts: number, precision: InfluxdbSinkConfig["precision"]): s
 const fill = (template: string, device: string, tag: string) =>
   template.replaceAll("{device}", device).replaceAll("{tag}", tag);
 
+interface Names {
+  tag: string;
+  device: string;
+  uns: string;
+  measurement: string;
+  field: string;
+}
+
+const namesCache = new WeakMap<InfluxdbSinkConfig, Map<string, Names>>();
+
+/** A path's parts and its measurement and field names, worked out once per path and config. */
+function namesFor(cfg: InfluxdbSinkConfig): (path: string) => Names {
+  let cache = namesCache.get(cfg);
+  if (!cache) namesCache.set(cfg, cache = new Map());
+  const known = cache;
+  return (path) => {
+    let n = known.get(path);
+    if (n) return n;
+    const parts = path.split("/");
+    const tag = parts.at(-1)!, device = parts.at(-2) ?? "";
+    n = {
+      tag,
+      device,
+      uns: parts.slice(0, -2).join("/"),
+      measurement: fill(cfg.measurement, device, tag),
+      field: fill(cfg.field, device, tag),
+    };
+    if (known.size >= 100_000) known.clear(); // bounded: a path explosion costs speed, not memory
+    known.set(path, n);
+    return n;
+  };
+}
+
 /**
  * Line protocol for rows: one point per measurement and time, a field per tag (good and
  * uncertain values; bad ones have no value to store), tagged with the UNS path above the device
@@ -20,9 +53,9 @@ const fill = (template: string, device: string, tag: string) =>
 export function toLines(rows: Row[], cfg: InfluxdbSinkConfig): string[] {
   const points = new Map<string, Point>();
   const lines: string[] = [];
+  const names = namesFor(cfg);
   for (const [path, ts, value, text, quality, reason] of rows) {
-    const parts = path.split("/");
-    const tag = parts.at(-1)!, device = parts.at(-2) ?? "", uns = parts.slice(0, -2).join("/");
+    const { tag, device, uns, measurement, field } = names(path);
     if (cfg.raw_measurement) {
       const raw = new Point(cfg.raw_measurement).tag("device", device).tag("tag", tag)
         .stringField(
@@ -39,7 +72,6 @@ export function toLines(rows: Row[], cfg: InfluxdbSinkConfig): string[] {
       lines.push(raw.toLineProtocol()!);
     }
     if (quality === 2 || (value === null && text === null)) continue;
-    const measurement = fill(cfg.measurement, device, tag);
     const key = `${measurement}\u0000${uns}\u0000${ts}`;
     let point = points.get(key);
     if (!point) {
@@ -47,7 +79,6 @@ export function toLines(rows: Row[], cfg: InfluxdbSinkConfig): string[] {
       if (cfg.uns_tags && uns) point.tag("uns", uns);
       points.set(key, point);
     }
-    const field = fill(cfg.field, device, tag);
     if (text !== null) point.stringField(field, text);
     else point.floatField(field, value!);
   }

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { influxdbSink } from "../src/config/influxdb.ts";
+import type { Row } from "./buffered_sink.ts";
+import { stamp, toLines } from "./influxdb_lines.ts";
+
+const cfg = (extra = {}) =>
+  influxdbSink.parse({ kind: "influxdb", url: "http://x", api: "v1", database: "d", ...extra });
+
+Deno.test("one point per device and time, a field per tag; bad samples have no value to store", () => {
+  const rows: Row[] = [
+    ["plant/line 1/press/temp", 1000, 71.5, null, 0, null],
+    ["plant/line 1/press/mode", 1000, null, "auto", 0, null],
+    ["plant/line 1/press/temp", 2000, NaN, null, 2, "timed out"],
+    ["plant/line 1/press/temp", 3000, 72, null, 1, "clamped"],
+  ];
+  assert.deepEqual(toLines(rows, cfg()).sort(), [
+    'press,device=press,uns=plant/line\\ 1 mode="auto",temp=71.5 1000',
+    "press,device=press,uns=plant/line\\ 1 temp=72 3000",
+  ]);
+});
+
+Deno.test("templates, no UNS tag, the raw measurement, and precisions", () => {
+  const rows: Row[] = [["a/dev/t1", 1500, 1, null, 0, null]];
+  const lines = toLines(
+    rows,
+    cfg({
+      measurement: "m_{tag}",
+      field: "{device}_{tag}",
+      uns_tags: false,
+      raw_measurement: "raw",
+      precision: "s",
+    }),
+  );
+  assert.deepEqual(lines, [
+    'raw,device=dev,tag=t1 raw="{\\"path\\":\\"a/dev/t1\\",\\"ts\\":1500,\\"value\\":1,\\"quality\\":\\"good\\",\\"reason\\":null}" 1',
+    "m_t1,device=dev dev_t1=1 1",
+  ]);
+  assert.deepEqual(["ms", "s", "us", "ns"].map((p) => stamp(1500.4, p as "ms")), [
+    "1500",
+    "1",
+    "1500000",
+    "1500000000",
+  ]);
+});
