@@ -1,4 +1,5 @@
-import { rows, type SampleBatch } from "../src/model/batch.ts";
+import { columns, type SampleBatch } from "../src/model/batch.ts";
+import { Quality } from "../src/model/sample.ts";
 import type { ActorContext } from "../src/runtime/actor.ts";
 import { DiskBuffer } from "../src/runtime/disk_buffer.ts";
 import { drainBuffer } from "./sink_drain.ts";
@@ -6,19 +7,30 @@ import { drainBuffer } from "./sink_drain.ts";
 /** A sample as a database sink stores it: [path, ts ms, number or null, text or null, quality, reason]. */
 export type Row = [string, number, number | null, string | null, number, string | null];
 
-const QUALITY: Record<string, number> = { good: 0, uncertain: 1, bad: 2 };
-
-/** A batch as rows named by UNS path; booleans as 0/1. */
+/** A batch as rows named by UNS path; booleans as 0/1, no value (bad) as null. */
 export function batchRows(batch: SampleBatch, ctx: ActorContext): Row[] {
-  const out: Row[] = [];
-  for (const s of rows(batch)) {
-    const tag = ctx.tags.get(batch.source, s.tag);
+  const c = columns(batch);
+  const text = batch.text ? new Map(batch.text) : undefined;
+  const reasons = batch.reasons ? new Map(batch.reasons) : undefined;
+  const out: Row[] = new Array(batch.count);
+  for (let i = 0; i < batch.count; i++) {
+    const tag = ctx.tags.get(batch.source, c.tag[i]);
     if (!tag) {
-      throw new Error(`Cannot store: tag ${s.tag} of source ${batch.source} was never registered`);
+      throw new Error(
+        `Cannot store: tag ${c.tag[i]} of source ${batch.source} was never registered`,
+      );
     }
-    const text = typeof s.value === "string" ? s.value : null;
-    const num = typeof s.value === "number" ? s.value : null;
-    out.push([tag.path, s.ts, num, text, QUALITY[s.quality], s.reason ?? null]);
+    const t = text?.get(i);
+    const v = c.value[i];
+    const q = c.quality[i];
+    out[i] = [
+      tag.path,
+      c.ts[i],
+      t !== undefined || Number.isNaN(v) ? null : v,
+      t ?? null,
+      q <= Quality.bad ? q : Quality.bad,
+      reasons?.get(i) ?? null,
+    ];
   }
   return out;
 }
