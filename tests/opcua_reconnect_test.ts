@@ -84,7 +84,7 @@ Deno.test("opcua: the server stops and starts again; the gap is bad, values resu
       assert.ok(after[0].ts > bad[0].ts, `${tag}: the first value after the gap is dated after it`);
     }
     assert.equal(rig.status().restarts, 0, "recovered without restarting the actor");
-    assert.equal(rig.status().state, "running");
+    await eventually("running again", () => rig.status().state === "running" || undefined);
     await eventually(
       "the reconnect counted",
       () => rig.status().counters.reconnects >= 1 || undefined,
