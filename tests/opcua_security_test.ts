@@ -17,6 +17,16 @@ async function goodTemperature(rig: Rig): Promise<void> {
   });
 }
 
+/** Waits until the device is degraded for the expected reason; fails naming the last one seen. */
+async function refusedBecause(rig: Rig, why: RegExp): Promise<void> {
+  let seen: string | undefined;
+  await eventually(`degraded because ${why}`, () => {
+    const s = rig.status();
+    if (s.state === "degraded") seen = s.reason;
+    return why.test(seen ?? "") || undefined;
+  }).catch((err) => assert.fail(`${err.message}; last reason: ${seen}`));
+}
+
 Deno.test("opcua security: policies and modes with a username, trust lists, refusals", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "opcua-security-" });
   const sim = new OpcuaSimProcess({
@@ -148,11 +158,7 @@ Deno.test("opcua security: policies and modes with a username, trust lists, refu
         }
         const wrong = await run(other.key);
         try {
-          const reason = await eventually("refused", () => {
-            const s = wrong.status();
-            return s.state === "degraded" ? s.reason : undefined;
-          });
-          assert.match(reason!, /the server refused the user \(Bad/);
+          await refusedBecause(wrong, /the server refused the user \(Bad/);
         } finally {
           await wrong.stop();
         }
@@ -170,11 +176,7 @@ Deno.test("opcua security: policies and modes with a username, trust lists, refu
           pki_dir: `${dir}/gw-Basic256Sha256`,
         });
         try {
-          const reason = await eventually("refused", () => {
-            const s = rig.status();
-            return s.state === "degraded" ? s.reason : undefined;
-          });
-          assert.match(reason!, /the server refused the user \(.*BadUserAccessDenied/);
+          await refusedBecause(rig, /the server refused the user \(.*BadUserAccessDenied/);
         } finally {
           await rig.stop();
         }
