@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
@@ -117,10 +118,16 @@ const COPY_ESCAPES: Record<string, string> = {
 const copyText = (s: string | null) =>
   s === null ? "\\N" : s.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]);
 
-/** Rows as COPY text, one line each; rows of one message share a timestamp, formatted once. */
-function copyLines(rows: Row[]): string {
+const utf8 = new TextEncoder();
+
+/**
+ * Rows as COPY text, one line each, in chunks of 1,000 lines (no one large string per write);
+ * the rows of one message share a timestamp, formatted once.
+ */
+function* copyChunks(rows: Row[]): Generator<Buffer> {
   let out = "", lastTs = NaN, iso = "";
-  for (const [path, ts, value, text, quality, reason] of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const [path, ts, value, text, quality, reason] = rows[i];
     if (ts !== lastTs) {
       if (!(Math.abs(ts) <= 8.64e15)) { // beyond what a Date holds (±275,760 years)
         // A data error like PostgreSQL's own (class 22): dead-lettered, never retried.
@@ -131,13 +138,17 @@ function copyLines(rows: Row[]): string {
     out += `${iso}\t${copyText(path)}\t${value ?? "\\N"}\t${copyText(text)}\t${quality}\t${
       copyText(reason)
     }\n`;
+    if (i % 1000 === 999 || i === rows.length - 1) {
+      const bytes = utf8.encode(out);
+      yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      out = "";
+    }
   }
-  return out;
 }
 
 async function copyNarrow(client: pg.Client, table: string, rows: Row[]): Promise<void> {
   await pipeline(
-    Readable.from([copyLines(rows)]),
+    Readable.from(copyChunks(rows)),
     client.query(
       copyFrom(`COPY ${table} (time, path, value, text_value, quality, reason) FROM STDIN`),
     ),

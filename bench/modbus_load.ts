@@ -1,11 +1,11 @@
 // The Modbus load scenario of issue #3: N simulated devices × 20 registers polled every 1 s, by a
 // plain modbus-serial loop (baseline) and then by the gateway, in the same invocation, against
 // the same simulator fleet running in its own process. Prints a Markdown table for BENCHMARKS.md.
-//   deno task bench:modbus [--devices 1000] [--seconds 30] [--gateway-v8-flags=--optimize-for-size]
+//   deno task bench:modbus [--devices 1000] [--seconds 30] [--workers 2] [--gateway-v8-flags=…]
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { bucketQuantile, LAG_KEYS } from "./modbus_plain_loop.ts";
-import { PERMISSIONS } from "../tests/helpers/gateway_process.ts";
+import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BENCH = fileURLToPath(new URL(".", import.meta.url));
@@ -309,7 +309,7 @@ async function main(): Promise<void> {
       workers: { type: "string", default: "2" },
       // V8 flags for the gateway process only (e.g. --optimize-for-size); its workers share them.
       // The same V8 flags as `deno task start`; pass --gateway-v8-flags= for V8's defaults.
-      "gateway-v8-flags": { type: "string", default: "--optimize-for-size" },
+      "gateway-v8-flags": { type: "string", default: V8_FLAGS },
     },
   });
   const n = Number(args.devices), seconds = Number(args.seconds);

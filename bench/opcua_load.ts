@@ -2,11 +2,11 @@
 // variables that all change every second; a bare node-opcua client (baseline) and then the
 // gateway subscribe to all of them at 1 s sampling and publishing, one after the other in the
 // same run. Prints a Markdown table for BENCHMARKS.md.
-//   deno task bench:opcua [--items 10000] [--seconds 30] [--v8-flags=--optimize-for-size,]
+//   deno task bench:opcua [--items 10000] [--seconds 30] [--v8-flags="<flags>;<flags>"]
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { LATENCY_BUCKETS, latencyQuantile } from "../actors/opcua_latency.ts";
-import { PERMISSIONS } from "../tests/helpers/gateway_process.ts";
+import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WARMUP_S = 5;
@@ -271,9 +271,9 @@ async function main(): Promise<void> {
     options: {
       items: { type: "string", default: "10000" },
       seconds: { type: "string", default: "30" },
-      // V8 flag sets to run both clients with, comma-separated; "" is V8's defaults. `deno task
-      // start` passes --optimize-for-size.
-      "v8-flags": { type: "string", default: "--optimize-for-size," },
+      // V8 flag sets to run both clients with, separated by ";"; "" is V8's defaults. The first
+      // default is what `deno task start` passes.
+      "v8-flags": { type: "string", default: `${V8_FLAGS};` },
     },
   });
   const items = Number(args.items), seconds = Number(args.seconds);
@@ -300,7 +300,7 @@ async function main(): Promise<void> {
     await sim.waitFor("simulator listening", 60_000);
     // Each V8 flag set: the bare client, then the gateway, so each pair shares its conditions.
     const rows: Row[] = [];
-    for (const flags of args["v8-flags"].split(",")) {
+    for (const flags of args["v8-flags"].split(";")) {
       rows.push(await baseline(sim, endpoint, items, seconds, dir, flags));
       rows.push(await gateway(sim, endpoint, items, seconds, dir, flags));
     }
