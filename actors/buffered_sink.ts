@@ -1,39 +1,9 @@
-import { columns, type SampleBatch } from "../src/model/batch.ts";
-import { Quality } from "../src/model/sample.ts";
 import type { ActorContext } from "../src/runtime/actor.ts";
 import { DiskBuffer } from "../src/runtime/disk_buffer.ts";
+import { encodeBlock, type Row, type Rows } from "./sink_block.ts";
 import { drainBuffer } from "./sink_drain.ts";
 
-/** A sample as a database sink stores it: [path, ts ms, number or null, text or null, quality, reason]. */
-export type Row = [string, number, number | null, string | null, number, string | null];
-
-/** A batch as rows named by UNS path; booleans as 0/1, no value (bad) as null. */
-export function batchRows(batch: SampleBatch, ctx: ActorContext): Row[] {
-  const c = columns(batch);
-  const text = batch.text ? new Map(batch.text) : undefined;
-  const reasons = batch.reasons ? new Map(batch.reasons) : undefined;
-  const out: Row[] = new Array(batch.count);
-  for (let i = 0; i < batch.count; i++) {
-    const tag = ctx.tags.get(batch.source, c.tag[i]);
-    if (!tag) {
-      throw new Error(
-        `Cannot store: tag ${c.tag[i]} of source ${batch.source} was never registered`,
-      );
-    }
-    const t = text?.get(i);
-    const v = c.value[i];
-    const q = c.quality[i];
-    out[i] = [
-      tag.path,
-      c.ts[i],
-      t !== undefined || Number.isNaN(v) ? null : v,
-      t ?? null,
-      q <= Quality.bad ? q : Quality.bad,
-      reasons?.get(i) ?? null,
-    ];
-  }
-  return out;
-}
+export type { Row, Rows };
 
 /** What a failed write means: try again later, or the rows can never be written (dead-letter). */
 export type Verdict = "retry" | "reject";
@@ -41,7 +11,7 @@ export type Verdict = "retry" | "reject";
 /** The database side of a buffered sink. */
 export interface SinkWriter {
   /** Writes rows; must be idempotent (a replay after a crash adds nothing). */
-  write(rows: Row[]): Promise<void>;
+  write(rows: Rows): Promise<void>;
   classify(err: unknown): Verdict;
   close(): Promise<void>;
 }
@@ -63,8 +33,6 @@ export interface PipelineOptions {
     retry: { initial_ms: number; max_ms: number };
   };
 }
-
-const enc = new TextEncoder();
 
 /** Opens an actor's disk buffer from its `buffer` config; the default directory is data/buffer/<id>. */
 export async function openBuffer(
@@ -119,10 +87,10 @@ export async function runBufferedSink(
   });
   const input = ctx.input!;
   for (let batch = await input.next(); batch; batch = await input.next()) {
-    const r = batchRows(batch, ctx);
-    ctx.counters.samples_in += r.length;
-    size.add(r.length);
-    await buffer.append(enc.encode(JSON.stringify(r)));
+    const record = encodeBlock(batch, ctx.tags);
+    ctx.counters.samples_in += batch.count;
+    size.add(batch.count);
+    await buffer.append(record);
     input.ack();
     report();
     wake?.();

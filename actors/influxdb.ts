@@ -21,7 +21,7 @@ function v2Writer(cfg: InfluxdbSinkConfig): SinkWriter {
     });
   return {
     async write(rows) {
-      api.writeRecords(toLines(rows, cfg));
+      api.writeRecords(toLines(rows.all(), cfg));
       await api.flush(true);
     },
     classify,
@@ -40,7 +40,7 @@ function v1Writer(cfg: InfluxdbSinkConfig): SinkWriter {
   if (cfg.gzip) headers["content-encoding"] = "gzip";
   return {
     async write(rows) {
-      const text = toLines(rows, cfg).join("\n");
+      const text = toLines(rows.all(), cfg).join("\n");
       const body = cfg.gzip
         ? await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip")))
           .arrayBuffer()

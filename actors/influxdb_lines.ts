@@ -1,6 +1,6 @@
 import { Point } from "@influxdata/influxdb-client";
 import type { InfluxdbSinkConfig } from "../src/config/influxdb.ts";
-import type { Row } from "./buffered_sink.ts";
+import type { Row } from "./sink_block.ts";
 
 /** A ms timestamp in the write precision, as line protocol digits. */
 export function stamp(ts: number, precision: InfluxdbSinkConfig["precision"]): string {

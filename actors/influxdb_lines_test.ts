@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { influxdbSink } from "../src/config/influxdb.ts";
-import type { Row } from "./buffered_sink.ts";
+import type { Row } from "./sink_block.ts";
 import { stamp, toLines } from "./influxdb_lines.ts";
 
 const cfg = (extra = {}) =>

@@ -2,7 +2,8 @@ import type { ActorContext } from "../src/runtime/actor.ts";
 import { Backoff } from "../src/runtime/backoff.ts";
 import type { Cursor, DiskBuffer, Peeked } from "../src/runtime/disk_buffer.ts";
 import { sleepUnlessAborted } from "../src/runtime/schedule.ts";
-import type { PipelineOptions, Row, SinkWriter } from "./buffered_sink.ts";
+import type { PipelineOptions, SinkWriter } from "./buffered_sink.ts";
+import { decodeBlock, type Row, Rows } from "./sink_block.ts";
 
 /** What the drain needs from the pipeline around it. */
 export interface DrainParts {
@@ -27,8 +28,6 @@ interface Chunk {
   settled: Promise<void>;
 }
 
-const dec = new TextDecoder();
-
 /**
  * A write was rejected for good: finds the rows to blame by writing halves (the writers are
  * idempotent, so rows already in are not doubled), dead-letters exactly those with the reason and
@@ -36,11 +35,11 @@ const dec = new TextDecoder();
  */
 async function isolateRejected(
   db: SinkWriter,
-  rows: Row[],
+  rows: Rows,
   err: unknown,
   p: DrainParts,
 ): Promise<void> {
-  if (rows.length === 1) return await p.deadLetter(rows, (err as Error).message);
+  if (rows.length === 1) return await p.deadLetter(rows.all(), (err as Error).message);
   const mid = Math.ceil(rows.length / 2);
   for (const half of [rows.slice(0, mid), rows.slice(mid)]) {
     try {
@@ -87,7 +86,7 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
     }
   };
 
-  const write = async (slot: number, chunk: Chunk, rows: Row[]) => {
+  const write = async (slot: number, chunk: Chunk, rows: Rows) => {
     const db = writers[slot]!;
     /** A retryable failure: this connection goes, and the drain retries from this chunk. */
     const failed = (err: unknown) => {
@@ -185,7 +184,7 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
     }
     readFrom = taken.next;
     sentRecords += taken.records.length;
-    const rows: Row[] = taken.records.flatMap((r) => JSON.parse(dec.decode(r.payload)) as Row[]);
+    const rows = new Rows(taken.records.map((r) => decodeBlock(r.payload)));
     const chunk: Chunk = { from, taken, state: "writing", settled: Promise.resolve() };
     busy.add(slot);
     inFlight.push(chunk);

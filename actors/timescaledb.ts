@@ -5,7 +5,13 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { TimescaledbSinkConfig } from "../src/config/timescaledb.ts";
 import type { ActorContext } from "../src/runtime/actor.ts";
-import { type Row, runBufferedSink, type SinkWriter, type Verdict } from "./buffered_sink.ts";
+import {
+  type Row,
+  type Rows,
+  runBufferedSink,
+  type SinkWriter,
+  type Verdict,
+} from "./buffered_sink.ts";
 
 const q = (name: string) => `"${name}"`;
 
@@ -124,29 +130,37 @@ const utf8 = new TextEncoder();
  * Rows as COPY text, one line each, in chunks of 1,000 lines (no one large string per write);
  * the rows of one message share a timestamp, formatted once.
  */
-function* copyChunks(rows: Row[]): Generator<Buffer> {
-  let out = "", lastTs = NaN, iso = "";
-  for (let i = 0; i < rows.length; i++) {
-    const [path, ts, value, text, quality, reason] = rows[i];
-    if (ts !== lastTs) {
-      if (!(Math.abs(ts) <= 8.64e15)) { // beyond what a Date holds (±275,760 years)
-        // A data error like PostgreSQL's own (class 22): dead-lettered, never retried.
-        throw Object.assign(new Error(`time ${ts} of ${path} is not a time`), { code: "22007" });
+function* copyChunks(rows: Rows): Generator<Buffer> {
+  let out = "", lines = 0, lastTs = NaN, iso = "";
+  const flush = () => {
+    const bytes = utf8.encode(out);
+    out = "", lines = 0;
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  };
+  for (const b of rows.blocks) {
+    const paths = b.paths.map(copyText);
+    for (let i = 0; i < b.count; i++) {
+      const ts = b.ts[i];
+      if (ts !== lastTs) {
+        if (!(Math.abs(ts) <= 8.64e15)) { // beyond what a Date holds (±275,760 years)
+          // A data error like PostgreSQL's own (class 22): dead-lettered, never retried.
+          throw Object.assign(new Error(`time ${ts} of ${b.paths[b.path[i]]} is not a time`), {
+            code: "22007",
+          });
+        }
+        lastTs = ts, iso = new Date(ts).toISOString();
       }
-      lastTs = ts, iso = new Date(ts).toISOString();
-    }
-    out += `${iso}\t${copyText(path)}\t${value ?? "\\N"}\t${copyText(text)}\t${quality}\t${
-      copyText(reason)
-    }\n`;
-    if (i % 1000 === 999 || i === rows.length - 1) {
-      const bytes = utf8.encode(out);
-      yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      out = "";
+      const v = b.value[i];
+      out += `${iso}\t${paths[b.path[i]]}\t${Number.isNaN(v) ? "\\N" : v}\t${
+        copyText(b.text?.get(i) ?? null)
+      }\t${b.quality[i]}\t${copyText(b.reasons?.get(i) ?? null)}\n`;
+      if (++lines === 1000) yield flush();
     }
   }
+  if (lines > 0) yield flush();
 }
 
-async function copyNarrow(client: pg.Client, table: string, rows: Row[]): Promise<void> {
+async function copyNarrow(client: pg.Client, table: string, rows: Rows): Promise<void> {
   await pipeline(
     Readable.from(copyChunks(rows)),
     client.query(
@@ -155,7 +169,8 @@ async function copyNarrow(client: pg.Client, table: string, rows: Row[]): Promis
   );
 }
 
-async function upsertNarrow(client: pg.Client, table: string, rows: Row[]): Promise<void> {
+async function upsertNarrow(client: pg.Client, table: string, data: Rows): Promise<void> {
+  const rows = data.all();
   await client.query(
     `INSERT INTO ${table} (time, path, value, text_value, quality, reason)
      SELECT to_timestamp(t / 1000.0), p, v, x, qu, r
@@ -187,7 +202,9 @@ async function connect(cfg: TimescaledbSinkConfig): Promise<SinkWriter> {
       throw err;
     }
   };
-  const writeWide = async (rows: Row[]) => {
+  const writeWide = async (data: Rows) => {
+    if (cfg.wide.length === 0) return;
+    const rows = data.all();
     for (const w of cfg.wide) {
       const polls = wideRows(rows, w);
       if (polls.size === 0) continue;
