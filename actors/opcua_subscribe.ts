@@ -10,6 +10,7 @@ import {
   TimestampsToReturn,
 } from "node-opcua";
 import type { OpcuaDeviceConfig } from "../src/config/opcua.ts";
+import { NUMERIC_OPCUA_TYPES } from "../src/config/opcua_types.ts";
 import { chunks, type OpcuaTag } from "./opcua_tags.ts";
 
 /** What happens to notifications: a tag's new value, or a tag the server would not monitor. */
@@ -18,19 +19,6 @@ export interface ItemSink {
   refused(tag: OpcuaTag, status: StatusCode): void;
 }
 
-const NUMERIC = new Set([
-  "SByte",
-  "Byte",
-  "Int16",
-  "UInt16",
-  "Int32",
-  "UInt32",
-  "Int64",
-  "UInt64",
-  "Float",
-  "Double",
-]);
-
 /** The monitoring parameters of one tag: its own settings, else the subscription's. */
 function parameters(cfg: OpcuaDeviceConfig, tag: OpcuaTag) {
   const sub = cfg.subscription;
@@ -38,7 +26,7 @@ function parameters(cfg: OpcuaDeviceConfig, tag: OpcuaTag) {
   // The default deadband applies to numbers only; a server refuses it on anything else.
   const band = own === null
     ? undefined
-    : own ?? (NUMERIC.has(tag.type ?? "") ? sub.deadband : undefined);
+    : own ?? (NUMERIC_OPCUA_TYPES.has(tag.type ?? "") ? sub.deadband : undefined);
   return {
     samplingInterval: tag.cfg.sampling_interval_ms ?? sub.sampling_interval_ms,
     queueSize: tag.cfg.queue_size ?? sub.queue_size,

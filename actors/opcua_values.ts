@@ -1,5 +1,5 @@
 import { DataType, type DataValue, type StatusCode } from "node-opcua";
-import type { OpcuaType } from "../src/config/opcua.ts";
+import { isOpcuaType, type OpcuaType } from "../src/config/opcua_types.ts";
 import { Quality, type QualityCode } from "../src/model/sample.ts";
 import type { TagType } from "../src/model/tag.ts";
 
@@ -50,22 +50,7 @@ export function tagTypeOf(type: OpcuaType | undefined): TagType {
 /** The configurable name of a built-in DataType id, or undefined for any other type. */
 export function opcuaTypeName(dataType: number): OpcuaType | undefined {
   const name = DataType[dataType];
-  const known: readonly string[] = [
-    "Boolean",
-    "SByte",
-    "Byte",
-    "Int16",
-    "UInt16",
-    "Int32",
-    "UInt32",
-    "Int64",
-    "UInt64",
-    "Float",
-    "Double",
-    "String",
-    "DateTime",
-  ];
-  return known.includes(name) ? name as OpcuaType : undefined;
+  return isOpcuaType(name) ? name : undefined;
 }
 
 /** A 64-bit integer from node-opcua's [high, low] words (beyond 2^53 it loses precision). */

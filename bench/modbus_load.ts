@@ -5,97 +5,15 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { bucketQuantile, LAG_KEYS } from "./modbus_plain_loop.ts";
+import { actorCounters, waitReady } from "./gateway_api.ts";
+import { cliArgs, Proc } from "./proc.ts";
+import { meter, type Usage } from "./proc_usage.ts";
 import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BENCH = fileURLToPath(new URL(".", import.meta.url));
 const WARMUP_S = 3;
-const CLK_TCK = 100; // Linux USER_HZ (`getconf CLK_TCK`): the unit of utime/stime in /proc
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A child process whose stdout lines and stderr tail are collected so its pipes never fill. */
-class Proc {
-  readonly child: Deno.ChildProcess;
-  readonly lines: string[] = [];
-  tail = "";
-  #wake = () => {};
-  constructor(readonly name: string, args: string[]) {
-    this.child = new Deno.Command(Deno.execPath(), {
-      args,
-      cwd: ROOT,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    this.#pump(this.child.stdout, (text) => {
-      this.lines.push(...text.split("\n").filter((l) => l.trim()));
-      this.#wake();
-    });
-    this.#pump(this.child.stderr, (text) => this.tail = (this.tail + text).slice(-2000));
-  }
-  async #pump(stream: ReadableStream<Uint8Array>, take: (text: string) => void) {
-    let partial = "";
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      const cut = chunk.lastIndexOf("\n");
-      if (cut < 0) partial += chunk;
-      else take(partial + chunk.slice(0, cut + 1)), partial = chunk.slice(cut + 1);
-    }
-    take(partial);
-  }
-  /** Resolves with the first JSON stdout line that has `key`; fails on exit or after ms. */
-  async waitFor(key: string, ms: number): Promise<Record<string, unknown>> {
-    const deadline = performance.now() + ms;
-    let exited = false;
-    this.child.status.then(() => (exited = true, this.#wake()));
-    while (true) {
-      for (const line of this.lines.splice(0)) {
-        try {
-          const obj = JSON.parse(line);
-          if (obj && typeof obj === "object" && key in obj) return obj;
-        } catch { /* a log line */ }
-      }
-      if (exited) throw new Error(`${this.name} exited: ${this.tail.trim()}`);
-      if (performance.now() > deadline) throw new Error(`${this.name}: no "${key}" in ${ms} ms`);
-      await new Promise<void>((r) => (this.#wake = r, setTimeout(r, 250)));
-    }
-  }
-  /** SIGTERM, then SIGKILL if it has not exited within ms. */
-  async stop(ms = 15_000): Promise<void> {
-    const kill = (sig: Deno.Signal) => {
-      try {
-        this.child.kill(sig);
-      } catch { /* already gone */ }
-    };
-    kill("SIGTERM");
-    const timer = setTimeout(() => kill("SIGKILL"), ms);
-    await this.child.status;
-    clearTimeout(timer);
-  }
-}
-
-/** CPU ticks (utime + stime of every thread) and RSS of a process, from /proc. */
-function procSample(pid: number): { ticks: number; rssKb: number; hwmKb: number } {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const kb = (key: string) => Number(status.match(new RegExp(`${key}:\\s+(\\d+)`))?.[1] ?? NaN);
-  return { ticks: Number(f[11]) + Number(f[12]), rssKb: kb("VmRSS"), hwmKb: kb("VmHWM") };
-}
-
-/** Watches a process over a window: CPU % of one core, peak (VmHWM) and final RSS. */
-function meter(pid: number) {
-  const t0 = performance.now(), s0 = procSample(pid);
-  return () => {
-    const s1 = procSample(pid), wall = (performance.now() - t0) / 1000;
-    return {
-      cpu: ((s1.ticks - s0.ticks) / CLK_TCK / wall) * 100,
-      peakMb: s1.hwmKb / 1024,
-      endMb: s1.rssKb / 1024,
-    };
-  };
-}
-
-type Usage = ReturnType<ReturnType<typeof meter>>;
 interface Result {
   name: string;
   pollsPerS: number;
@@ -169,14 +87,7 @@ async function runBaseline(
     "run",
     "-A",
     `${BENCH}modbus_plain_loop.ts`,
-    "--devices",
-    `${n}`,
-    "--base-port",
-    `${basePort}`,
-    "--seconds",
-    `${seconds}`,
-    "--warmup-seconds",
-    `${WARMUP_S}`,
+    ...cliArgs({ devices: n, "base-port": basePort, seconds, "warmup-seconds": WARMUP_S }),
   ]);
   try {
     await p.waitFor("measuring", 60_000);
@@ -200,19 +111,7 @@ async function runBaseline(
 }
 
 /** Sums the modbus actors' counters; a counter no actor has is undefined. */
-async function gatewayCounters(api: string): Promise<Map<string, number>> {
-  const actors = await (await fetch(`${api}/api/actors`)).json() as {
-    kind: string;
-    counters: Record<string, number>;
-  }[];
-  const sums = new Map<string, number>();
-  for (const a of actors.filter((a) => a.kind === "modbus")) {
-    for (const [k, v] of Object.entries(a.counters)) {
-      if (typeof v === "number") sums.set(k, (sums.get(k) ?? 0) + v);
-    }
-  }
-  return sums;
-}
+const gatewayCounters = (api: string) => actorCounters(api, "modbus");
 
 async function runGateway(
   sim: Proc,
@@ -239,19 +138,7 @@ async function runGateway(
     config,
   ]);
   try {
-    for (const deadline = performance.now() + 120_000;; await sleep(500)) {
-      const ready = await fetch(`${api}/ready`).then(
-        async (r) => (await r.body?.cancel(), r.ok),
-        () => false,
-      );
-      if (ready) break;
-      if (performance.now() > deadline) {
-        throw new Error(`gateway not ready in 120 s: ${p.tail.trim()}`);
-      }
-      if (await Promise.race([p.child.status.then(() => true), sleep(0).then(() => false)])) {
-        throw new Error(`gateway exited: ${p.tail.trim()}`);
-      }
-    }
+    await waitReady(p, api);
     await sleep(WARMUP_S * 1000);
     const c0 = await gatewayCounters(api), t0 = performance.now();
     const [cpu, simCpu] = [meter(p.child.pid), meter(sim.child.pid)];
@@ -326,14 +213,12 @@ async function main(): Promise<void> {
       "run",
       "-A",
       `${BENCH}modbus_fleet_sim.ts`,
-      "--devices",
-      `${n}`,
-      "--base-port",
-      `${basePort}`,
-      "--registers",
-      "20",
-      "--max-seconds",
-      `${3 * seconds + 600}`,
+      ...cliArgs({
+        devices: n,
+        "base-port": basePort,
+        registers: 20,
+        "max-seconds": 3 * seconds + 600,
+      }),
     ]);
     started.push(sim);
     await sim.waitFor("ready", 60_000);

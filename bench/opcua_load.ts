@@ -3,86 +3,16 @@
 // gateway subscribe to all of them at 1 s sampling and publishing, one after the other in the
 // same run. Prints a Markdown table for BENCHMARKS.md.
 //   deno task bench:opcua [--items 10000] [--seconds 30] [--v8-flags="<flags>;<flags>"]
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { LATENCY_BUCKETS, latencyQuantile } from "../actors/opcua_latency.ts";
+import { actorCounters, waitReady } from "./gateway_api.ts";
+import { cliArgs, Proc } from "./proc.ts";
+import { meter, type Usage } from "./proc_usage.ts";
 import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
+import { opcuaSimArgs } from "../tests/fixtures/opcua_sim_process.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WARMUP_S = 5;
-const CLK_TCK = 100; // Linux USER_HZ: the unit of utime/stime in /proc
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A child Deno process whose stdout JSON lines are kept and whose stderr tail is kept. */
-class Proc {
-  readonly child: Deno.ChildProcess;
-  out = "";
-  tail = "";
-  constructor(readonly name: string, args: string[]) {
-    this.child = new Deno.Command(Deno.execPath(), {
-      args,
-      cwd: ROOT,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    this.#read(this.child.stdout, (t) => this.out += t);
-    this.#read(this.child.stderr, (t) => this.tail = (this.tail + t).slice(-3000));
-  }
-  async #read(stream: ReadableStream<Uint8Array>, take: (text: string) => void) {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) take(chunk);
-  }
-  /** The first stdout JSON line holding `key` (or containing the text `key`). */
-  async waitFor(key: string, ms: number): Promise<Record<string, unknown>> {
-    const deadline = performance.now() + ms;
-    let exited = false;
-    this.child.status.then(() => exited = true);
-    for (;;) {
-      for (const line of this.out.split("\n")) {
-        try {
-          const obj = JSON.parse(line);
-          if (obj && typeof obj === "object" && (key in obj || line.includes(key))) return obj;
-        } catch { /* partial or not JSON */ }
-      }
-      if (exited) throw new Error(`${this.name} exited: ${this.tail.trim()}`);
-      if (performance.now() > deadline) throw new Error(`${this.name}: no "${key}" in ${ms} ms`);
-      await sleep(200);
-    }
-  }
-  async stop(): Promise<void> {
-    try {
-      this.child.kill("SIGTERM");
-    } catch { /* gone */ }
-    const timer = setTimeout(() => {
-      try {
-        this.child.kill("SIGKILL");
-      } catch { /* gone */ }
-    }, 15_000);
-    await this.child.status;
-    clearTimeout(timer);
-  }
-}
-
-/** CPU % of one core over a window and RSS (peak, end), from /proc. */
-function meter(pid: number) {
-  const sample = () => {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    const kb = (k: string) => Number(status.match(new RegExp(`${k}:\\s+(\\d+)`))?.[1] ?? NaN);
-    return { ticks: Number(f[11]) + Number(f[12]), rss: kb("VmRSS"), hwm: kb("VmHWM") };
-  };
-  const t0 = performance.now(), s0 = sample();
-  return () => {
-    const s1 = sample(), wall = (performance.now() - t0) / 1000;
-    return {
-      cpu: ((s1.ticks - s0.ticks) / CLK_TCK / wall) * 100,
-      peakMb: s1.hwm / 1024,
-      endMb: s1.rss / 1024,
-    };
-  };
-}
-type Usage = ReturnType<ReturnType<typeof meter>>;
 
 interface Row {
   name: string;
@@ -106,29 +36,23 @@ function freePort(): number {
   }
 }
 
-async function baseline(
-  sim: Proc,
-  endpoint: string,
-  items: number,
-  seconds: number,
-  dir: string,
-  v8Flags: string,
-) {
+/** What the bare client and the gateway run against, and how. */
+interface Run {
+  sim: Proc;
+  endpoint: string;
+  items: number;
+  seconds: number;
+  dir: string;
+  v8Flags: string;
+}
+
+async function baseline({ sim, endpoint, items, seconds, dir, v8Flags }: Run) {
   const p = new Proc("bare client", [
     "run",
     "-A",
     ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []),
     "bench/opcua_bare_client.ts",
-    "--endpoint",
-    endpoint,
-    "--items",
-    `${items}`,
-    "--seconds",
-    `${seconds}`,
-    "--warmup-seconds",
-    `${WARMUP_S}`,
-    "--pki-dir",
-    `${dir}/bare`,
+    ...cliArgs({ endpoint, items, seconds, "warmup-seconds": WARMUP_S, "pki-dir": `${dir}/bare` }),
   ]);
   try {
     await p.waitFor("measuring", 120_000);
@@ -150,17 +74,7 @@ async function baseline(
   }
 }
 
-async function counters(api: string): Promise<Map<string, number>> {
-  const actors = await (await fetch(`${api}/api/actors`)).json() as {
-    kind: string;
-    counters: Record<string, number>;
-  }[];
-  const sums = new Map<string, number>();
-  for (const a of actors.filter((a) => a.kind === "opcua")) {
-    for (const [k, v] of Object.entries(a.counters)) sums.set(k, (sums.get(k) ?? 0) + v);
-  }
-  return sums;
-}
+const counters = (api: string) => actorCounters(api, "opcua");
 
 /** The counters as soon as `samples_out` differs from the last report seen (or from `than`). */
 async function freshCounters(
@@ -175,14 +89,7 @@ async function freshCounters(
   }
 }
 
-async function gateway(
-  sim: Proc,
-  endpoint: string,
-  items: number,
-  seconds: number,
-  dir: string,
-  v8Flags: string,
-) {
+async function gateway({ sim, endpoint, items, seconds, dir, v8Flags }: Run) {
   const apiPort = freePort();
   const config = `${dir}/gateway.json`;
   const tags = Array.from({ length: items }, (_, i) => {
@@ -216,14 +123,7 @@ async function gateway(
     config,
   ]);
   try {
-    for (const deadline = performance.now() + 120_000;; await sleep(500)) {
-      const ready = await fetch(`${api}/ready`).then(
-        async (r) => (await r.body?.cancel(), r.ok),
-        () => false,
-      );
-      if (ready && ((await counters(api)).get("samples_out") ?? 0) > 0) break;
-      if (performance.now() > deadline) throw new Error(`gateway not ready: ${p.tail.trim()}`);
-    }
+    await waitReady(p, api, async () => ((await counters(api)).get("samples_out") ?? 0) > 0);
     await sleep(WARMUP_S * 1000);
     // The counters reach the API once a second and the samples come in one burst a second, so
     // the window starts and ends as a new report arrives: it then holds whole bursts only.
@@ -235,9 +135,7 @@ async function gateway(
     const delta = (k: string) => (c1.get(k) ?? 0) - (c0.get(k) ?? 0);
     const buckets = LATENCY_BUCKETS.map(delta);
     return {
-      name: `gateway: one opcua device actor, no sinks${
-        v8Flags ? ` (${v8Flags})` : ", V8 defaults"
-      }`,
+      name: `gateway: one opcua device actor, no sinks${label(v8Flags)}`,
       samplesPerS: delta("samples_out") / window,
       p50: latencyQuantile(buckets, 0.5),
       p99: latencyQuantile(buckets, 0.99),
@@ -281,28 +179,18 @@ async function main(): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "tagflow-bench-opcua-" });
   const port = freePort();
   const endpoint = `opc.tcp://127.0.0.1:${port}/tagflow`;
-  const sim = new Proc("simulator", [
-    "run",
-    "--allow-net",
-    "--allow-env",
-    "--allow-read",
-    "--allow-write",
-    "--allow-sys",
-    "src/sim/main.ts",
-    "--sim",
-    `load=opcua@${port}`,
-    "--opcua-load",
-    `${items}`,
-    "--pki-dir",
-    `${dir}/sim`,
-  ]);
+  const sim = new Proc(
+    "simulator",
+    opcuaSimArgs({ name: "load", port, pkiDir: `${dir}/sim`, load: items }),
+  );
   try {
-    await sim.waitFor("simulator listening", 60_000);
+    await sim.waitForText("simulator listening", 60_000);
     // Each V8 flag set: the bare client, then the gateway, so each pair shares its conditions.
     const rows: Row[] = [];
-    for (const flags of args["v8-flags"].split(";")) {
-      rows.push(await baseline(sim, endpoint, items, seconds, dir, flags));
-      rows.push(await gateway(sim, endpoint, items, seconds, dir, flags));
+    for (const v8Flags of args["v8-flags"].split(";")) {
+      const run = { sim, endpoint, items, seconds, dir, v8Flags };
+      rows.push(await baseline(run));
+      rows.push(await gateway(run));
     }
     console.log(
       `OPC UA load (issue #5): ${items} Double variables changing every 1000 ms, monitored at ` +

@@ -2,8 +2,8 @@
 // bad once with the reason, writes are refused meanwhile, and values resume on a new session and
 // subscription without restarting the actor.
 import assert from "node:assert/strict";
-import { AttributeIds, OPCUACertificateManager, OPCUAClient } from "node-opcua";
 import { eventually, freePort } from "./helpers/net.ts";
+import { bareRead } from "./fixtures/opcua_bare_read.ts";
 import { FreezeProxy } from "./fixtures/opcua_freeze_proxy.ts";
 import type { History } from "./fixtures/opcua_history_actor.ts";
 import { startRig } from "./fixtures/opcua_rig.ts";
@@ -12,24 +12,8 @@ import { OpcuaSimProcess } from "./fixtures/opcua_sim_process.ts";
 const last = (h: History | undefined) => h?.samples.at(-1);
 
 /** The server's CurrentSessionCount as a bare client reads it (its own session included). */
-async function sessions(port: number, pki: string): Promise<number> {
-  const manager = new OPCUACertificateManager({ rootFolder: pki, disableFileWatchers: true });
-  const client = OPCUAClient.create({
-    endpointMustExist: false,
-    connectionStrategy: { maxRetry: 0 },
-    clientCertificateManager: manager,
-  });
-  try {
-    await client.connect(`opc.tcp://127.0.0.1:${port}/tagflow`);
-    const session = await client.createSession();
-    const dv = await session.read({ nodeId: "i=2277", attributeId: AttributeIds.Value });
-    await session.close();
-    return dv.value.value as number;
-  } finally {
-    await client.disconnect();
-    await manager.dispose();
-  }
-}
+const sessions = async (port: number, pki: string) =>
+  await bareRead(`opc.tcp://127.0.0.1:${port}/tagflow`, pki, "i=2277") as number;
 
 Deno.test("opcua: the server stops and starts again; the gap is bad, values resume, no restart", async () => {
   const dir = await Deno.makeTempDir({ prefix: "opcua-reconnect-" });

@@ -2,33 +2,14 @@
 // on and off and read back by a bare node-opcua client, every built-in type coerced from JSON,
 // and the refusals an operator should see.
 import assert from "node:assert/strict";
-import { AttributeIds, OPCUACertificateManager, OPCUAClient } from "node-opcua";
 import { eventually, freePort } from "./helpers/net.ts";
+import { bareRead } from "./fixtures/opcua_bare_read.ts";
 import { startRig } from "./fixtures/opcua_rig.ts";
 import { OpcuaSimProcess } from "./fixtures/opcua_sim_process.ts";
 
 /** The signal light as a client no one here wrote reads it. */
-async function signalLight(endpoint: string, pki: string): Promise<unknown> {
-  const manager = new OPCUACertificateManager({ rootFolder: pki, disableFileWatchers: true });
-  const client = OPCUAClient.create({
-    endpointMustExist: false,
-    connectionStrategy: { maxRetry: 0 },
-    clientCertificateManager: manager,
-  });
-  try {
-    await client.connect(endpoint);
-    const session = await client.createSession();
-    const dv = await session.read({
-      nodeId: "ns=1;s=Compressor2.SignalLight",
-      attributeId: AttributeIds.Value,
-    });
-    await session.close();
-    return dv.value.value;
-  } finally {
-    await client.disconnect();
-    await manager.dispose();
-  }
-}
+const signalLight = (endpoint: string, pki: string) =>
+  bareRead(endpoint, pki, "ns=1;s=Compressor2.SignalLight");
 
 const WRITES: [string, unknown, unknown][] = [
   ["Boolean", false, false],

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { bool, id, ms, num, port, uns } from "./common.ts";
 import { parseModbusAddress } from "./modbus_address.ts";
 import { byteOrder, modbusTag } from "./modbus_tag.ts";
+import { checkTags } from "./tag_checks.ts";
 
 export { byteOrder, modbusTag, type ModbusTagConfig } from "./modbus_tag.ts";
 
@@ -60,15 +61,7 @@ export const modbusDevice = z.strictObject({
   uns: uns.optional().describe("overrides of the gateway's UNS levels for this device"),
   tags: z.array(modbusTag).min(1),
 }).superRefine((dev, ctx) => {
-  const seen = new Set<string>();
-  dev.tags.forEach((tag, i) => {
-    const issue = (field: string, message: string) =>
-      ctx.addIssue({ code: "custom", path: ["tags", i, field], message });
-    if (seen.has(tag.name)) issue("name", `duplicate tag name "${tag.name}"`);
-    seen.add(tag.name);
-    if (tag.group && tag.group !== DEFAULT_GROUP && !(tag.group in dev.groups)) {
-      issue("group", `no group "${tag.group}" in groups`);
-    }
+  checkTags(dev, ctx, DEFAULT_GROUP, (tag, issue) => {
     const parsed = typeof tag.address === "string"
       ? parseModbusAddress(tag.address, dev.unit_id)
       : tag.address;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { backoff, bool, id, ms, num, port, uns } from "./common.ts";
 import { deadband, opcuaTag } from "./opcua_tag.ts";
+import { checkTags } from "./tag_checks.ts";
 
 export { deadband, opcuaTag, type OpcuaTagConfig, type OpcuaType } from "./opcua_tag.ts";
 
@@ -71,16 +72,7 @@ export const opcuaDevice = z.strictObject({
   uns: uns.optional().describe("overrides of the gateway's UNS levels for this device"),
   tags: z.array(opcuaTag).min(1),
 }).superRefine((dev, ctx) => {
-  const seen = new Set<string>();
-  dev.tags.forEach((tag, i) => {
-    const issue = (field: string, message: string) =>
-      ctx.addIssue({ code: "custom", path: ["tags", i, field], message });
-    if (seen.has(tag.name)) issue("name", `duplicate tag name "${tag.name}"`);
-    seen.add(tag.name);
-    if (tag.group && !(tag.group in dev.groups)) {
-      issue("group", `no group "${tag.group}" in groups`);
-    }
-  });
+  checkTags(dev, ctx);
   const secure = dev.security_policy !== "None";
   if (secure !== (dev.security_mode !== "None")) {
     ctx.addIssue({

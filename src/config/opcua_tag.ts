@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { bool, id, ms, num } from "./common.ts";
+import { OPCUA_TYPES, type OpcuaType } from "./opcua_types.ts";
 
 /** A data-change filter: changes smaller than this are not reported by the server. */
 export const deadband = z.strictObject({
@@ -8,22 +9,8 @@ export const deadband = z.strictObject({
 });
 
 /** OPC UA built-in types a tag may declare; left out, the node's DataType is read at connect. */
-export const opcuaType = z.enum([
-  "Boolean",
-  "SByte",
-  "Byte",
-  "Int16",
-  "UInt16",
-  "Int32",
-  "UInt32",
-  "Int64",
-  "UInt64",
-  "Float",
-  "Double",
-  "String",
-  "DateTime",
-]);
-export type OpcuaType = z.output<typeof opcuaType>;
+export const opcuaType = z.enum(OPCUA_TYPES);
+export type { OpcuaType };
 
 export const opcuaTag = z.strictObject({
   name: id.describe("tag name, the last UNS level"),

@@ -1,3 +1,13 @@
+/** Closes `which` of the held connections (all by default), a closed one too, and forgets them. */
+export function closeConns(held: Set<Deno.Conn>, which: Iterable<Deno.Conn> = held): void {
+  for (const c of which) {
+    try {
+      c.close();
+    } catch { /* already closed */ }
+    held.delete(c);
+  }
+}
+
 /**
  * A TCP forwarder on 127.0.0.1 for fault injection: `cut()` drops every connection and refuses
  * new ones (a database or broker going away), `restore()` lets traffic through again.
@@ -22,12 +32,7 @@ export class TcpProxy {
   cut(): void {
     this.#listener?.close();
     this.#listener = undefined;
-    for (const c of this.#conns) {
-      try {
-        c.close();
-      } catch { /* already closed */ }
-    }
-    this.#conns.clear();
+    closeConns(this.#conns);
   }
 
   async #pipe(client: Deno.Conn): Promise<void> {
@@ -40,14 +45,9 @@ export class TcpProxy {
     }
     this.#conns.add(client).add(upstream);
     const copy = (from: Deno.Conn, to: Deno.Conn) =>
-      from.readable.pipeTo(to.writable).catch(() => {}).finally(() => {
-        for (const c of [from, to]) {
-          try {
-            c.close();
-          } catch { /* already closed */ }
-          this.#conns.delete(c);
-        }
-      });
+      from.readable.pipeTo(to.writable).catch(() => {}).finally(() =>
+        closeConns(this.#conns, [from, to])
+      );
     await Promise.all([copy(client, upstream), copy(upstream, client)]);
   }
 }
