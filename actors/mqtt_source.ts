@@ -46,52 +46,61 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
     ctx.counters.samples_in += values.length;
   };
 
-  const options: IClientOptions = {
-    clientId: cfg.client_id ?? `${cfg.gateway ?? "tagflow"}-${ctx.id}`,
-    username: cfg.username || undefined,
-    password: cfg.password || undefined,
-    // A persistent session: the broker keeps QoS 1 messages while the gateway is away.
-    clean: false,
-    properties: { sessionExpiryInterval: cfg.session_expiry_s },
-    reconnectPeriod: cfg.reconnect_ms,
-    protocolVersion: 5,
-    // QoS 1: acknowledge only once the message is in the buffer (or dead-lettered).
-    customHandleAcks: (topic, message, _packet, done) => {
-      take(topic, message).then(() => done(0), () => done(0x80));
-    },
+  const clientId = cfg.client_id ?? `${cfg.gateway ?? "tagflow"}-${ctx.id}`;
+  const topics = sharedTopics(cfg, clientId.replace(/[/+#]/g, "_"));
+  const subscribed = new Set<number>();
+  const connect = (k: number) => {
+    const options: IClientOptions = {
+      clientId: k === 0 ? clientId : `${clientId}-${k}`,
+      username: cfg.username || undefined,
+      password: cfg.password || undefined,
+      // A persistent session: the broker keeps QoS 1 messages while the gateway is away.
+      clean: false,
+      properties: { sessionExpiryInterval: cfg.session_expiry_s },
+      reconnectPeriod: cfg.reconnect_ms,
+      protocolVersion: 5,
+      // QoS 1: acknowledge only once the message is in the buffer (or dead-lettered).
+      customHandleAcks: (topic, message, _packet, done) => {
+        take(topic, message).then(() => done(0), () => done(0x80));
+      },
+    };
+    const client = mqtt.connect(cfg.url, options);
+    client.on("connect", () => {
+      // Running once the broker confirmed every subscription of every client.
+      Promise.all(topics.map((s) => client.subscribeAsync(s.topic, { qos: s.qos as 0 | 1 })))
+        .then(
+          () => {
+            subscribed.add(k);
+            if (subscribed.size === cfg.connections) ctx.setState("running");
+          },
+          (err) => ctx.setState("degraded", `Cannot subscribe: ${err.message}`),
+        );
+    });
+    client.on("error", (err) => {
+      subscribed.delete(k);
+      ctx.setState("degraded", `Cannot connect to ${safeUrl(cfg.url)}: ${err.message}`);
+    });
+    client.on("offline", () => {
+      subscribed.delete(k);
+      ctx.setState("degraded", `Cannot connect to ${safeUrl(cfg.url)}: offline`);
+    });
+    client.on("message", (topic, message, packet) => {
+      if (packet.qos !== 0) return; // QoS 1 went through customHandleAcks
+      if (pending >= cfg.max_pending) {
+        ctx.counters.dropped++;
+        return;
+      }
+      pending++;
+      take(topic, message).finally(() => pending--);
+    });
+    return client;
   };
-  const client = mqtt.connect(cfg.url, options);
-  client.on("connect", () => {
-    // Running once the broker confirmed every subscription.
-    Promise.all(
-      cfg.subscriptions.map((s) => client.subscribeAsync(s.topic, { qos: s.qos as 0 | 1 })),
-    ).then(
-      () => ctx.setState("running"),
-      (err) => ctx.setState("degraded", `Cannot subscribe: ${err.message}`),
-    );
-  });
-  client.on(
-    "error",
-    (err) => ctx.setState("degraded", `Cannot connect to ${safeUrl(cfg.url)}: ${err.message}`),
-  );
-  client.on(
-    "offline",
-    () => ctx.setState("degraded", `Cannot connect to ${safeUrl(cfg.url)}: offline`),
-  );
-  client.on("message", (topic, message, packet) => {
-    if (packet.qos !== 0) return; // QoS 1 went through customHandleAcks
-    if (pending >= cfg.max_pending) {
-      ctx.counters.dropped++;
-      return;
-    }
-    pending++;
-    take(topic, message).finally(() => pending--);
-  });
+  const clients = Array.from({ length: cfg.connections }, (_, k) => connect(k));
 
   const stopping = { now: false };
   const forwarded = forward(ctx, dir, buffer, mapped, stopping, (w) => wake = w);
   await whenAborted(ctx.signal);
-  await client.endAsync();
+  await Promise.all(clients.map((c) => c.endAsync()));
   stopping.now = true;
   wake?.();
   await forwarded;
@@ -145,6 +154,18 @@ class GroupAppender {
     }
     this.#writing = false;
   }
+}
+
+/**
+ * The subscriptions as the clients make them: with several connections each filter becomes a
+ * shared subscription of one group (a filter that is shared already keeps its own group).
+ */
+function sharedTopics(cfg: Config, group: string): Config["subscriptions"] {
+  if (cfg.connections === 1) return cfg.subscriptions;
+  return cfg.subscriptions.map((s) => ({
+    ...s,
+    topic: s.topic.startsWith("$share/") ? s.topic : `$share/${group}/${s.topic}`,
+  }));
 }
 
 /** Samples per batch the source sends on. */

@@ -5,6 +5,7 @@
 // InfluxDB's /write (fetch). Prints a Markdown table for BENCHMARKS.md.
 //   deno task bench:storage [--points 600000] [--k 50] [--devices 100] [--clients 4]
 //     [--window 100] [--lead 800] [--batch 20000] [--timeout-s 180] [--only all|pg|influx]
+//     [--connections 1] (the gateway source's MQTT connections; several share the subscription)
 // BENCH_TRACE=1 prints the source's and the sink's counters every second (where a run waits).
 // Everything stays on 127.0.0.1; tables, databases and temp dirs are removed at the end.
 import { fileURLToPath } from "node:url";
@@ -70,6 +71,8 @@ export interface BenchOptions {
   /** Messages published ahead of what the gateway's source has taken; 0 = no limit. */
   lead: number;
   only: "all" | "pg" | "influx";
+  /** MQTT connections of the gateway's source (a shared subscription when more than one). */
+  connections: number;
 }
 
 /** One line of the result table. */
@@ -457,6 +460,7 @@ async function gatewayRun(
         subscriptions: [{ topic: `bench/${id}/+`, qos: 1 }],
         mapping: { device: { topic_level: 2 }, timestamp_path: "ts" },
         session_expiry_s: 0, // leave no session behind in the broker
+        connections: o.connections,
         // fsync "interval": throughput over the last second of durability, on both buffers.
         buffer: { dir: `${dir}/src`, fsync: "interval" },
       },
@@ -640,6 +644,7 @@ if (import.meta.main) {
       "timeout-s": { type: "string", default: "180" },
       lead: { type: "string", default: "800" },
       only: { type: "string", default: "all" },
+      connections: { type: "string", default: "1" },
       "own-broker": { type: "boolean", default: false },
     },
   });
@@ -653,6 +658,7 @@ if (import.meta.main) {
     timeoutS: +values["timeout-s"],
     lead: +values.lead,
     only: values.only as BenchOptions["only"],
+    connections: +values.connections,
   };
   const messages = Math.ceil(o.points / o.k);
   const id = crypto.randomUUID().replaceAll("-", "").slice(0, 8);

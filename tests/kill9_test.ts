@@ -1,60 +1,10 @@
 // kill -9 of the gateway mid-stream (MQTT source → TimescaleDB sink, both disk-buffered): after a
 // restart, every message published arrives exactly once.
 import assert from "node:assert/strict";
-import mqtt from "mqtt";
 import { GatewayProcess } from "./helpers/gateway_process.ts";
 import { eventually, freePort } from "./helpers/net.ts";
 import { psql } from "./helpers/psql.ts";
-
-const BASE_TS = 1_700_000_000_000;
-
-/** A source on `<table>/#` feeding a TimescaleDB sink into `table`, with its settings merged in. */
-async function setup(prefix: string, sink: Record<string, unknown>, sourceBuffer = {}) {
-  const id = `${prefix}_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
-  const data = await Deno.makeTempDir();
-  const api = freePort();
-  const config = {
-    api: { port: api },
-    devices: {
-      meter: {
-        kind: "mqtt",
-        url: "mqtt://127.0.0.1:1883",
-        client_id: id,
-        subscriptions: [{ topic: `${id}/#`, qos: 1 }],
-        mapping: { timestamp_path: "ts" },
-        buffer: { dir: `${data}/meter`, ...sourceBuffer },
-      },
-    },
-    sinks: {
-      db: {
-        kind: "timescaledb",
-        url: "postgres://postgres@127.0.0.1:5432/test",
-        table: id,
-        ...sink,
-        buffer: { dir: `${data}/db`, ...sink.buffer as object },
-      },
-    },
-  };
-  const file = `${data}/config.json`;
-  await Deno.writeTextFile(file, JSON.stringify(config));
-  const pub = await mqtt.connectAsync("mqtt://127.0.0.1:1883", { clientId: `${id}-pub` });
-  const publish = (i: number) =>
-    pub.publishAsync(`${id}/m`, JSON.stringify({ ts: BASE_TS + i, n: i }), { qos: 1 });
-  /** Waits until the table holds `total` rows and returns "count distinct min max". */
-  const stored = (total: number) =>
-    eventually("every message stored", async () => {
-      const r = await psql(
-        `SELECT count(*) || ' ' || count(DISTINCT value) || ' ' || min(value) || ' ' || max(value) FROM ${id}`,
-      ).catch(() => "");
-      return r.startsWith(`${total} `) ? r : undefined;
-    }, 30_000);
-  const cleanup = async (gw: GatewayProcess) => {
-    assert.equal((await gw.stop()).code, 0);
-    await pub.endAsync();
-    await psql(`DROP TABLE IF EXISTS ${id}`);
-  };
-  return { id, file, api, publish, stored, cleanup };
-}
+import { BASE_TS, mqttIntoTable as setup } from "./helpers/mqtt_table.ts";
 
 async function kill(gw: GatewayProcess): Promise<void> {
   gw.child.kill("SIGKILL");

@@ -46,6 +46,11 @@ export const mqttSource = z.strictObject({
   max_pending: num(z.number().int().min(1)).default(1000).describe(
     "QoS 0 messages waiting for the buffer; more are dropped and counted",
   ),
+  connections: num(z.number().int().min(1).max(16)).default(1).describe(
+    "clients taking the stream side by side through one MQTT 5 shared subscription " +
+      "($share/<gateway>-<source id>/…); a broker delivers one QoS 1 message at a time per " +
+      "client, so a firehose wants several. Needs a broker with shared subscriptions",
+  ),
   reconnect_ms: ms(100).default(1000),
   session_expiry_s: num(z.number().int().min(0)).default(86_400)
     .describe(
