@@ -25,12 +25,17 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
   const cfg = ctx.config as Config;
   const { dir, buffer } = await openBuffer(ctx.id, cfg.buffer);
   let pending = 0;
+  // Arrival times in µs, rising: messages taken in the same ms are still told apart (a table
+  // keyed by time would otherwise keep one of them).
+  let lastArrival = 0;
+  const arrival = () =>
+    lastArrival = Math.max(performance.timeOrigin + performance.now(), lastArrival + 0.001);
   let wake: (() => void) | undefined;
   const mapped = new MappedCache();
   const appender = new GroupAppender(buffer, mapped, () => wake?.());
   const take = async (topic: string, payload: Uint8Array): Promise<void> => {
     ctx.counters.messages = (ctx.counters.messages ?? 0) + 1;
-    const at = Date.now();
+    const at = arrival();
     let values: Mapped[];
     try {
       if (payload.length > cfg.max_payload_bytes) {

@@ -127,6 +127,21 @@ const copyText = (s: string | null) =>
 const utf8 = new TextEncoder();
 
 /**
+ * A sample time (ms, fractions kept) as ISO text to the µs, as timestamptz keeps it (toISOString
+ * stops at ms). A time no Date holds (±275,760 years) is a data error like PostgreSQL's own
+ * (class 22): dead-lettered, never retried.
+ */
+export function isoTime(ts: number, what: string): string {
+  if (!(Math.abs(ts) <= 8.64e15)) {
+    throw Object.assign(new Error(`time ${ts} of ${what} is not a time`), { code: "22007" });
+  }
+  const ms = Math.floor(ts);
+  const us = Math.min(999, Math.round((ts - ms) * 1000));
+  const iso = new Date(ms).toISOString();
+  return us === 0 ? iso : `${iso.slice(0, -1)}${String(us).padStart(3, "0")}Z`;
+}
+
+/**
  * Rows as COPY text, one line each, in chunks of 1,000 lines (no one large string per write);
  * the rows of one message share a timestamp, formatted once.
  */
@@ -142,13 +157,7 @@ function* copyChunks(rows: Rows): Generator<Buffer> {
     for (let i = 0; i < b.count; i++) {
       const ts = b.ts[i];
       if (ts !== lastTs) {
-        if (!(Math.abs(ts) <= 8.64e15)) { // beyond what a Date holds (±275,760 years)
-          // A data error like PostgreSQL's own (class 22): dead-lettered, never retried.
-          throw Object.assign(new Error(`time ${ts} of ${b.paths[b.path[i]]} is not a time`), {
-            code: "22007",
-          });
-        }
-        lastTs = ts, iso = new Date(ts).toISOString();
+        lastTs = ts, iso = isoTime(ts, b.paths[b.path[i]]);
       }
       const v = b.value[i];
       out += `${iso}\t${paths[b.path[i]]}\t${Number.isNaN(v) ? "\\N" : v}\t${
@@ -173,10 +182,11 @@ async function upsertNarrow(client: pg.Client, table: string, data: Rows): Promi
   const rows = data.all();
   await client.query(
     `INSERT INTO ${table} (time, path, value, text_value, quality, reason)
-     SELECT to_timestamp(t / 1000.0), p, v, x, qu, r
-     FROM unnest($1::text[], $2::float8[], $3::float8[], $4::text[], $5::int2[], $6::text[]) AS u(p, t, v, x, qu, r)
+     SELECT t, p, v, x, qu, r
+     FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::text[], $5::int2[], $6::text[]) AS u(p, t, v, x, qu, r)
      ON CONFLICT DO NOTHING`,
-    [0, 1, 2, 3, 4, 5].map((i) => rows.map((r) => r[i])),
+    // Times as the COPY path writes them, so a replay meets the same keys to the µs.
+    [0, 1, 2, 3, 4, 5].map((i) => rows.map((r) => i === 1 ? isoTime(r[1], r[0]) : r[i])),
   );
 }
 
@@ -210,12 +220,16 @@ async function connect(cfg: TimescaledbSinkConfig): Promise<SinkWriter> {
       if (polls.size === 0) continue;
       const cols = Object.keys(w.columns);
       const ts = [...polls.keys()];
-      const params = [ts, ...cols.map((c) => ts.map((t) => polls.get(t)![c] ?? null))];
-      const unnest = params.map((_, i) => `$${i + 1}::float8[]`).join(", ");
+      const params = [
+        ts.map((t) => isoTime(t, w.table)),
+        ...cols.map((c) => ts.map((t) => polls.get(t)![c] ?? null)),
+      ];
+      const unnest = params.map((_, i) => `$${i + 1}::${i === 0 ? "timestamptz" : "float8"}[]`)
+        .join(", ");
       const names = cols.map(q).join(", ");
       await client.query(
         `INSERT INTO ${q(cfg.schema)}.${q(w.table)} (time, ${names})
-         SELECT to_timestamp(t / 1000.0), ${cols.map((_, i) => `c${i}`).join(", ")}
+         SELECT t, ${cols.map((_, i) => `c${i}`).join(", ")}
          FROM unnest(${unnest}) AS u(t, ${cols.map((_, i) => `c${i}`).join(", ")})
          ON CONFLICT (time) DO NOTHING`,
         params,

@@ -143,3 +143,24 @@ Deno.test("timescaledb sink: a role allowed one connection still gets everything
     await psql(`DROP TABLE IF EXISTS ${table}; DROP OWNED BY ${role}; DROP ROLE ${role}`);
   }
 });
+
+Deno.test("timescaledb sink: times keep their µs, so samples < 1 ms apart are two rows; a replay adds none", async () => {
+  const table = `t_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const dir = await Deno.makeTempDir();
+  const rows = [0.25, 0.75, 1.5].map((f, i) => ["a/b/t", 1e12 + f, i, null, 0, null]);
+  try {
+    for (const pass of ["first", "replayed"]) { // a replay: COPY meets the keys, the upsert skips
+      await seedBuffer(dir, rows);
+      assert.equal((await run(table, dir, 0)).clean, true);
+      assert.equal(
+        await psql(
+          `SELECT string_agg((extract(microseconds FROM time)::bigint % 1000000)::text, ' ' ORDER BY time) FROM ${table}`,
+        ),
+        "250 750 1500",
+        pass,
+      );
+    }
+  } finally {
+    await psql(`DROP TABLE IF EXISTS ${table}`);
+  }
+});
