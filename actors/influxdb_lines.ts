@@ -72,7 +72,7 @@ export function toLines(rows: Row[], cfg: InfluxdbSinkConfig): string[] {
       lines.push(raw.toLineProtocol()!);
     }
     if (quality === 2 || (value === null && text === null)) continue;
-    const key = `${measurement}\u0000${uns}\u0000${ts}`;
+    const key = `${measurement}\u0000${device}\u0000${uns}\u0000${ts}`;
     let point = points.get(key);
     if (!point) {
       point = new Point(measurement).tag("device", device).timestamp(stamp(ts, cfg.precision));

@@ -42,3 +42,14 @@ Deno.test("templates, no UNS tag, the raw measurement, and precisions", () => {
     "1500000000",
   ]);
 });
+
+Deno.test("two devices measured at the same time stay two points", () => {
+  const rows: Row[] = [
+    ["plant/c1/temp", 1000, 70, null, 0, null],
+    ["plant/c2/temp", 1000, 68, null, 0, null],
+  ];
+  assert.deepEqual(toLines(rows, cfg({ measurement: "compressor", uns_tags: false })).sort(), [
+    "compressor,device=c1 temp=70 1000",
+    "compressor,device=c2 temp=68 1000",
+  ]);
+});
