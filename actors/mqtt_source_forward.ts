@@ -21,7 +21,8 @@ const CONFIRM_WAIT_MS = 5000;
 /**
  * Sends the buffer on to the router, oldest first, registering tags the first time they appear.
  * A record leaves the buffer only once every routed sink confirmed it stored the batch holding it
- * (receipts come back in order), so a crash at any point replays it instead of losing it.
+ * (receipts come back in order), so a crash at any point replays it instead of losing it; when a
+ * sink worker dies with a batch in flight, everything not yet confirmed is sent again.
  */
 export async function forward(
   ctx: ActorContext,
@@ -34,7 +35,8 @@ export async function forward(
   const output = ctx.output!;
   const cfg = ctx.config as Config;
   const index = new TagIndex();
-  const inFlight: { taken: Peeked; stored: boolean }[] = [];
+  const inFlight: { from: Cursor | undefined; taken: Peeked; stored: boolean }[] = [];
+  let rewind = false; // a sink worker died with a batch in flight: send from the oldest again
   let sentRecords = 0; // peeked and sent, not yet acked
   let readFrom: Cursor | undefined;
   let acking = Promise.resolve();
@@ -50,6 +52,17 @@ export async function forward(
     acking.then(() => wakeAll?.());
   };
   for (;;) {
+    if (rewind) {
+      rewind = false;
+      await acking;
+      if (inFlight.length > 0) {
+        readFrom = inFlight[0].from;
+        const again = inFlight.splice(0).reduce((n, e) => n + e.taken.records.length, 0);
+        sentRecords -= again;
+        ctx.counters.resent = (ctx.counters.resent ?? 0) + again;
+      }
+      continue;
+    }
     if (buffer.pending - sentRecords <= 0) {
       if (stopping.now) break;
       await new Promise<void>((resolve) => onWait(wakeAll = resolve));
@@ -61,9 +74,9 @@ export async function forward(
       await new Promise((r) => setTimeout(r, 5));
       continue;
     }
+    const entry = { from: readFrom, taken, stored: false };
     readFrom = taken.next;
     sentRecords += taken.records.length;
-    const entry = { taken, stored: false };
     inFlight.push(entry);
     const values = await valuesOf(ctx, dir, mapped, taken);
     if (values.length === 0) { // every message of these records was dead-lettered
@@ -73,7 +86,7 @@ export async function forward(
     }
     registerNew(output, cfg, index, values);
     // Batches of a bounded size keep the stages after this one busy at once.
-    let unconfirmed = Math.ceil(values.length / BATCH_SAMPLES);
+    let unconfirmed = Math.ceil(values.length / BATCH_SAMPLES), lost = false;
     for (let from = 0; from < values.length; from += BATCH_SAMPLES) {
       const slice = values.slice(from, from + BATCH_SAMPLES);
       const builder = new BatchBuilder(output.source, slice.length);
@@ -82,10 +95,16 @@ export async function forward(
         if (typeof v.value === "string") builder.pushText(tag, v.ts, v.value, Quality.good);
         else builder.push(tag, v.ts, v.value, Quality.good);
       }
-      await output.send(builder.build(), undefined, () => {
-        if (--unconfirmed > 0) return;
-        entry.stored = true;
-        ackStored();
+      await output.send(builder.build(), undefined, (stored) => {
+        lost ||= !stored;
+        if (--unconfirmed > 0 || !inFlight.includes(entry)) return;
+        if (lost) {
+          rewind = true;
+          wakeAll?.();
+        } else {
+          entry.stored = true;
+          ackStored();
+        }
       });
     }
   }

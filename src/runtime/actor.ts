@@ -3,7 +3,7 @@ import type { SampleBatch } from "../model/batch.ts";
 import type { BatchReceiver, BatchSender, TagCatalog } from "./frames.ts";
 import type { Logger } from "./log.ts";
 import type { Command, Counters } from "./messages.ts";
-import type { ReceiptWaiters } from "./receipts.ts";
+import type { OnSettled, ReceiptWaiters } from "./receipts.ts";
 
 /** Runs one command (a write, say) and returns what the caller gets back. */
 export type CommandHandler = (command: Command) => Promise<unknown>;
@@ -35,15 +35,16 @@ export class Output {
   }
 
   /**
-   * Sends a batch, waiting for credit (backpressure). With `onStored`, that is called once every
-   * sink the batch is routed to has it stored (or dropped it by its queue policy, counted there):
-   * a source that buffers on disk keeps its copy until then.
+   * Sends a batch, waiting for credit (backpressure). With `onSettled`, that is called once every
+   * sink the batch is routed to has it stored (or dropped it by its queue policy, counted there),
+   * with `true`, or with `false` when a sink worker died with it in flight: a source that buffers
+   * on disk keeps its copy until then, and sends it again when it was lost.
    */
-  async send(batch: SampleBatch, signal?: AbortSignal, onStored?: () => void): Promise<void> {
+  async send(batch: SampleBatch, signal?: AbortSignal, onSettled?: OnSettled): Promise<void> {
     const n = batch.count;
-    if (onStored) {
+    if (onSettled) {
       if (!this.receipts) throw new Error("Cannot track a batch: this output takes no receipts");
-      batch.receipt = this.receipts.add(onStored);
+      batch.receipt = this.receipts.add(onSettled);
     }
     await this.sender.send(batch, signal);
     this.counters.samples_out += n;

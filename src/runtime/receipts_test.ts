@@ -37,7 +37,7 @@ Deno.test("credit returns settle the oldest batches in flight, untracked ones in
   assert.deepEqual(got, [1, 2]);
 });
 
-Deno.test("no route, a drop by policy, a sink worker lost: each settles the receipt", () => {
+Deno.test("no route and a drop by policy settle the receipt; a lost sink worker negates it", () => {
   const r = new Receipts();
   const got: number[] = [];
   r.track(1, [], (n) => got.push(n));
@@ -48,18 +48,20 @@ Deno.test("no route, a drop by policy, a sink worker lost: each settles the rece
   r.track(3, [lost], (n) => got.push(n));
   r.sent("s", lost);
   r.lost("s");
-  assert.deepEqual(got, [1, 2, 3]);
+  assert.deepEqual(got, [1, 2, -3]);
 });
 
-Deno.test("the source side calls each receipt's callback once and ignores strangers", () => {
+Deno.test("the source side calls each receipt's callback once, stored or lost, and ignores strangers", () => {
   const w = new ReceiptWaiters();
-  let calls = 0;
-  const n = w.add(() => calls++);
-  assert.equal(w.size, 1);
-  w.settle(n);
-  w.settle(n);
+  const calls: boolean[] = [];
+  const [a, b] = [w.add((ok) => calls.push(ok)), w.add((ok) => calls.push(ok))];
+  assert.equal(w.size, 2);
+  w.settle(a);
+  w.settle(a);
+  w.settle(-b);
   w.settle("junk");
   w.settle(9999);
-  assert.equal(calls, 1);
+  w.settle(0);
+  assert.deepEqual(calls, [true, false]);
   assert.equal(w.size, 0);
 });
