@@ -3,7 +3,8 @@ import { BatchBuilder } from "../src/model/batch.ts";
 import { Quality } from "../src/model/sample.ts";
 import { unsPath } from "../src/model/tag.ts";
 import type { ActorContext, Output } from "../src/runtime/actor.ts";
-import type { Cursor, DiskBuffer, Peeked } from "../src/runtime/disk_buffer.ts";
+import type { DiskBuffer, Peeked } from "../src/runtime/disk_buffer.ts";
+import { ReadAhead } from "../src/runtime/read_ahead.ts";
 import { deadLetter } from "./mqtt_source_dead_letter.ts";
 import type { MappedCache } from "./mqtt_source_cache.ts";
 import { mapMessage, type Mapped } from "./mqtt_source_map.ts";
@@ -35,53 +36,29 @@ export async function forward(
   const output = ctx.output!;
   const cfg = ctx.config as Config;
   const index = new TagIndex();
-  const inFlight: { from: Cursor | undefined; taken: Peeked; stored: boolean }[] = [];
+  const reader = new ReadAhead(buffer);
   let rewind = false; // a sink worker died with a batch in flight: send from the oldest again
-  let sentRecords = 0; // peeked and sent, not yet acked
-  let readFrom: Cursor | undefined;
-  let acking = Promise.resolve();
   let wakeAll: (() => void) | undefined;
-  const ackStored = () => {
-    while (inFlight[0]?.stored) {
-      const { taken } = inFlight.shift()!;
-      acking = acking.then(async () => {
-        await buffer.ack(taken);
-        sentRecords -= taken.records.length;
-      });
-    }
-    acking.then(() => wakeAll?.());
-  };
+  reader.onAcked = () => wakeAll?.();
   for (;;) {
     if (rewind) {
       rewind = false;
-      await acking;
-      if (inFlight.length > 0) {
-        readFrom = inFlight[0].from;
-        const again = inFlight.splice(0).reduce((n, e) => n + e.taken.records.length, 0);
-        sentRecords -= again;
-        ctx.counters.resent = (ctx.counters.resent ?? 0) + again;
-      }
+      ctx.counters.resent = (ctx.counters.resent ?? 0) + await reader.rewind();
       continue;
     }
-    if (buffer.pending - sentRecords <= 0) {
+    if (reader.unread <= 0) {
       if (stopping.now) break;
       await new Promise<void>((resolve) => onWait(wakeAll = resolve));
       continue;
     }
-    const taken = await buffer.peek(16, readFrom);
-    if (taken.records.length === 0) { // counts catching up with acks in progress
-      await acking;
+    const chunk = await reader.next(16);
+    if (!chunk) { // counts catching up with acks in progress
       await new Promise((r) => setTimeout(r, 5));
       continue;
     }
-    const entry = { from: readFrom, taken, stored: false };
-    readFrom = taken.next;
-    sentRecords += taken.records.length;
-    inFlight.push(entry);
-    const values = await valuesOf(ctx, dir, mapped, taken);
+    const values = await valuesOf(ctx, dir, mapped, chunk.taken);
     if (values.length === 0) { // every message of these records was dead-lettered
-      entry.stored = true;
-      ackStored();
+      reader.done(chunk);
       continue;
     }
     registerNew(output, cfg, index, values);
@@ -97,23 +74,19 @@ export async function forward(
       }
       await output.send(builder.build(), undefined, (stored) => {
         lost ||= !stored;
-        if (--unconfirmed > 0 || !inFlight.includes(entry)) return;
-        if (lost) {
-          rewind = true;
-          wakeAll?.();
-        } else {
-          entry.stored = true;
-          ackStored();
-        }
+        if (--unconfirmed > 0 || !reader.out.includes(chunk)) return; // or rewound already
+        if (!lost) return reader.done(chunk);
+        rewind = true;
+        wakeAll?.();
       });
     }
   }
   // Stopping: give the sinks a moment to confirm; whatever they did not stays for the next start.
   const deadline = Date.now() + CONFIRM_WAIT_MS;
-  while (inFlight.length > 0 && Date.now() < deadline) {
+  while (reader.out.length > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 20));
   }
-  await acking;
+  await reader.acked();
 }
 
 /**

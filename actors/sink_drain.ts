@@ -1,6 +1,7 @@
 import type { ActorContext } from "../src/runtime/actor.ts";
 import { Backoff } from "../src/runtime/backoff.ts";
-import type { Cursor, DiskBuffer, Peeked } from "../src/runtime/disk_buffer.ts";
+import type { DiskBuffer } from "../src/runtime/disk_buffer.ts";
+import { type Chunk, ReadAhead } from "../src/runtime/read_ahead.ts";
 import { sleepUnlessAborted } from "../src/runtime/schedule.ts";
 import type { PipelineOptions, SinkWriter } from "./buffered_sink.ts";
 import { decodeBlock, type Row, Rows } from "./sink_block.ts";
@@ -18,14 +19,6 @@ export interface DrainParts {
   /** Average samples per buffered record, to size writes. */
   recordSamples: () => number;
   deadLetter: (rows: Row[], reason: string) => Promise<void>;
-}
-
-/** One write: the records it holds, where they start, and how it went. */
-interface Chunk {
-  from: Cursor | undefined;
-  taken: Peeked;
-  state: "writing" | "done" | "failed";
-  settled: Promise<void>;
 }
 
 /**
@@ -55,9 +48,10 @@ async function isolateRejected(
 /**
  * Drains the buffer into the database, oldest first, with up to `max_in_flight` writes at once,
  * each on its own connection. Records leave the buffer in order, once their write and every
- * earlier one succeeded (rows the database rejects for good are found and dead-lettered alone). A write that fails for a retryable reason stops
- * new writes; once the others settled, everything from it on is written again after a backoff —
- * the writers are idempotent, so rows that did land are not doubled.
+ * earlier one succeeded (rows the database rejects for good are found and dead-lettered alone).
+ * A write that fails for a retryable reason stops new writes; once the others settled, everything
+ * from it on is written again after a backoff — the writers are idempotent, so rows that did land
+ * are not doubled.
  */
 export async function drainBuffer(p: DrainParts): Promise<void> {
   const { ctx, opts, buffer } = p;
@@ -69,22 +63,10 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
   const writers: (SinkWriter | undefined)[] = new Array(opts.batch.max_in_flight).fill(undefined);
   const busy = new Set<number>();
   const retryAt: number[] = new Array(writers.length).fill(0);
-  const inFlight: Chunk[] = [];
-  let readFrom: Cursor | undefined;
-  let sentRecords = 0; // peeked into a chunk and not yet acked
-  let acking = Promise.resolve();
+  const reader = new ReadAhead(buffer);
+  reader.onAcked = p.report;
+  const writing = new Set<Promise<void>>();
   let failing = false;
-
-  const ackDone = () => {
-    while (inFlight[0]?.state === "done") {
-      const { taken } = inFlight.shift()!;
-      acking = acking.then(async () => {
-        await buffer.ack(taken);
-        sentRecords -= taken.records.length;
-        p.report();
-      });
-    }
-  };
 
   const write = async (slot: number, chunk: Chunk, rows: Rows) => {
     const db = writers[slot]!;
@@ -102,36 +84,26 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
       ctx.counters.samples_out += rows.length;
       ctx.counters.batches = (ctx.counters.batches ?? 0) + 1;
       ctx.counters.batch_latency_ms = Math.round(performance.now() - started);
-      chunk.state = "done";
+      reader.done(chunk);
       if (!failing) backoff.reset(), ctx.setState("running");
     } catch (err) {
       if (db.classify(err) === "reject") {
-        await isolateRejected(db, rows, err, p).then(
-          () => chunk.state = "done",
-          (e) => (failed(e), chunk.state = "failed"),
-        );
+        await isolateRejected(db, rows, err, p).then(() => reader.done(chunk), failed);
       } else {
         failed(err);
-        chunk.state = "failed";
       }
     } finally {
       busy.delete(slot);
-      ackDone();
     }
   };
 
-  // Only writes still under way: a settled promise would resolve at once and spin the loop.
-  const anySettled = () =>
-    Promise.race(inFlight.filter((c) => c.state === "writing").map((c) => c.settled));
+  const anySettled = () => Promise.race(writing);
 
-  while (!(p.inputDone() && buffer.pending === 0 && inFlight.length === 0)) {
+  while (!(p.inputDone() && buffer.pending === 0 && reader.out.length === 0)) {
     if (failing) {
       // Let the other writes finish, then go back to the first failed one and retry from there.
-      await Promise.all(inFlight.map((c) => c.settled));
-      await acking;
-      for (const c of inFlight) sentRecords -= c.taken.records.length;
-      if (inFlight.length > 0) readFrom = inFlight[0].from;
-      inFlight.length = 0;
+      await Promise.all(writing);
+      await reader.rewind();
       failing = false;
       await sleepUnlessAborted(backoff.next(), never);
       continue;
@@ -141,7 +113,7 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
     let slot = writers.findIndex((w, i) => w && !busy.has(i));
     if (slot < 0) slot = writers.findIndex((w, i) => !w && !busy.has(i) && retryAt[i] <= now);
     if (slot < 0) {
-      if (inFlight.some((c) => c.state === "writing")) await anySettled();
+      if (writing.size > 0) await anySettled();
       else await sleepUnlessAborted(Math.max(1, Math.min(...retryAt) - now), never);
       continue;
     }
@@ -161,35 +133,31 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
       }
     }
     const perWrite = Math.max(1, Math.floor(opts.batch.max_samples / p.recordSamples()));
-    const unread = buffer.pending - sentRecords;
+    const unread = reader.unread;
     if (unread <= 0) {
-      if (inFlight.some((c) => c.state === "writing")) await anySettled();
-      else if (!p.inputDone() && sentRecords === 0) {
+      if (writing.size > 0) await anySettled();
+      else if (!p.inputDone() && reader.outRecords === 0) {
         await new Promise<void>((resolve) => p.onWait(resolve));
       } else {
-        await acking;
+        await reader.acked();
         await sleepUnlessAborted(5, never);
       }
       continue;
     }
-    if (unread < perWrite && !p.inputDone() && inFlight.length === 0) {
+    if (unread < perWrite && !p.inputDone() && reader.out.length === 0) {
       await sleepUnlessAborted(opts.batch.max_linger_ms, never); // let a write fill up
     }
-    const from = readFrom;
-    const taken = await buffer.peek(perWrite, from);
-    if (taken.records.length === 0) { // the counts are catching up with acks under way
-      await acking;
+    const chunk = await reader.next(perWrite);
+    if (!chunk) { // the counts are catching up with acks under way
       await sleepUnlessAborted(5, never);
       continue;
     }
-    readFrom = taken.next;
-    sentRecords += taken.records.length;
-    const rows = new Rows(taken.records.map((r) => decodeBlock(r.payload)));
-    const chunk: Chunk = { from, taken, state: "writing", settled: Promise.resolve() };
+    const rows = new Rows(chunk.taken.records.map((r) => decodeBlock(r.payload)));
     busy.add(slot);
-    inFlight.push(chunk);
-    chunk.settled = write(slot, chunk, rows);
+    const w = write(slot, chunk, rows);
+    writing.add(w);
+    w.finally(() => writing.delete(w));
   }
-  await acking;
+  await reader.acked();
   await Promise.all(writers.map((w) => w?.close()));
 }
