@@ -2,11 +2,12 @@ import { Point } from "@influxdata/influxdb-client";
 import type { InfluxdbSinkConfig } from "../src/config/influxdb.ts";
 import type { Row } from "./sink_block.ts";
 
-/** A ms timestamp in the write precision, as line protocol digits. */
+/** A ms timestamp (fractions are µs) in the write precision, as line protocol digits. */
 export function stamp(ts: number, precision: InfluxdbSinkConfig["precision"]): string {
-  const ms = Math.round(ts);
-  if (precision === "s") return String(Math.floor(ms / 1000));
-  return precision === "ms" ? String(ms) : precision === "us" ? `${ms}000` : `${ms}000000`;
+  if (precision === "s") return String(Math.floor(Math.round(ts) / 1000));
+  if (precision === "ms") return String(Math.round(ts));
+  const us = Math.round(ts * 1000);
+  return precision === "us" ? String(us) : `${us}000`;
 }
 
 const fill = (template: string, device: string, tag: string) =>

@@ -38,8 +38,8 @@ Deno.test("templates, no UNS tag, the raw measurement, and precisions", () => {
   assert.deepEqual(["ms", "s", "us", "ns"].map((p) => stamp(1500.4, p as "ms")), [
     "1500",
     "1",
-    "1500000",
-    "1500000000",
+    "1500400",
+    "1500400000",
   ]);
 });
 

@@ -7,7 +7,10 @@ import { eventually, freePort } from "./helpers/net.ts";
 const CONFIG = new URL("./fixtures/seeds/seed000_storage.jsonc", import.meta.url).pathname;
 
 async function query(db: string, q: string) {
-  const res = await fetch(`http://127.0.0.1:8086/query?${new URLSearchParams({ db, q })}`);
+  // Times as µs since the epoch (the sink writes µs here).
+  const res = await fetch(
+    `http://127.0.0.1:8086/query?${new URLSearchParams({ db, q, epoch: "u" })}`,
+  );
   return (await res.json()).results[0].series?.[0]?.values as unknown[][] | undefined;
 }
 
@@ -54,7 +57,7 @@ Deno.test("seed 000 storage: compressor JSON → InfluxDB raw and modelled", asy
       return v && v.length === 3 ? v : undefined;
     });
     // In time order (InfluxDB 1.x may hand the two series back one after the other).
-    modelled.sort((a, b) => Date.parse(String(a[0])) - Date.parse(String(b[0])));
+    modelled.sort((a, b) => Number(a[0]) - Number(b[0]));
     assert.deepEqual(modelled.map((r) => r.slice(1)), [[73.44, 1, "compressor1"], [
       68.8,
       0,
