@@ -16,17 +16,10 @@ async function run(cmd: string, args: string[]): Promise<string> {
   if (out.code !== 0) throw new Error(`${cmd}: ${new TextDecoder().decode(out.stderr)}`);
   return new TextDecoder().decode(out.stdout).trim();
 }
-const publish = (payload: string) =>
-  run("mosquitto_pub", [
-    "-h",
-    "127.0.0.1",
-    "-q",
-    "1",
-    "-t",
-    TOPIC,
-    "-m",
-    payload,
-  ]);
+/** Publishes at QoS 1 with mosquitto_pub; `what` is ["-m", text] or ["-f", file]. */
+const pub = (what: string[]) =>
+  run("mosquitto_pub", ["-h", "127.0.0.1", "-q", "1", "-t", TOPIC, ...what]);
+const publish = (payload: string) => pub(["-m", payload]);
 
 Deno.test("seed 001 storage: JSON on /neuron/demo_app/demo/demo_group becomes rows of conditions", async () => {
   const table = `conditions_${crypto.randomUUID().replaceAll("-", "").slice(0, 8)}`;
@@ -56,16 +49,7 @@ Deno.test("seed 001 storage: JSON on /neuron/demo_app/demo/demo_group becomes ro
     await publish("not json at all");
     const blob = await Deno.makeTempFile();
     await Deno.writeTextFile(blob, `{"blob":"${"x".repeat(1 << 20)}"}`); // 1 MB, too long for an argument
-    await run("mosquitto_pub", [
-      "-h",
-      "127.0.0.1",
-      "-q",
-      "1",
-      "-t",
-      TOPIC,
-      "-f",
-      blob,
-    ]);
+    await pub(["-f", blob]);
     await publish(JSON.stringify({ temperature: { celsius: 290 } }));
     await publish(JSON.stringify({ temperature: 290, humidity: 710 }));
     const rows = await eventually("six rows", async () => {
