@@ -2,7 +2,7 @@ import { HttpError, InfluxDB } from "@influxdata/influxdb-client";
 import type { InfluxdbSinkConfig } from "../src/config/influxdb.ts";
 import type { ActorContext } from "../src/runtime/actor.ts";
 import { runBufferedSink, type SinkWriter, type Verdict } from "./buffered_sink.ts";
-import { toLines } from "./influxdb_lines.ts";
+import { toLineProtocol } from "./influxdb_lines.ts";
 
 /** Rejections no retry fixes (bad line protocol, wrong types for a field); the rest are retried. */
 function classify(err: unknown): Verdict {
@@ -21,7 +21,8 @@ function v2Writer(cfg: InfluxdbSinkConfig): SinkWriter {
     });
   return {
     async write(rows) {
-      api.writeRecords(toLines(rows.all(), cfg));
+      const body = toLineProtocol(rows.blocks, cfg);
+      if (body) api.writeRecord(body.slice(0, -1));
       await api.flush(true);
     },
     classify,
@@ -40,7 +41,8 @@ function v1Writer(cfg: InfluxdbSinkConfig): SinkWriter {
   if (cfg.gzip) headers["content-encoding"] = "gzip";
   return {
     async write(rows) {
-      const text = toLines(rows.all(), cfg).join("\n");
+      const text = toLineProtocol(rows.blocks, cfg);
+      if (!text) return;
       const body = cfg.gzip
         ? await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip")))
           .arrayBuffer()

@@ -1,6 +1,6 @@
-import { Point } from "@influxdata/influxdb-client";
+import { escape } from "@influxdata/influxdb-client";
 import type { InfluxdbSinkConfig } from "../src/config/influxdb.ts";
-import type { Row } from "./sink_block.ts";
+import type { RowBlock } from "./sink_block.ts";
 
 /** A ms timestamp (fractions are µs) in the write precision, as line protocol digits. */
 export function stamp(ts: number, precision: InfluxdbSinkConfig["precision"]): string {
@@ -13,76 +13,111 @@ export function stamp(ts: number, precision: InfluxdbSinkConfig["precision"]): s
 const fill = (template: string, device: string, tag: string) =>
   template.replaceAll("{device}", device).replaceAll("{tag}", tag);
 
+/** A path's line protocol parts, escaped once: the series (measurement and tags) and field key. */
 interface Names {
+  path: string;
   tag: string;
   device: string;
-  uns: string;
-  measurement: string;
+  /** `measurement,device=…,uns=…` and a number standing for it (equal series, equal number). */
+  series: string;
+  seriesId: number;
+  /** `field=` */
   field: string;
+  /** `raw_measurement,device=…,tag=… raw=` when the raw measurement is on. */
+  raw?: string;
 }
 
-const namesCache = new WeakMap<InfluxdbSinkConfig, Map<string, Names>>();
+interface NameCache {
+  byPath: Map<string, Names>;
+  seriesIds: Map<string, number>;
+}
+const caches = new WeakMap<InfluxdbSinkConfig, NameCache>();
+let nextSeriesId = 0; // never reused, even when a cache is cleared
 
-/** A path's parts and its measurement and field names, worked out once per path and config. */
-function namesFor(cfg: InfluxdbSinkConfig): (path: string) => Names {
-  let cache = namesCache.get(cfg);
-  if (!cache) namesCache.set(cfg, cache = new Map());
-  const known = cache;
-  return (path) => {
-    let n = known.get(path);
-    if (n) return n;
-    const parts = path.split("/");
-    const tag = parts.at(-1)!, device = parts.at(-2) ?? "";
-    n = {
-      tag,
-      device,
-      uns: parts.slice(0, -2).join("/"),
-      measurement: fill(cfg.measurement, device, tag),
-      field: fill(cfg.field, device, tag),
-    };
-    if (known.size >= 100_000) known.clear(); // bounded: a path explosion costs speed, not memory
-    known.set(path, n);
-    return n;
+/** Escaped names for a path, worked out once per path and config (bounded). */
+function namesOf(path: string, cfg: InfluxdbSinkConfig): Names {
+  let cache = caches.get(cfg);
+  if (!cache) caches.set(cfg, cache = { byPath: new Map(), seriesIds: new Map() });
+  let n = cache.byPath.get(path);
+  if (n) return n;
+  const parts = path.split("/");
+  const tag = parts.at(-1)!, device = parts.at(-2) ?? "", uns = parts.slice(0, -2).join("/");
+  // Empty tag values are left out, as line protocol has no empty tag value.
+  const tags = (pairs: [string, string][]) =>
+    pairs.filter(([, v]) => v !== "").map(([k, v]) => `,${k}=${escape.tag(v)}`).join("");
+  const series = escape.measurement(fill(cfg.measurement, device, tag)) +
+    tags([["device", device], ["uns", cfg.uns_tags ? uns : ""]]);
+  if (cache.byPath.size >= 100_000) { // a path explosion costs speed, not memory
+    cache.byPath.clear();
+    cache.seriesIds.clear();
+  }
+  let seriesId = cache.seriesIds.get(series);
+  if (seriesId === undefined) cache.seriesIds.set(series, seriesId = nextSeriesId++);
+  n = {
+    path,
+    tag,
+    device,
+    series,
+    seriesId,
+    field: `${escape.tag(fill(cfg.field, device, tag))}=`,
+    raw: cfg.raw_measurement
+      ? `${escape.measurement(cfg.raw_measurement)}${tags([["device", device], ["tag", tag]])} raw=`
+      : undefined,
   };
+  cache.byPath.set(path, n);
+  return n;
+}
+
+const QUALITY = ["good", "uncertain", "bad"];
+
+/** A value line protocol cannot hold: the write is rejected (400) and the row dead-lettered. */
+function unstorable(path: string, value: number): Error {
+  return Object.assign(
+    new Error(
+      `tag ${path}: ${value} cannot be written to InfluxDB (line protocol has no ${value})`,
+    ),
+    { status: 400 },
+  );
 }
 
 /**
- * Line protocol for rows: one point per measurement and time, a field per tag (good and
- * uncertain values; bad ones have no value to store), tagged with the UNS path above the device
- * and, for the raw measurement, the sample as JSON. Escaping is the client library's.
+ * Line protocol for blocks of rows, as one body: a point per measurement, tags and time with a
+ * field per tag (good and uncertain values; bad ones have no value to store), tagged with the UNS
+ * path above the device. Rows of one point that follow each other (a device's poll, an MQTT
+ * message) share a line; InfluxDB merges lines of the same series and time, so a point split
+ * over lines is still one point. With `raw_measurement`, every sample also goes there as JSON
+ * (seed 000's raw data), bad ones included. Escaping is the client library's.
  */
-export function toLines(rows: Row[], cfg: InfluxdbSinkConfig): string[] {
-  const points = new Map<string, Point>();
-  const lines: string[] = [];
-  const names = namesFor(cfg);
-  for (const [path, ts, value, text, quality, reason] of rows) {
-    const { tag, device, uns, measurement, field } = names(path);
-    if (cfg.raw_measurement) {
-      const raw = new Point(cfg.raw_measurement).tag("device", device).tag("tag", tag)
-        .stringField(
-          "raw",
-          JSON.stringify({
-            path,
-            ts,
-            value: value ?? text,
-            quality: ["good", "uncertain", "bad"][quality],
-            reason,
-          }),
-        )
-        .timestamp(stamp(ts, cfg.precision));
-      lines.push(raw.toLineProtocol()!);
+export function toLineProtocol(blocks: RowBlock[], cfg: InfluxdbSinkConfig): string {
+  let out = "", raw = "";
+  let series = -1, ts = NaN; // the open line
+  for (const b of blocks) {
+    const names = b.paths.map((p) => namesOf(p, cfg));
+    for (let i = 0; i < b.count; i++) {
+      const n = names[b.path[i]], t = b.ts[i], quality = b.quality[i], v = b.value[i];
+      const text = b.text?.get(i);
+      if (n.raw) {
+        const sample = {
+          path: n.path,
+          ts: t,
+          value: text ?? (Number.isNaN(v) ? null : v),
+          quality: QUALITY[quality],
+          reason: b.reasons?.get(i) ?? null,
+        };
+        raw += `${n.raw}${escape.quoted(JSON.stringify(sample))} ${stamp(t, cfg.precision)}\n`;
+      }
+      if (quality === 2 || (text === undefined && Number.isNaN(v))) continue;
+      if (text === undefined && !Number.isFinite(v)) throw unstorable(n.path, v);
+      if (n.seriesId === series && t === ts) out += ",";
+      else {
+        if (series >= 0) out += ` ${stamp(ts, cfg.precision)}\n`;
+        out += `${n.series} `;
+        series = n.seriesId;
+        ts = t;
+      }
+      out += text === undefined ? n.field + v : n.field + escape.quoted(text);
     }
-    if (quality === 2 || (value === null && text === null)) continue;
-    const key = `${measurement}\u0000${device}\u0000${uns}\u0000${ts}`;
-    let point = points.get(key);
-    if (!point) {
-      point = new Point(measurement).tag("device", device).timestamp(stamp(ts, cfg.precision));
-      if (cfg.uns_tags && uns) point.tag("uns", uns);
-      points.set(key, point);
-    }
-    if (text !== null) point.stringField(field, text);
-    else point.floatField(field, value!);
   }
-  for (const p of points.values()) lines.push(p.toLineProtocol()!);
-  return lines;
+  if (series >= 0) out += ` ${stamp(ts, cfg.precision)}\n`;
+  return raw + out;
 }

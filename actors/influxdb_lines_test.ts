@@ -1,39 +1,39 @@
 import assert from "node:assert/strict";
 import { influxdbSink } from "../src/config/influxdb.ts";
-import type { Row } from "./sink_block.ts";
-import { stamp, toLines } from "./influxdb_lines.ts";
+import { blockOf, type Row } from "./sink_block.ts";
+import { stamp, toLineProtocol } from "./influxdb_lines.ts";
 
 const cfg = (extra = {}) =>
   influxdbSink.parse({ kind: "influxdb", url: "http://x", api: "v1", database: "d", ...extra });
+const lines = (rows: Row[], c = cfg()) => toLineProtocol([blockOf(rows)], c).split("\n");
 
 Deno.test("one point per device and time, a field per tag; bad samples have no value to store", () => {
   const rows: Row[] = [
     ["plant/line 1/press/temp", 1000, 71.5, null, 0, null],
-    ["plant/line 1/press/mode", 1000, null, "auto", 0, null],
+    ["plant/line 1/press/mode", 1000, null, 'auto "B"', 0, null],
     ["plant/line 1/press/temp", 2000, NaN, null, 2, "timed out"],
     ["plant/line 1/press/temp", 3000, 72, null, 1, "clamped"],
   ];
-  assert.deepEqual(toLines(rows, cfg()).sort(), [
-    'press,device=press,uns=plant/line\\ 1 mode="auto",temp=71.5 1000',
+  assert.deepEqual(lines(rows), [
+    'press,device=press,uns=plant/line\\ 1 temp=71.5,mode="auto \\"B\\"" 1000',
     "press,device=press,uns=plant/line\\ 1 temp=72 3000",
+    "",
   ]);
 });
 
 Deno.test("templates, no UNS tag, the raw measurement, and precisions", () => {
   const rows: Row[] = [["a/dev/t1", 1500, 1, null, 0, null]];
-  const lines = toLines(
-    rows,
-    cfg({
-      measurement: "m_{tag}",
-      field: "{device}_{tag}",
-      uns_tags: false,
-      raw_measurement: "raw",
-      precision: "s",
-    }),
-  );
-  assert.deepEqual(lines, [
+  const c = cfg({
+    measurement: "m_{tag}",
+    field: "{device}_{tag}",
+    uns_tags: false,
+    raw_measurement: "raw",
+    precision: "s",
+  });
+  assert.deepEqual(lines(rows, c), [
     'raw,device=dev,tag=t1 raw="{\\"path\\":\\"a/dev/t1\\",\\"ts\\":1500,\\"value\\":1,\\"quality\\":\\"good\\",\\"reason\\":null}" 1',
     "m_t1,device=dev dev_t1=1 1",
+    "",
   ]);
   assert.deepEqual(["ms", "s", "us", "ns"].map((p) => stamp(1500.4, p as "ms")), [
     "1500",
@@ -43,13 +43,30 @@ Deno.test("templates, no UNS tag, the raw measurement, and precisions", () => {
   ]);
 });
 
-Deno.test("two devices measured at the same time stay two points", () => {
-  const rows: Row[] = [
-    ["plant/c1/temp", 1000, 70, null, 0, null],
-    ["plant/c2/temp", 1000, 68, null, 0, null],
-  ];
-  assert.deepEqual(toLines(rows, cfg({ measurement: "compressor", uns_tags: false })).sort(), [
-    "compressor,device=c1 temp=70 1000",
-    "compressor,device=c2 temp=68 1000",
-  ]);
+Deno.test("two devices measured at the same time stay two points; blocks continue a point", () => {
+  const c = cfg({ measurement: "compressor", uns_tags: false });
+  const body = toLineProtocol([
+    blockOf([
+      ["plant/c1/temp", 1000, 70, null, 0, null],
+      ["plant/c2/temp", 1000, 68, null, 0, null],
+    ]),
+    blockOf([["plant/c2/rpm", 1000, 1500, null, 0, null]]),
+  ], c);
+  assert.equal(
+    body,
+    "compressor,device=c1 temp=70 1000\ncompressor,device=c2 temp=68,rpm=1500 1000\n",
+  );
+  assert.equal(
+    toLineProtocol([blockOf([["p/d/t", 1, NaN, null, 2, "x"]])], c),
+    "",
+    "nothing to write",
+  );
+});
+
+Deno.test("a value line protocol cannot hold rejects the write, naming the tag", () => {
+  assert.throws(
+    () => lines([["plant/c1/temp", 1000, Infinity, null, 0, null]]),
+    (e: Error & { status?: number }) =>
+      e.status === 400 && /plant\/c1\/temp: Infinity/.test(e.message),
+  );
 });

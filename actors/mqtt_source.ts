@@ -34,7 +34,7 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
   const take = async (topic: string, payload: Uint8Array): Promise<void> => {
     ctx.counters.messages = (ctx.counters.messages ?? 0) + 1;
     const at = arrival();
-    let values: Mapped[];
+    let values: Mapped;
     try {
       if (payload.length > cfg.max_payload_bytes) {
         throw new Error(
@@ -46,7 +46,7 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
       return await deadLetter(ctx, dir, topic, payload, (err as Error).message);
     }
     await appender.append({ topic, payload, at }, values);
-    ctx.counters.samples_in += values.length;
+    ctx.counters.samples_in += values.tags.length;
   };
 
   const clientId = cfg.client_id ?? `${cfg.gateway ?? "tagflow"}-${ctx.id}`;
@@ -118,7 +118,7 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
 class GroupAppender {
   #waiting: {
     message: KeptMessage;
-    values: Mapped[];
+    values: Mapped;
     done: () => void;
     fail: (e: unknown) => void;
   }[] = [];
@@ -131,7 +131,7 @@ class GroupAppender {
     private readonly onAppended: () => void,
   ) {}
 
-  append(message: KeptMessage, values: Mapped[]): Promise<void> {
+  append(message: KeptMessage, values: Mapped): Promise<void> {
     return new Promise((done, fail) => {
       this.#waiting.push({ message, values, done, fail });
       if (!this.#writing) this.#write();
@@ -147,7 +147,7 @@ class GroupAppender {
         // A time no other record of this run has: the cache's key. Cached before the append, as
         // the forwarder may read the record the moment it is written.
         const ts = this.#lastTs = Math.max(Date.now(), this.#lastTs + 0.001);
-        this.mapped.put(ts, record.length, group.flatMap((g) => g.values));
+        this.mapped.put(ts, record.length, group.map((g) => g.values));
         await this.buffer.append(record, ts);
         group.forEach((g) => g.done());
         this.onAppended();

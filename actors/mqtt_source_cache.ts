@@ -3,11 +3,12 @@ import type { Mapped } from "./mqtt_source_map.ts";
 interface Entry {
   ts: number;
   bytes: number;
-  values: Mapped[];
+  messages: Mapped[];
+  values: number;
 }
 
 /**
- * The mapped values of the records appended in this run, oldest first, so the forwarder maps a
+ * The mapped messages of the records appended in this run, oldest first, so the forwarder maps a
  * message once. A record is known by its append time, unique in a run, and its length; one not
  * found here (recovered from disk, or pushed out while the sinks lagged) is decoded and mapped
  * again.
@@ -19,11 +20,13 @@ export class MappedCache {
   /** Values held at most (about 100 bytes each): while the sinks lag, older records fall out. */
   static readonly MAX_VALUES = 200_000;
 
-  put(ts: number, bytes: number, values: Mapped[]): void {
-    if (values.length > MappedCache.MAX_VALUES) return;
-    while (this.#held + values.length > MappedCache.MAX_VALUES) this.#drop();
-    this.#entries.push({ ts, bytes, values });
-    this.#held += values.length;
+  put(ts: number, bytes: number, messages: Mapped[]): void {
+    let values = 0;
+    for (const m of messages) values += m.tags.length;
+    if (values > MappedCache.MAX_VALUES) return;
+    while (this.#held + values > MappedCache.MAX_VALUES) this.#drop();
+    this.#entries.push({ ts, bytes, messages, values });
+    this.#held += values;
   }
 
   /**
@@ -35,11 +38,11 @@ export class MappedCache {
     const hit = this.#entries[this.#head];
     if (!hit || hit.ts !== ts || hit.bytes !== bytes) return undefined;
     this.#drop();
-    return hit.values;
+    return hit.messages;
   }
 
   #drop(): void {
-    this.#held -= this.#entries[this.#head++].values.length;
+    this.#held -= this.#entries[this.#head++].values;
     if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
       this.#entries = this.#entries.slice(this.#head);
       this.#head = 0;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { MappedCache } from "./mqtt_source_cache.ts";
 import type { Mapped } from "./mqtt_source_map.ts";
 
-const v = (n: number): Mapped[] => [{ device: "d", tag: "t", ts: n, value: n, bool: false }];
+const v = (n: number): Mapped[] => [{ device: "d", ts: n, tags: ["t"], values: [n] }];
 
 Deno.test("records come back by append time and length; unknown ones miss", () => {
   const c = new MappedCache();
@@ -29,6 +29,11 @@ Deno.test("bounded by values held: past MAX_VALUES the oldest records go", () =>
   assert.equal(c.take(0, 1), undefined, "pushed out");
   assert.deepEqual(c.take(1, 1), v(1));
   assert.deepEqual(c.take(n, 1), v(n));
-  c.put(n + 1, 1, Array.from({ length: n + 1 }, () => v(0)[0]));
+  c.put(n + 1, 1, [{
+    device: "d",
+    ts: 0,
+    tags: Array(n + 1).fill("t"),
+    values: Array(n + 1).fill(0),
+  }]);
   assert.equal(c.take(n + 1, 1), undefined, "a record larger than the bound is not kept");
 });

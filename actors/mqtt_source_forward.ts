@@ -1,5 +1,5 @@
 import type { MqttSourceConfig } from "../src/config/mqtt_source.ts";
-import { BatchBuilder } from "../src/model/batch.ts";
+import { BatchBuilder, type SampleBatch } from "../src/model/batch.ts";
 import { Quality } from "../src/model/sample.ts";
 import { unsPath } from "../src/model/tag.ts";
 import type { ActorContext, Output } from "../src/runtime/actor.ts";
@@ -51,28 +51,21 @@ export async function forward(
       await new Promise<void>((resolve) => onWait(wakeAll = resolve));
       continue;
     }
-    const chunk = await reader.next(16);
+    const chunk = await reader.next(256);
     if (!chunk) { // counts catching up with acks in progress
       await new Promise((r) => setTimeout(r, 5));
       continue;
     }
-    const values = await valuesOf(ctx, dir, mapped, chunk.taken);
-    if (values.length === 0) { // every message of these records was dead-lettered
+    const messages = await messagesOf(ctx, dir, mapped, chunk.taken);
+    if (messages.length === 0) { // every message of these records was dead-lettered
       reader.done(chunk);
       continue;
     }
-    registerNew(output, cfg, index, values);
     // Batches of a bounded size keep the stages after this one busy at once.
-    let unconfirmed = Math.ceil(values.length / BATCH_SAMPLES), lost = false;
-    for (let from = 0; from < values.length; from += BATCH_SAMPLES) {
-      const slice = values.slice(from, from + BATCH_SAMPLES);
-      const builder = new BatchBuilder(output.source, slice.length);
-      for (const v of slice) {
-        const tag = index.get(v.device, v.tag)!;
-        if (typeof v.value === "string") builder.pushText(tag, v.ts, v.value, Quality.good);
-        else builder.push(tag, v.ts, v.value, Quality.good);
-      }
-      await output.send(builder.build(), undefined, (stored) => {
+    const groups = inBatches(messages);
+    let unconfirmed = groups.length, lost = false;
+    for (const group of groups) {
+      await output.send(toBatch(output, cfg, index, group), undefined, (stored) => {
         lost ||= !stored;
         if (--unconfirmed > 0 || !reader.out.includes(chunk)) return; // or rewound already
         if (!lost) return reader.done(chunk);
@@ -90,72 +83,122 @@ export async function forward(
 }
 
 /**
- * The values of the messages in peeked records, mapped now. A message that no longer maps (the
- * mapping changed across a restart) is dead-lettered here; records of the older form hold values.
+ * The mapped messages of peeked records, mapped now if not cached. A message that no longer maps
+ * (the mapping changed across a restart) is dead-lettered here; records of the older form hold
+ * values.
  */
-async function valuesOf(
+async function messagesOf(
   ctx: ActorContext,
   dir: string,
   mapped: MappedCache,
   taken: Peeked,
 ): Promise<Mapped[]> {
   const cfg = ctx.config as Config;
-  const values: Mapped[] = [];
+  const out: Mapped[] = [];
   for (const r of taken.records) {
     const cached = mapped.take(r.ts, r.payload.length);
     if (cached) {
-      for (const v of cached) values.push(v);
+      for (const m of cached) out.push(m);
       continue;
     }
     const kept = decodeKept(r.payload);
     if (!kept) {
-      values.push(...JSON.parse(dec.decode(r.payload)) as Mapped[]);
+      out.push(...fromValues(JSON.parse(dec.decode(r.payload))));
       continue;
     }
     for (const m of kept) {
       try {
-        values.push(...mapMessage(m.topic, m.payload, cfg, ctx.id, m.at));
+        out.push(mapMessage(m.topic, m.payload, cfg, ctx.id, m.at));
       } catch (err) {
         await deadLetter(ctx, dir, m.topic, m.payload, (err as Error).message);
       }
     }
   }
-  return values;
+  return out;
+}
+
+/** Records of the older form: one object per value; values of a device and time belong together. */
+function fromValues(
+  values: { device: string; tag: string; ts: number; value: number | string; bool: boolean }[],
+): Mapped[] {
+  const out: Mapped[] = [];
+  for (const v of values) {
+    let m = out.at(-1);
+    if (!m || m.device !== v.device || m.ts !== v.ts) {
+      out.push(m = { device: v.device, ts: v.ts, tags: [], values: [] });
+    }
+    if (v.bool) (m.bools ??= []).push(m.values.length);
+    m.tags.push(v.tag);
+    m.values.push(v.value);
+  }
+  return out;
+}
+
+/** Messages in groups of about BATCH_SAMPLES values (a message is never split). */
+function inBatches(messages: Mapped[]): Mapped[][] {
+  const groups: Mapped[][] = [];
+  let group: Mapped[] = [], values = 0;
+  for (const m of messages) {
+    group.push(m);
+    values += m.tags.length;
+    if (values >= BATCH_SAMPLES) {
+      groups.push(group);
+      group = [];
+      values = 0;
+    }
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
 }
 
 /** Tag indexes by device, then tag name: no key strings built per value. */
 class TagIndex {
   #byDevice = new Map<string, Map<string, number>>();
-  get(device: string, tag: string): number | undefined {
-    return this.#byDevice.get(device)?.get(tag);
-  }
-  set(device: string, tag: string, index: number): void {
+  of(device: string): Map<string, number> {
     let tags = this.#byDevice.get(device);
     if (!tags) this.#byDevice.set(device, tags = new Map());
-    tags.set(tag, index);
+    return tags;
   }
 }
 
-/** Registers the tags seen for the first time in these values. */
-function registerNew(output: Output, cfg: Config, index: TagIndex, values: Mapped[]): void {
-  const added = new Map<string, Mapped>();
-  for (const v of values) {
-    if (index.get(v.device, v.tag) !== undefined) continue;
-    const key = `${v.device}/${v.tag}`;
-    if (!added.has(key)) added.set(key, v);
+/** A batch of these messages' values, registering tags the first time they appear. */
+function toBatch(output: Output, cfg: Config, index: TagIndex, messages: Mapped[]): SampleBatch {
+  let count = 0;
+  for (const m of messages) count += m.tags.length;
+  const builder = new BatchBuilder(output.source, count);
+  for (const m of messages) {
+    const ids = index.of(m.device);
+    for (let i = 0; i < m.tags.length; i++) {
+      const tag = ids.get(m.tags[i]) ?? registerFrom(output, cfg, ids, m, i);
+      const v = m.values[i];
+      if (typeof v === "string") builder.pushText(tag, m.ts, v, Quality.good);
+      else builder.push(tag, m.ts, v, Quality.good);
+    }
   }
-  if (added.size === 0) return;
-  const metas = [...added.values()].map((v) => ({
-    name: v.tag,
-    device: v.device,
-    path: unsPath(cfg.uns ?? {}, v.device, v.tag),
-    type: v.bool
+  return builder.build();
+}
+
+/** Registers the tags of a message from position `from` on not known yet; the index of the first. */
+function registerFrom(
+  output: Output,
+  cfg: Config,
+  ids: Map<string, number>,
+  m: Mapped,
+  from: number,
+): number {
+  const fresh: number[] = [];
+  for (let i = from; i < m.tags.length; i++) if (!ids.has(m.tags[i])) fresh.push(i);
+  const first = output.registerTags(fresh.map((i) => ({
+    name: m.tags[i],
+    device: m.device,
+    path: unsPath(cfg.uns ?? {}, m.device, m.tags[i]),
+    type: m.bools?.includes(i)
       ? "bool" as const
-      : typeof v.value === "string"
+      : typeof m.values[i] === "string"
       ? "string" as const
       : "float64" as const,
     writable: false,
-  }));
-  const first = output.registerTags(metas);
-  [...added.values()].forEach((v, i) => index.set(v.device, v.tag, first + i));
+  })));
+  fresh.forEach((i, k) => ids.set(m.tags[i], first + k));
+  return first;
 }

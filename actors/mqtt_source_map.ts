@@ -1,12 +1,15 @@
 import type { MqttSourceConfig } from "../src/config/mqtt_source.ts";
 
-/** One value taken from a message, before it gets a tag index. */
+/**
+ * The values one message maps to, before they get tag indexes: one device and time, and per tag
+ * its value (booleans as 1/0, their positions in `bools`). One object per message, not per value.
+ */
 export interface Mapped {
   device: string;
-  tag: string;
   ts: number;
-  value: number | string;
-  bool: boolean;
+  tags: string[];
+  values: (number | string)[];
+  bools?: number[];
 }
 
 const at = (obj: unknown, path: string): unknown =>
@@ -39,7 +42,7 @@ export function mapMessage(
   cfg: MqttSourceConfig,
   source: string,
   now: number,
-): Mapped[] {
+): Mapped {
   const m = cfg.mapping;
   let body: unknown;
   try {
@@ -83,33 +86,43 @@ export function mapMessage(
       );
     }
   }
-  const entries: [string, unknown][] = m.tag
-    ? [[fromLevel(m.tag, "tag"), at(body, m.value_path)]]
-    : (() => {
-      const values = at(body, m.values_path);
-      if (values === null || typeof values !== "object" || Array.isArray(values)) {
-        throw new Error(
-          `${
-            m.values_path === "" ? "payload" : `field ${m.values_path}`
-          }: expected an object of tag → value`,
-        );
-      }
-      // Fields that name the time or the device are not values.
-      const meta = new Set(m.values_path === "" ? [m.timestamp_path, m.device_path] : []);
-      return Object.entries(values).filter(([k]) => !meta.has(k));
-    })();
-  if (entries.length === 0) throw new Error("no values in the message");
-  return entries.map(([tag, v]) => {
-    if (!usable(tag)) {
-      throw new Error(`tag name ${JSON.stringify(tag)}: use letters, digits, _ . or -`);
+  const out: Mapped = { device, ts, tags: [], values: [] };
+  if (m.tag) {
+    take(out, fromLevel(m.tag, "tag"), at(body, m.value_path));
+  } else {
+    const values = at(body, m.values_path);
+    if (values === null || typeof values !== "object" || Array.isArray(values)) {
+      throw new Error(
+        `${
+          m.values_path === "" ? "payload" : `field ${m.values_path}`
+        }: expected an object of tag → value`,
+      );
     }
-    if (typeof v === "number" && Number.isFinite(v)) {
-      return { device, tag, ts, value: v, bool: false };
+    // Fields that name the time or the device are not values.
+    const top = m.values_path === "";
+    for (const tag in values) {
+      if (top && (tag === m.timestamp_path || tag === m.device_path)) continue;
+      take(out, tag, (values as Record<string, unknown>)[tag]);
     }
-    if (typeof v === "boolean") return { device, tag, ts, value: v ? 1 : 0, bool: true };
-    if (typeof v === "string") return { device, tag, ts, value: v, bool: false };
+  }
+  if (out.tags.length === 0) throw new Error("no values in the message");
+  return out;
+}
+
+/** Adds one field's value to a message's values, or throws saying why it cannot be one. */
+function take(out: Mapped, tag: string, v: unknown): void {
+  if (!usable(tag)) {
+    throw new Error(`tag name ${JSON.stringify(tag)}: use letters, digits, _ . or -`);
+  }
+  if (typeof v === "number" && Number.isFinite(v)) out.values.push(v);
+  else if (typeof v === "string") out.values.push(v);
+  else if (typeof v === "boolean") {
+    (out.bools ??= []).push(out.values.length);
+    out.values.push(v ? 1 : 0);
+  } else {
     throw new Error(
       `field ${tag}: expected a number, string or boolean, got ${JSON.stringify(v)?.slice(0, 40)}`,
     );
-  });
+  }
+  out.tags.push(tag);
 }

@@ -15,12 +15,13 @@ Deno.test("multi-value payloads: the object's fields are tags; device from a top
       '{"temperature":296,"humidity":709,"on":true,"mode":"auto"}',
       { device: { topic_level: 3 } },
     ),
-    [
-      { device: "demo", tag: "temperature", ts: 1000, value: 296, bool: false },
-      { device: "demo", tag: "humidity", ts: 1000, value: 709, bool: false },
-      { device: "demo", tag: "on", ts: 1000, value: 1, bool: true },
-      { device: "demo", tag: "mode", ts: 1000, value: "auto", bool: false },
-    ],
+    {
+      device: "demo",
+      ts: 1000,
+      tags: ["temperature", "humidity", "on", "mode"],
+      values: [296, 709, 1, "auto"],
+      bools: [2],
+    },
   );
 });
 
@@ -34,25 +35,17 @@ Deno.test("Neuron's group JSON, timestamps in ms, s and ISO, single values with 
       timestamp_path: "timestamp",
     },
   );
-  assert.deepEqual(neuron, [{
-    device: "press1",
-    tag: "t",
-    ts: 1700000000123,
-    value: 1,
-    bool: false,
-  }]);
+  assert.deepEqual(neuron, { device: "press1", ts: 1700000000123, tags: ["t"], values: [1] });
   assert.deepEqual(
     map("x", '{"t":1,"at":1700000000}', { timestamp_path: "at", timestamp_format: "s" }),
-    [
-      { device: "src", tag: "t", ts: 1700000000000, value: 1, bool: false },
-    ],
+    { device: "src", ts: 1700000000000, tags: ["t"], values: [1] },
     "the time field is not a value",
   );
   assert.equal(
     map("x", '{"t":1,"at":"2026-01-01T00:00:00Z"}', {
       timestamp_path: "at",
       timestamp_format: "iso",
-    })[0].ts,
+    }).ts,
     Date.parse("2026-01-01T00:00:00Z"),
   );
   assert.deepEqual(
@@ -60,9 +53,7 @@ Deno.test("Neuron's group JSON, timestamps in ms, s and ISO, single values with 
       device: { topic_level: 2 },
       tag: { topic_level: 3 },
     }),
-    [
-      { device: "press2", tag: "temperature", ts: 1000, value: 71.5, bool: false },
-    ],
+    { device: "press2", ts: 1000, tags: ["temperature"], values: [71.5] },
   );
 });
 

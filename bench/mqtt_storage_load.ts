@@ -6,6 +6,9 @@
 //   deno task bench:storage [--points 600000] [--k 50] [--devices 100] [--clients 4]
 //     [--window 100] [--lead 800] [--batch 20000] [--timeout-s 180] [--only all|pg|influx]
 //     [--connections 1] (the gateway source's MQTT connections; several share the subscription)
+//     [--gateway-v8-flags=…] (default: those of `deno task start`; "" for V8's defaults)
+//     [--backlog] (publish everything while the gateway is stopped, then time its drain:
+//     the gateway's capacity, where the live firehose measures no more than the publishers)
 // BENCH_TRACE=1 prints the source's and the sink's counters every second (where a run waits).
 // Everything stays on 127.0.0.1; tables, databases and temp dirs are removed at the end.
 import { fileURLToPath } from "node:url";
@@ -15,7 +18,7 @@ import { pipeline } from "node:stream/promises";
 import mqtt from "mqtt";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { RUN_FLAGS } from "../tests/helpers/gateway_process.ts";
+import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
@@ -73,6 +76,10 @@ export interface BenchOptions {
   only: "all" | "pg" | "influx";
   /** MQTT connections of the gateway's source (a shared subscription when more than one). */
   connections: number;
+  /** The gateway's V8 flags (default: those of `deno task start`). */
+  v8Flags: string;
+  /** Publish everything while the gateway is stopped, then time its drain of the backlog. */
+  backlog: boolean;
 }
 
 /** One line of the result table. */
@@ -187,7 +194,15 @@ async function publishAll(
   );
   try {
     await Promise.all(clients.map(async (client, c) => {
-      const inflight = new Set<Promise<unknown>>();
+      // Publishes awaiting their PUBACK: a count and one waiter (a race over every pending
+      // publish per message would cost the publisher more than the publishing).
+      let inflight = 0, failed: unknown, free: (() => void) | undefined;
+      const settled = (err?: unknown) => {
+        inflight--;
+        failed ??= err;
+        free?.();
+        free = undefined;
+      };
       // Client c takes messages c, c + clients, …; device = message % devices.
       for (let m = c; m < messages; m += o.clients) {
         while (o.lead > 0 && sent - taken() > o.lead) await sleep(2);
@@ -198,12 +213,14 @@ async function publishAll(
         sent++;
         let payload = `{"ts":${ts}`;
         for (let j = 0; j < o.k; j++) payload += `,"t${j}":${valueOf(m, j)}`;
-        const p = client.publishAsync(`bench/${id}/dev${dev}`, payload + "}", { qos: 1 });
-        inflight.add(p);
-        p.finally(() => inflight.delete(p));
-        if (inflight.size >= o.window) await Promise.race(inflight);
+        inflight++;
+        client.publishAsync(`bench/${id}/dev${dev}`, payload + "}", { qos: 1 })
+          .then(() => settled(), (err) => settled(err ?? new Error("publish failed")));
+        while (inflight >= o.window) await new Promise<void>((r) => free = r);
+        if (failed) throw failed;
       }
-      await Promise.all(inflight);
+      while (inflight > 0) await new Promise<void>((r) => free = r);
+      if (failed) throw failed;
     }));
   } finally {
     await Promise.all(clients.map((c) => c.endAsync()));
@@ -472,7 +489,8 @@ async function gatewayRun(
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      ...RUN_FLAGS,
+      ...PERMISSIONS,
+      ...(o.v8Flags ? [`--v8-flags=${o.v8Flags}`] : []),
       MAIN,
       "--config",
       `${dir}/config.json`,
@@ -501,6 +519,19 @@ async function gatewayRun(
       );
       if (ok) break;
       await sleep(100);
+    }
+    // Backlog: the whole firehose waits in the broker while the gateway is frozen, then the
+    // clock runs from its thaw: the gateway's own rate, not the publishers'.
+    let backlogS = 0;
+    if (o.backlog) {
+      Deno.kill(child.pid, "SIGSTOP");
+      const b0 = performance.now();
+      try {
+        await publishAll(id, o, messages, () => 0);
+      } finally {
+        Deno.kill(child.pid, "SIGCONT");
+      }
+      backlogS = (performance.now() - b0) / 1000;
     }
     const cpu0 = cpuSnapshot(child.pid);
     const t0 = performance.now(), wall0 = Date.now();
@@ -544,7 +575,7 @@ async function gatewayRun(
         }
       })()
       : undefined;
-    const sentAt = await publishAll(id, o, messages, () => taken);
+    const sentAt = o.backlog ? undefined : await publishAll(id, o, messages, () => taken);
     const pubEnd = performance.now();
     published = true;
     await tracker;
@@ -556,7 +587,7 @@ async function gatewayRun(
     const t1 = stalled ? performance.now() - STALL_MS : performance.now();
     const cpu = cpuUse(cpu0, cpuSnapshot(child.pid), (t1 - t0) / 1000);
     const rssMb = peakRssMb(child.pid);
-    const lags = fifoLags(sentAt, polls, o.k);
+    const lags = sentAt ? fifoLags(sentAt, polls, o.k) : [];
     const lastStored = polls.findLast(([, n]) => n >= points)?.[0];
     return {
       name: sink.name,
@@ -565,15 +596,25 @@ async function gatewayRun(
       stored,
       rssMb,
       notes: [
-        `publish took ${((pubEnd - t0) / 1000).toFixed(1)} s (${
-          Math.round(points / ((pubEnd - t0) / 1000))
-        } pts/s into the broker), drain after last publish ${((t1 - pubEnd) / 1000).toFixed(1)} s`,
+        o.backlog
+          ? `backlog: all ${messages} messages published (in ${
+            backlogS.toFixed(1)
+          } s) while the gateway was stopped (SIGSTOP), clock from its SIGCONT`
+          : `publish took ${((pubEnd - t0) / 1000).toFixed(1)} s (${
+            Math.round(points / ((pubEnd - t0) / 1000))
+          } pts/s into the broker), drain after last publish ${
+            ((t1 - pubEnd) / 1000).toFixed(1)
+          } s`,
         ...(await sink.extra()),
-        `latency FIFO estimate from ${POLL_MS} ms count polls p50 ${
-          Math.round(quantile(lags, 0.5))
-        } ms, p99 ${Math.round(quantile(lags, 0.99))} ms` +
-        (lastStored ? `; last point readable ${lastStored - wall0} ms after first publish` : ""),
-        o.lead > 0
+        ...(o.backlog ? [] : [
+          `latency FIFO estimate from ${POLL_MS} ms count polls p50 ${
+            Math.round(quantile(lags, 0.5))
+          } ms, p99 ${Math.round(quantile(lags, 0.99))} ms` +
+          (lastStored ? `; last point readable ${lastStored - wall0} ms after first publish` : ""),
+        ]),
+        o.backlog
+          ? "nothing published during the run"
+          : o.lead > 0
           ? `publishers kept ≤ ${o.lead} messages ahead of the source (Mosquitto drops beyond its queue of 1000)`
           : "unbounded firehose (no flow control)",
         "buffers fsync interval (source and sink)",
@@ -646,6 +687,8 @@ if (import.meta.main) {
       only: { type: "string", default: "all" },
       connections: { type: "string", default: "1" },
       "own-broker": { type: "boolean", default: false },
+      "gateway-v8-flags": { type: "string", default: V8_FLAGS },
+      backlog: { type: "boolean", default: false },
     },
   });
   const o: BenchOptions = {
@@ -659,6 +702,8 @@ if (import.meta.main) {
     lead: +values.lead,
     only: values.only as BenchOptions["only"],
     connections: +values.connections,
+    v8Flags: values["gateway-v8-flags"],
+    backlog: values.backlog,
   };
   const messages = Math.ceil(o.points / o.k);
   const id = crypto.randomUUID().replaceAll("-", "").slice(0, 8);

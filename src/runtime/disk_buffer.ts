@@ -5,6 +5,7 @@ import {
   segmentName,
   type StoredRecord,
 } from "./disk_segment.ts";
+import { RecentRecords } from "./recent_records.ts";
 
 /** Settings of a store-and-forward buffer. */
 export interface DiskBufferOptions {
@@ -18,6 +19,8 @@ export interface DiskBufferOptions {
   /** always: fsync every append; interval: every `fsyncIntervalMs`; never: leave it to the OS. */
   fsync: "always" | "interval" | "never";
   fsyncIntervalMs?: number;
+  /** Bytes of the latest records also kept in memory for readers that keep up (default 16 MiB). */
+  memoryBytes?: number;
 }
 
 /** Where the first unacked record is. */
@@ -57,8 +60,11 @@ export class DiskBuffer {
   #waiters: (() => void)[] = [];
   #timer: ReturnType<typeof setInterval> | undefined;
   #dirty = false;
+  #recent: RecentRecords;
 
-  private constructor(readonly opts: DiskBufferOptions) {}
+  private constructor(readonly opts: DiskBufferOptions) {
+    this.#recent = new RecentRecords(opts.memoryBytes ?? 16 << 20);
+  }
 
   /** Opens (or creates) a buffer directory, recovering what a crash left behind. */
   static async open(opts: DiskBufferOptions): Promise<DiskBuffer> {
@@ -95,7 +101,11 @@ export class DiskBuffer {
     return this.#oldestTs === undefined ? 0 : now - this.#oldestTs;
   }
 
-  /** Appends a record; resolves once it is on disk as the fsync policy says. */
+  /**
+   * Appends a record; resolves once it is on disk as the fsync policy says. The write itself is
+   * synchronous: a few KB into the page cache cost less than a round trip through the runtime's
+   * thread pool, and the caller (an acknowledgement waiting on it) gets it at once.
+   */
   async append(payload: Uint8Array, ts = Date.now()): Promise<void> {
     const record = encodeRecord(payload, ts);
     while (this.#pendingBytes + record.length > this.opts.maxBytes && this.#pendingRecords > 0) {
@@ -109,7 +119,14 @@ export class DiskBuffer {
     ) {
       last = await this.#roll();
     }
-    await writeAll(this.#writer!, record);
+    writeAll(this.#writer!, record);
+    this.#recent.add(
+      last.seq,
+      last.size,
+      last.size + record.length,
+      ts,
+      record.subarray(HEADER_BYTES),
+    );
     last.size += record.length;
     this.#pendingRecords++;
     this.#pendingBytes += record.length;
@@ -124,8 +141,10 @@ export class DiskBuffer {
    * in flight and ack them in order.
    */
   async peek(max: number, from?: Cursor): Promise<Peeked> {
-    const records: Peeked["records"] = [];
     let cursor = from && before(this.#cursor, from) ? { ...from } : { ...this.#cursor };
+    const held = this.#recent.from(cursor, max);
+    if (held) return held;
+    const records: Peeked["records"] = [];
     let bytes = 0;
     for (const seg of this.#segments) {
       if (seg.seq < cursor.seq) continue;
@@ -169,12 +188,15 @@ export class DiskBuffer {
     this.#cursor = next;
     this.#pendingRecords -= records;
     this.#pendingBytes -= bytes;
+    this.#recent.dropBefore(next);
     await this.#saveCursor();
     for (const seg of this.#segments.filter((s) => s.seq < this.#cursor.seq)) {
       await Deno.remove(this.#path(seg.seq)).catch(() => {});
     }
     this.#segments = this.#segments.filter((s) => s.seq >= this.#cursor.seq);
-    this.#oldestTs = this.#pendingRecords > 0 ? (await this.peek(1)).records[0]?.ts : undefined;
+    this.#oldestTs = this.#pendingRecords === 0
+      ? undefined
+      : this.#recent.tsAt(this.#cursor) ?? (await this.peek(1)).records[0]?.ts;
     for (const wake of this.#waiters.splice(0)) wake();
   }
 
@@ -262,8 +284,8 @@ export class DiskBuffer {
   }
 }
 
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
+function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length;) at += file.writeSync(bytes.subarray(at));
 }
 
 async function readChunk(path: string, offset: number, length: number): Promise<Uint8Array> {
