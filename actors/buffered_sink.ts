@@ -1,5 +1,6 @@
 import type { ActorContext } from "../src/runtime/actor.ts";
 import { DiskBuffer } from "../src/runtime/disk_buffer.ts";
+import { Turns } from "../src/runtime/turns.ts";
 import { encodeBlock, type Row, type Rows } from "./sink_block.ts";
 import { drainBuffer } from "./sink_drain.ts";
 
@@ -86,14 +87,16 @@ export async function runBufferedSink(
     deadLetter: (rows, reason) => deadLetter(ctx, dir, rows, reason),
   });
   const input = ctx.input!;
+  const turns = new Turns(); // queued batches must not hold the drain's writes up
   for (let batch = await input.next(); batch; batch = await input.next()) {
-    const record = encodeBlock(batch, ctx.tags);
+    const { record, block } = encodeBlock(batch, ctx.tags);
     ctx.counters.samples_in += batch.count;
     size.add(batch.count);
-    await buffer.append(record);
+    await buffer.append(record, Date.now(), block);
     input.ack();
     report();
     wake?.();
+    await turns.pause();
   }
   inputDone = true;
   wake?.();

@@ -4,6 +4,7 @@ import type { ActorContext } from "../src/runtime/actor.ts";
 import type { DiskBuffer } from "../src/runtime/disk_buffer.ts";
 import { openBuffer } from "./buffered_sink.ts";
 import { whenAborted } from "../src/runtime/schedule.ts";
+import { Turns } from "../src/runtime/turns.ts";
 import { mapMessage, type Mapped } from "./mqtt_source_map.ts";
 import { encodeKept, type KeptMessage } from "./mqtt_source_record.ts";
 import { MappedCache } from "./mqtt_source_cache.ts";
@@ -31,6 +32,9 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
   let wake: (() => void) | undefined;
   const mapped = new MappedCache();
   const appender = new GroupAppender(buffer, mapped, () => wake?.());
+  // A client works through a socket full of messages in microtasks: the forwarder in this worker
+  // (and its channel credit) get a turn every few ms.
+  const turns = new Turns();
   const take = async (topic: string, payload: Uint8Array): Promise<void> => {
     ctx.counters.messages = (ctx.counters.messages ?? 0) + 1;
     const at = arrival();
@@ -47,6 +51,7 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
     }
     await appender.append({ topic, payload, at }, values);
     ctx.counters.samples_in += values.tags.length;
+    await turns.pause();
   };
 
   const clientId = cfg.client_id ?? `${cfg.gateway ?? "tagflow"}-${ctx.id}`;

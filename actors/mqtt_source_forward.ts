@@ -16,6 +16,10 @@ const dec = new TextDecoder();
 /** Samples per batch the source sends on. */
 const BATCH_SAMPLES = 5000;
 
+/** Records (messages, or groups of them) worth a batch, and how long to wait for that many. */
+const FILL_RECORDS = 64;
+const LINGER_MS = 3;
+
 /** How long a stopping source waits for the sinks to confirm what it sent; the rest replays. */
 const CONFIRM_WAIT_MS = 5000;
 
@@ -39,6 +43,7 @@ export async function forward(
   const reader = new ReadAhead(buffer);
   let rewind = false; // a sink worker died with a batch in flight: send from the oldest again
   let wakeAll: (() => void) | undefined;
+  let lingered = false;
   reader.onAcked = () => wakeAll?.();
   for (;;) {
     if (rewind) {
@@ -51,6 +56,14 @@ export async function forward(
       await new Promise<void>((resolve) => onWait(wakeAll = resolve));
       continue;
     }
+    if (reader.unread < FILL_RECORDS && !lingered && !stopping.now) {
+      // A few messages more make one batch where each would be its own, and every stage after
+      // this one pays per batch: wait for them, once, briefly.
+      lingered = true;
+      await new Promise((r) => setTimeout(r, LINGER_MS));
+      continue;
+    }
+    lingered = false;
     const chunk = await reader.next(256);
     if (!chunk) { // counts catching up with acks in progress
       await new Promise((r) => setTimeout(r, 5));

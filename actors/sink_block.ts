@@ -27,27 +27,54 @@ const VERSION = 1;
 const HEAD = 16;
 const enc = new TextEncoder(), dec = new TextDecoder();
 
-/** Encodes a batch for the buffer, naming each row by the UNS path of its tag. */
-export function encodeBlock(batch: SampleBatch, tags: TagCatalog): Uint8Array {
+/** Per source: for each tag index, the encode call that last saw it and its path's slot there. */
+const scratch = new Map<number, { seen: Uint32Array; slot: Uint32Array }>();
+let call = 0;
+
+/** The scratch arrays of a source, grown to hold tag index `max`. */
+function scratchOf(source: number, max: number): { seen: Uint32Array; slot: Uint32Array } {
+  let s = scratch.get(source);
+  if (!s || s.seen.length <= max) {
+    const size = Math.max(64, (max + 1) * 2);
+    const seen = new Uint32Array(size), slot = new Uint32Array(size);
+    if (s) seen.set(s.seen), slot.set(s.slot);
+    scratch.set(source, s = { seen, slot });
+  }
+  return s;
+}
+
+/**
+ * Encodes a batch for the buffer, naming each row by the UNS path of its tag; also returns the
+ * block the record decodes to (views over the record), so a reader served from memory need not
+ * decode it.
+ */
+export function encodeBlock(
+  batch: SampleBatch,
+  tags: TagCatalog,
+): { record: Uint8Array; block: RowBlock } {
   const n = batch.count, c = columns(batch);
-  const byTag = new Map<number, number>();
+  const registered = tags.of(batch.source) ?? [];
   const paths: string[] = [];
   const out = new Uint8Array(HEAD + 21 * n);
   const path = new Uint32Array(out.buffer, HEAD + 16 * n, n);
+  let maxTag = 0;
+  for (let i = 0; i < n; i++) maxTag = Math.max(maxTag, c.tag[i]);
+  const s = scratchOf(batch.source, maxTag);
+  if (++call === 0xffffffff) s.seen.fill(0), call = 1;
   for (let i = 0; i < n; i++) {
-    let p = byTag.get(c.tag[i]);
-    if (p === undefined) {
-      const tag = tags.get(batch.source, c.tag[i]);
+    const t = c.tag[i];
+    if (s.seen[t] !== call) {
+      const tag = registered[t];
       if (!tag) {
-        throw new Error(
-          `Cannot store: tag ${c.tag[i]} of source ${batch.source} was never registered`,
-        );
+        throw new Error(`Cannot store: tag ${t} of source ${batch.source} was never registered`);
       }
-      byTag.set(c.tag[i], p = paths.push(tag.path) - 1);
+      s.seen[t] = call;
+      s.slot[t] = paths.push(tag.path) - 1;
     }
-    path[i] = p;
+    path[i] = s.slot[t];
   }
-  new Float64Array(out.buffer, HEAD, n).set(c.ts.subarray(0, n));
+  const ts = new Float64Array(out.buffer, HEAD, n);
+  ts.set(c.ts.subarray(0, n));
   const value = new Float64Array(out.buffer, HEAD + 8 * n, n);
   value.set(c.value.subarray(0, n));
   const quality = new Uint8Array(out.buffer, HEAD + 20 * n, n);
@@ -61,7 +88,17 @@ export function encodeBlock(batch: SampleBatch, tags: TagCatalog): Uint8Array {
   record[0] = VERSION;
   view.setUint32(4, n);
   view.setUint32(8, header.length);
-  return record;
+  const block: RowBlock = {
+    count: n,
+    paths,
+    ts,
+    value,
+    path,
+    quality,
+    text: batch.text?.length ? new Map(batch.text) : undefined,
+    reasons: batch.reasons?.length ? new Map(batch.reasons) : undefined,
+  };
+  return { record, block };
 }
 
 /** Decodes a buffer record: a block, or (records of the older form) JSON rows. */

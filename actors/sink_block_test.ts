@@ -38,10 +38,17 @@ function sample() {
 }
 
 Deno.test("a batch goes into the buffer as columns and comes back as rows named by path", () => {
-  const record = encodeBlock(sample(), catalog("temp", "mode", "on"));
+  const tags = catalog("temp", "mode", "on");
+  const { record, block: made } = encodeBlock(sample(), tags);
   const block = decodeBlock(record);
   assert.deepEqual(block.paths, ["plant/press/temp", "plant/press/mode", "plant/press/on"]);
   assert.deepEqual(rowsOf(block), expected);
+  assert.deepEqual(rowsOf(made), expected, "the block made with the record reads the same");
+  assert.deepEqual(
+    rowsOf(encodeBlock(sample(), tags).block),
+    expected,
+    "and again (scratch reused)",
+  );
   // A record read back at an offset typed arrays cannot start at is copied, not misread.
   const shifted = new Uint8Array(record.length + 3);
   shifted.set(record, 3);

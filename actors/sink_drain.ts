@@ -4,7 +4,7 @@ import type { DiskBuffer } from "../src/runtime/disk_buffer.ts";
 import { type Chunk, ReadAhead } from "../src/runtime/read_ahead.ts";
 import { sleepUnlessAborted } from "../src/runtime/schedule.ts";
 import type { PipelineOptions, SinkWriter } from "./buffered_sink.ts";
-import { decodeBlock, type Row, Rows } from "./sink_block.ts";
+import { decodeBlock, type Row, type RowBlock, Rows } from "./sink_block.ts";
 
 /** What the drain needs from the pipeline around it. */
 export interface DrainParts {
@@ -145,14 +145,23 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
       continue;
     }
     if (unread < perWrite && !p.inputDone() && reader.out.length === 0) {
-      await sleepUnlessAborted(opts.batch.max_linger_ms, never); // let a write fill up
+      // Let a write fill up: until a full write waits, or max_linger_ms passed.
+      const deadline = Date.now() + opts.batch.max_linger_ms;
+      while (reader.unread < perWrite && !p.inputDone() && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, deadline - Date.now());
+          p.onWait(() => (clearTimeout(timer), resolve()));
+        });
+      }
     }
     const chunk = await reader.next(perWrite);
     if (!chunk) { // the counts are catching up with acks under way
       await sleepUnlessAborted(5, never);
       continue;
     }
-    const rows = new Rows(chunk.taken.records.map((r) => decodeBlock(r.payload)));
+    const rows = new Rows(
+      chunk.taken.records.map((r) => (r.memo as RowBlock | undefined) ?? decodeBlock(r.payload)),
+    );
     busy.add(slot);
     const w = write(slot, chunk, rows);
     writing.add(w);

@@ -31,7 +31,8 @@ export interface Cursor {
 
 /** Records taken by peek; ack(batch) removes them. */
 export interface Peeked {
-  records: { ts: number; payload: Uint8Array }[];
+  /** `memo`: what the record was made from, when it was served from memory (see append). */
+  records: { ts: number; payload: Uint8Array; memo?: unknown }[];
   next: Cursor;
   bytes: number;
 }
@@ -102,11 +103,12 @@ export class DiskBuffer {
   }
 
   /**
-   * Appends a record; resolves once it is on disk as the fsync policy says. The write itself is
+   * Appends a record; resolves once it is on disk as the fsync policy says. `memo` (what the
+   * record was made from) comes back with it to a reader served from memory. The write itself is
    * synchronous: a few KB into the page cache cost less than a round trip through the runtime's
    * thread pool, and the caller (an acknowledgement waiting on it) gets it at once.
    */
-  async append(payload: Uint8Array, ts = Date.now()): Promise<void> {
+  async append(payload: Uint8Array, ts = Date.now(), memo?: unknown): Promise<void> {
     const record = encodeRecord(payload, ts);
     while (this.#pendingBytes + record.length > this.opts.maxBytes && this.#pendingRecords > 0) {
       if (this.opts.whenFull === "drop_oldest") await this.#dropOldest();
@@ -126,6 +128,7 @@ export class DiskBuffer {
       last.size + record.length,
       ts,
       record.subarray(HEADER_BYTES),
+      memo,
     );
     last.size += record.length;
     this.#pendingRecords++;

@@ -44,6 +44,11 @@ export class TagCatalog {
     return this.#bySource.get(source)?.[index];
   }
 
+  /** Every tag of a source, by index. */
+  of(source: number): readonly (TagMeta | undefined)[] | undefined {
+    return this.#bySource.get(source);
+  }
+
   /** Every source's tags as frames, for replay to a newly attached sink. */
   frames(): TagsFrame[] {
     return [...this.#bySource].map(([source, tags]) => ({ type: "tags", source, first: 0, tags }));

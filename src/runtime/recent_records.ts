@@ -7,6 +7,7 @@ interface Kept {
   end: number;
   ts: number;
   payload: Uint8Array;
+  memo?: unknown;
 }
 
 /**
@@ -27,10 +28,20 @@ export class RecentRecords {
     return this.#bytes;
   }
 
-  /** Keeps a record just appended at `offset` of segment `seq`, evicting the oldest over budget. */
-  add(seq: number, offset: number, end: number, ts: number, payload: Uint8Array): void {
+  /**
+   * Keeps a record just appended at `offset` of segment `seq`, and what the writer made it from
+   * (`memo`, handed to readers with it), evicting the oldest over budget.
+   */
+  add(
+    seq: number,
+    offset: number,
+    end: number,
+    ts: number,
+    payload: Uint8Array,
+    memo?: unknown,
+  ): void {
     if (payload.length > this.maxBytes) return this.clear();
-    this.#items.push({ seq, offset, end, ts, payload });
+    this.#items.push({ seq, offset, end, ts, payload, memo });
     this.#bytes += payload.length;
     while (this.#bytes > this.maxBytes) this.#shift();
   }
@@ -68,7 +79,7 @@ export class RecentRecords {
     let next = cursor, bytes = 0;
     for (let i = start; i < this.#items.length && records.length < max; i++) {
       const k = this.#items[i];
-      records.push({ ts: k.ts, payload: k.payload });
+      records.push({ ts: k.ts, payload: k.payload, memo: k.memo });
       // Bytes as the disk counts them: a new segment starts at its offset 0.
       bytes += k.seq === next.seq ? k.end - next.offset : k.end;
       next = { seq: k.seq, offset: k.end };

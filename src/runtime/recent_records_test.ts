@@ -19,6 +19,8 @@ Deno.test("records are found by their start or by the end of the one before, acr
   assert.deepEqual(r.from({ seq: 1, offset: 26 }, 10)!.records, [], "caught up: nothing more");
   assert.equal(r.from({ seq: 0, offset: 13 }, 10), undefined, "not a record boundary");
   assert.equal(r.tsAt({ seq: 0, offset: 26 }), 2);
+  r.add(1, 26, 52, 4, bytes(10, 4), { made: "from this" });
+  assert.deepEqual(r.from({ seq: 1, offset: 26 }, 1)!.records[0].memo, { made: "from this" });
 });
 
 Deno.test("over budget the oldest go, and acked ones are dropped; those are read from disk", () => {
