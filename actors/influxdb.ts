@@ -4,6 +4,8 @@ import type { ActorContext } from "../src/runtime/actor.ts";
 import { runBufferedSink, type SinkWriter, type Verdict } from "./buffered_sink.ts";
 import { toLineProtocol } from "./influxdb_lines.ts";
 
+const text = new TextDecoder();
+
 /** Rejections no retry fixes (bad line protocol, wrong types for a field); the rest are retried. */
 function classify(err: unknown): Verdict {
   const status = err instanceof HttpError ? err.statusCode : (err as { status?: number }).status;
@@ -22,7 +24,7 @@ function v2Writer(cfg: InfluxdbSinkConfig): SinkWriter {
   return {
     async write(rows) {
       const body = toLineProtocol(rows.blocks, cfg);
-      if (body) api.writeRecord(body.slice(0, -1));
+      if (body.length > 0) api.writeRecord(text.decode(body.subarray(0, -1)));
       await api.flush(true);
     },
     classify,
@@ -41,12 +43,12 @@ function v1Writer(cfg: InfluxdbSinkConfig): SinkWriter {
   if (cfg.gzip) headers["content-encoding"] = "gzip";
   return {
     async write(rows) {
-      const text = toLineProtocol(rows.blocks, cfg);
-      if (!text) return;
+      const lines = toLineProtocol(rows.blocks, cfg);
+      if (lines.length === 0) return;
       const body = cfg.gzip
-        ? await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip")))
+        ? await new Response(new Blob([lines]).stream().pipeThrough(new CompressionStream("gzip")))
           .arrayBuffer()
-        : text;
+        : lines;
       const res = await fetch(`${cfg.url.replace(/\/$/, "")}/write?${params}`, {
         method: "POST",
         headers,

@@ -1,6 +1,10 @@
 import { escape } from "@influxdata/influxdb-client";
 import type { InfluxdbSinkConfig } from "../src/config/influxdb.ts";
 import type { RowBlock } from "./sink_block.ts";
+import { BodyBytes } from "./body_bytes.ts";
+
+const enc = new TextEncoder();
+const SPACE = 0x20, NEWLINE = 0x0a;
 
 /** A ms timestamp (fractions are µs) in the write precision, as line protocol digits. */
 export function stamp(ts: number, precision: InfluxdbSinkConfig["precision"]): string {
@@ -18,11 +22,12 @@ interface Names {
   path: string;
   tag: string;
   device: string;
-  /** `measurement,device=…,uns=…` and a number standing for it (equal series, equal number). */
-  series: string;
+  /** `measurement,device=…,uns=… ` (UTF-8) and a number standing for it (equal series, equal number). */
+  series: Uint8Array;
   seriesId: number;
-  /** `field=` */
-  field: string;
+  /** `field=` and `,field=` (UTF-8) */
+  field: Uint8Array;
+  nextField: Uint8Array;
   /** `raw_measurement,device=…,tag=… raw=` when the raw measurement is on. */
   raw?: string;
 }
@@ -53,13 +58,15 @@ function namesOf(path: string, cfg: InfluxdbSinkConfig): Names {
   }
   let seriesId = cache.seriesIds.get(series);
   if (seriesId === undefined) cache.seriesIds.set(series, seriesId = nextSeriesId++);
+  const field = escape.tag(fill(cfg.field, device, tag));
   n = {
     path,
     tag,
     device,
-    series,
+    series: enc.encode(`${series} `),
     seriesId,
-    field: `${escape.tag(fill(cfg.field, device, tag))}=`,
+    field: enc.encode(`${field}=`),
+    nextField: enc.encode(`,${field}=`),
     raw: cfg.raw_measurement
       ? `${escape.measurement(cfg.raw_measurement)}${tags([["device", device], ["tag", tag]])} raw=`
       : undefined,
@@ -81,22 +88,28 @@ function unstorable(path: string, value: number): Error {
 }
 
 /**
- * Line protocol for blocks of rows, as one body: a point per measurement, tags and time with a
- * field per tag (good and uncertain values; bad ones have no value to store), tagged with the UNS
- * path above the device. Rows of one point that follow each other (a device's poll, an MQTT
- * message) share a line; InfluxDB merges lines of the same series and time, so a point split
+ * Line protocol for blocks of rows, as one UTF-8 body: a point per measurement, tags and time
+ * with a field per tag (good and uncertain values; bad ones have no value to store), tagged with
+ * the UNS path above the device. Rows of one point that follow each other (a device's poll, an
+ * MQTT message) share a line; InfluxDB merges lines of the same series and time, so a point split
  * over lines is still one point. With `raw_measurement`, every sample also goes there as JSON
  * (seed 000's raw data), bad ones included. Escaping is the client library's.
  */
-export function toLineProtocol(blocks: RowBlock[], cfg: InfluxdbSinkConfig): string {
-  let out = "", raw = "";
+export function toLineProtocol(
+  blocks: RowBlock[],
+  cfg: InfluxdbSinkConfig,
+): Uint8Array<ArrayBuffer> {
+  let rows = 0;
+  for (const b of blocks) rows += b.count;
+  const out = new BodyBytes(rows * 24);
+  const raw = cfg.raw_measurement ? new BodyBytes(rows * 160) : undefined;
   let series = -1, ts = NaN; // the open line
   for (const b of blocks) {
     const names = b.paths.map((p) => namesOf(p, cfg));
     for (let i = 0; i < b.count; i++) {
       const n = names[b.path[i]], t = b.ts[i], quality = b.quality[i], v = b.value[i];
       const text = b.text?.get(i);
-      if (n.raw) {
+      if (raw && n.raw) {
         const sample = {
           path: n.path,
           ts: t,
@@ -104,20 +117,31 @@ export function toLineProtocol(blocks: RowBlock[], cfg: InfluxdbSinkConfig): str
           quality: QUALITY[quality],
           reason: b.reasons?.get(i) ?? null,
         };
-        raw += `${n.raw}${escape.quoted(JSON.stringify(sample))} ${stamp(t, cfg.precision)}\n`;
+        raw.text(`${n.raw}${escape.quoted(JSON.stringify(sample))} ${stamp(t, cfg.precision)}\n`);
       }
       if (quality === 2 || (text === undefined && Number.isNaN(v))) continue;
       if (text === undefined && !Number.isFinite(v)) throw unstorable(n.path, v);
-      if (n.seriesId === series && t === ts) out += ",";
+      if (n.seriesId === series && t === ts) out.bytes(n.nextField);
       else {
-        if (series >= 0) out += ` ${stamp(ts, cfg.precision)}\n`;
-        out += `${n.series} `;
+        if (series >= 0) endLine(out, ts, cfg);
+        out.bytes(n.series);
+        out.bytes(n.field);
         series = n.seriesId;
         ts = t;
       }
-      out += text === undefined ? n.field + v : n.field + escape.quoted(text);
+      if (text === undefined) out.ascii(String(v));
+      else out.text(escape.quoted(text));
     }
   }
-  if (series >= 0) out += ` ${stamp(ts, cfg.precision)}\n`;
-  return raw + out;
+  if (series >= 0) endLine(out, ts, cfg);
+  if (!raw) return out.view();
+  raw.bytes(out.view());
+  return raw.view();
+}
+
+/** ` <timestamp>\n` */
+function endLine(out: BodyBytes, ts: number, cfg: InfluxdbSinkConfig): void {
+  out.byte(SPACE);
+  out.ascii(stamp(ts, cfg.precision));
+  out.byte(NEWLINE);
 }

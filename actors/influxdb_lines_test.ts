@@ -5,7 +5,9 @@ import { stamp, toLineProtocol } from "./influxdb_lines.ts";
 
 const cfg = (extra = {}) =>
   influxdbSink.parse({ kind: "influxdb", url: "http://x", api: "v1", database: "d", ...extra });
-const lines = (rows: Row[], c = cfg()) => toLineProtocol([blockOf(rows)], c).split("\n");
+const body = (blocks: Parameters<typeof toLineProtocol>[0], c = cfg()) =>
+  new TextDecoder().decode(toLineProtocol(blocks, c));
+const lines = (rows: Row[], c = cfg()) => body([blockOf(rows)], c).split("\n");
 
 Deno.test("one point per device and time, a field per tag; bad samples have no value to store", () => {
   const rows: Row[] = [
@@ -45,7 +47,7 @@ Deno.test("templates, no UNS tag, the raw measurement, and precisions", () => {
 
 Deno.test("two devices measured at the same time stay two points; blocks continue a point", () => {
   const c = cfg({ measurement: "compressor", uns_tags: false });
-  const body = toLineProtocol([
+  const lp = body([
     blockOf([
       ["plant/c1/temp", 1000, 70, null, 0, null],
       ["plant/c2/temp", 1000, 68, null, 0, null],
@@ -53,11 +55,11 @@ Deno.test("two devices measured at the same time stay two points; blocks continu
     blockOf([["plant/c2/rpm", 1000, 1500, null, 0, null]]),
   ], c);
   assert.equal(
-    body,
+    lp,
     "compressor,device=c1 temp=70 1000\ncompressor,device=c2 temp=68,rpm=1500 1000\n",
   );
   assert.equal(
-    toLineProtocol([blockOf([["p/d/t", 1, NaN, null, 2, "x"]])], c),
+    body([blockOf([["p/d/t", 1, NaN, null, 2, "x"]])], c),
     "",
     "nothing to write",
   );

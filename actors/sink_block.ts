@@ -1,6 +1,7 @@
 import { columns, type SampleBatch } from "../src/model/batch.ts";
 import { Quality } from "../src/model/sample.ts";
 import type { TagCatalog } from "../src/runtime/frames.ts";
+import type { TagMeta } from "../src/model/tag.ts";
 
 /** A sample as a database sink stores it: [path, ts ms, number or null, text or null, quality, reason]. */
 export type Row = [string, number, number | null, string | null, number, string | null];
@@ -27,26 +28,37 @@ const VERSION = 1;
 const HEAD = 16;
 const enc = new TextEncoder(), dec = new TextDecoder();
 
-/** Per source: for each tag index, the encode call that last saw it and its path's slot there. */
-const scratch = new Map<number, { seen: Uint32Array; slot: Uint32Array }>();
+/**
+ * Per source, by tag index: the encode call that last saw the tag and its path's slot there, and
+ * the path as JSON bytes (with the tag it was made for: a tag registered anew gets new bytes).
+ */
+interface Scratch {
+  seen: Uint32Array;
+  slot: Uint32Array;
+  json: (Uint8Array | undefined)[];
+  jsonOf: (TagMeta | undefined)[];
+}
+const scratch = new Map<number, Scratch>();
 let call = 0;
 
-/** The scratch arrays of a source, grown to hold tag index `max`. */
-function scratchOf(source: number, max: number): { seen: Uint32Array; slot: Uint32Array } {
+/** The scratch of a source, grown to hold tag index `max`. */
+function scratchOf(source: number, max: number): Scratch {
   let s = scratch.get(source);
   if (!s || s.seen.length <= max) {
     const size = Math.max(64, (max + 1) * 2);
     const seen = new Uint32Array(size), slot = new Uint32Array(size);
     if (s) seen.set(s.seen), slot.set(s.slot);
-    scratch.set(source, s = { seen, slot });
+    scratch.set(source, s = { seen, slot, json: s?.json ?? [], jsonOf: s?.jsonOf ?? [] });
   }
   return s;
 }
 
+const OPEN = enc.encode('{"p":['), COMMA = 0x2c;
+
 /**
  * Encodes a batch for the buffer, naming each row by the UNS path of its tag; also returns the
  * block the record decodes to (views over the record), so a reader served from memory need not
- * decode it.
+ * decode it. The header's JSON is put together from each path's JSON, made once per tag.
  */
 export function encodeBlock(
   batch: SampleBatch,
@@ -54,13 +66,13 @@ export function encodeBlock(
 ): { record: Uint8Array; block: RowBlock } {
   const n = batch.count, c = columns(batch);
   const registered = tags.of(batch.source) ?? [];
-  const paths: string[] = [];
-  const out = new Uint8Array(HEAD + 21 * n);
-  const path = new Uint32Array(out.buffer, HEAD + 16 * n, n);
+  const paths: string[] = [], pathJson: Uint8Array[] = [];
+  const slots = new Uint32Array(n);
   let maxTag = 0;
   for (let i = 0; i < n; i++) maxTag = Math.max(maxTag, c.tag[i]);
   const s = scratchOf(batch.source, maxTag);
   if (++call === 0xffffffff) s.seen.fill(0), call = 1;
+  let jsonBytes = 0;
   for (let i = 0; i < n; i++) {
     const t = c.tag[i];
     if (s.seen[t] !== call) {
@@ -68,26 +80,41 @@ export function encodeBlock(
       if (!tag) {
         throw new Error(`Cannot store: tag ${t} of source ${batch.source} was never registered`);
       }
+      if (s.jsonOf[t] !== tag) s.json[t] = enc.encode(JSON.stringify(tag.path)), s.jsonOf[t] = tag;
       s.seen[t] = call;
       s.slot[t] = paths.push(tag.path) - 1;
+      pathJson.push(s.json[t]!);
+      jsonBytes += s.json[t]!.length;
     }
-    path[i] = s.slot[t];
+    slots[i] = s.slot[t];
   }
-  const ts = new Float64Array(out.buffer, HEAD, n);
-  ts.set(c.ts.subarray(0, n));
-  const value = new Float64Array(out.buffer, HEAD + 8 * n, n);
-  value.set(c.value.subarray(0, n));
-  const quality = new Uint8Array(out.buffer, HEAD + 20 * n, n);
-  for (let i = 0; i < n; i++) quality[i] = Math.min(c.quality[i], Quality.bad);
-  for (const [i] of batch.text ?? []) value[i] = NaN;
-  const header = enc.encode(JSON.stringify({ p: paths, x: batch.text, r: batch.reasons }));
-  const record = new Uint8Array(out.length + header.length);
-  record.set(out);
-  record.set(header, out.length);
+  const tail = enc.encode(
+    "]" + (batch.text?.length ? `,"x":${JSON.stringify(batch.text)}` : "") +
+      (batch.reasons?.length ? `,"r":${JSON.stringify(batch.reasons)}` : "") + "}",
+  );
+  const headerLength = OPEN.length + jsonBytes + Math.max(0, pathJson.length - 1) + tail.length;
+  const record = new Uint8Array(HEAD + 21 * n + headerLength);
   const view = new DataView(record.buffer);
   record[0] = VERSION;
   view.setUint32(4, n);
-  view.setUint32(8, header.length);
+  view.setUint32(8, headerLength);
+  const ts = new Float64Array(record.buffer, HEAD, n);
+  ts.set(c.ts.subarray(0, n));
+  const value = new Float64Array(record.buffer, HEAD + 8 * n, n);
+  value.set(c.value.subarray(0, n));
+  for (const [i] of batch.text ?? []) value[i] = NaN;
+  const path = new Uint32Array(record.buffer, HEAD + 16 * n, n);
+  path.set(slots);
+  const quality = new Uint8Array(record.buffer, HEAD + 20 * n, n);
+  for (let i = 0; i < n; i++) quality[i] = Math.min(c.quality[i], Quality.bad);
+  let at = HEAD + 21 * n;
+  record.set(OPEN, at);
+  at += OPEN.length;
+  pathJson.forEach((j, k) => { // by hand: set() costs more than the copy of a few bytes
+    if (k > 0) record[at++] = COMMA;
+    for (let i = 0; i < j.length; i++) record[at++] = j[i];
+  });
+  record.set(tail, at);
   const block: RowBlock = {
     count: n,
     paths,

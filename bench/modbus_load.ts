@@ -194,7 +194,7 @@ async function main(): Promise<void> {
       seconds: { type: "string", default: "30" },
       // gateway.placement.modbus: how many workers share the fleet.
       workers: { type: "string", default: "2" },
-      // V8 flags for the gateway process only (e.g. --optimize-for-size); its workers share them.
+      // V8 flags for the gateway process only (e.g. --max-semi-space-size=1); its workers share them.
       // The same V8 flags as `deno task start`; pass --gateway-v8-flags= for V8's defaults.
       "gateway-v8-flags": { type: "string", default: V8_FLAGS },
     },

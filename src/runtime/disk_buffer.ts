@@ -1,6 +1,7 @@
 import {
   encodeRecord,
   HEADER_BYTES,
+  recordHeader,
   scanRecords,
   segmentName,
   type StoredRecord,
@@ -38,6 +39,8 @@ export interface Peeked {
 }
 
 const READ_CHUNK = 1 << 20;
+/** Payloads from this size on are written after their header rather than copied behind it. */
+const SEPARATE_WRITE = 16 << 10;
 
 /** True when cursor a is before cursor b. */
 function before(a: Cursor, b: Cursor): boolean {
@@ -106,33 +109,32 @@ export class DiskBuffer {
    * Appends a record; resolves once it is on disk as the fsync policy says. `memo` (what the
    * record was made from) comes back with it to a reader served from memory. The write itself is
    * synchronous: a few KB into the page cache cost less than a round trip through the runtime's
-   * thread pool, and the caller (an acknowledgement waiting on it) gets it at once.
+   * thread pool, and the caller (an acknowledgement waiting on it) gets it at once. The buffer
+   * keeps `payload` for readers: it must not change after the append.
    */
   async append(payload: Uint8Array, ts = Date.now(), memo?: unknown): Promise<void> {
-    const record = encodeRecord(payload, ts);
-    while (this.#pendingBytes + record.length > this.opts.maxBytes && this.#pendingRecords > 0) {
+    const length = HEADER_BYTES + payload.length;
+    while (this.#pendingBytes + length > this.opts.maxBytes && this.#pendingRecords > 0) {
       if (this.opts.whenFull === "drop_oldest") await this.#dropOldest();
       else await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
     let last = this.#segments.at(-1);
     if (
       !last || !this.#writer ||
-      (last.size > 0 && last.size + record.length > this.opts.segmentBytes)
+      (last.size > 0 && last.size + length > this.opts.segmentBytes)
     ) {
       last = await this.#roll();
     }
-    writeAll(this.#writer!, record);
-    this.#recent.add(
-      last.seq,
-      last.size,
-      last.size + record.length,
-      ts,
-      record.subarray(HEADER_BYTES),
-      memo,
-    );
-    last.size += record.length;
+    // A large payload goes in a write of its own rather than copied behind its header (a crash
+    // between the two leaves a torn record, cut off at the next open like any other).
+    if (payload.length >= SEPARATE_WRITE) {
+      writeAll(this.#writer!, recordHeader(payload, ts));
+      writeAll(this.#writer!, payload);
+    } else writeAll(this.#writer!, encodeRecord(payload, ts));
+    this.#recent.add(last.seq, last.size, last.size + length, ts, payload, memo);
+    last.size += length;
     this.#pendingRecords++;
-    this.#pendingBytes += record.length;
+    this.#pendingBytes += length;
     this.#oldestTs ??= ts;
     if (this.opts.fsync === "always") await this.#writer!.syncData();
     else this.#dirty = true;

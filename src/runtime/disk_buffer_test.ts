@@ -161,3 +161,24 @@ Deno.test("kill -9 of a writer loses nothing whose append had resolved", async (
   );
   await b.close();
 });
+
+Deno.test("a large payload (written after its header) reads back whole; cut off, it is dropped", async () => {
+  const dir = await Deno.makeTempDir();
+  let b = await open(dir, { segmentBytes: 1 << 20 });
+  const big = new Uint8Array(40_000).map((_, i) => i % 251);
+  await b.append(enc.encode("small"), 1);
+  await b.append(big, 2);
+  await b.close();
+  b = await open(dir, { segmentBytes: 1 << 20 });
+  const p = await b.peek(10);
+  assert.deepEqual(p.records.map((r) => r.payload.length), [5, 40_000]);
+  assert.deepEqual(p.records[1].payload, big);
+  await b.close();
+  // A crash between the header's write and the payload's: the record is torn, the rest stays.
+  const seg = `${dir}/${segmentName(0)}`;
+  await Deno.truncate(seg, (await Deno.stat(seg)).size - 30_000);
+  b = await open(dir, { segmentBytes: 1 << 20 });
+  assert.equal(b.pending, 1);
+  assert.deepEqual(texts(await b.peek(10)), ["small"]);
+  await b.close();
+});

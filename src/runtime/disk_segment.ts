@@ -11,14 +11,21 @@ export interface StoredRecord {
   end: number;
 }
 
-/** Encodes a record: header then payload. */
-export function encodeRecord(payload: Uint8Array, ts: number): Uint8Array {
-  const out = new Uint8Array(HEADER_BYTES + payload.length);
+/** The header of a record (its checksum covers ts and payload), to write before the payload. */
+export function recordHeader(payload: Uint8Array, ts: number): Uint8Array {
+  const out = new Uint8Array(HEADER_BYTES);
   const view = new DataView(out.buffer);
   view.setUint32(0, payload.length);
   view.setFloat64(8, ts);
+  view.setUint32(4, crc32(payload, crc32(out.subarray(8))));
+  return out;
+}
+
+/** Encodes a record: header then payload. */
+export function encodeRecord(payload: Uint8Array, ts: number): Uint8Array {
+  const out = new Uint8Array(HEADER_BYTES + payload.length);
+  out.set(recordHeader(payload, ts));
   out.set(payload, HEADER_BYTES);
-  view.setUint32(4, crc32(out.subarray(8)));
   return out;
 }
 
