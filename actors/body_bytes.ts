@@ -17,6 +17,11 @@ export class BodyBytes {
     return this.#len;
   }
 
+  /** Empties the body for the next one, keeping the memory. */
+  reset(): void {
+    this.#len = 0;
+  }
+
   /** Bytes as they are (pieces encoded once and kept). */
   bytes(b: Uint8Array): void {
     this.#room(b.length);

@@ -13,4 +13,7 @@ Deno.test("pieces of every kind land in order, past the first size, as UTF-8", (
     'm,device=a -1.25e-7,mode="Stufe Ä ✓" 1700000000123\n',
   );
   assert.equal(b.length, b.view().length);
+  b.reset();
+  b.ascii("next");
+  assert.equal(new TextDecoder().decode(b.view()), "next", "reset: the next body starts empty");
 });

@@ -3,6 +3,7 @@ import type { InfluxdbSinkConfig } from "../src/config/influxdb.ts";
 import type { ActorContext } from "../src/runtime/actor.ts";
 import { runBufferedSink, type SinkWriter, type Verdict } from "./buffered_sink.ts";
 import { toLineProtocol } from "./influxdb_lines.ts";
+import { BodyBytes } from "./body_bytes.ts";
 
 const text = new TextDecoder();
 
@@ -41,9 +42,10 @@ function v1Writer(cfg: InfluxdbSinkConfig): SinkWriter {
     headers.authorization = `Basic ${btoa(`${cfg.username}:${cfg.password ?? ""}`)}`;
   }
   if (cfg.gzip) headers["content-encoding"] = "gzip";
+  const out = new BodyBytes(); // one write at a time per writer; fetch copies the body
   return {
     async write(rows) {
-      const lines = toLineProtocol(rows.blocks, cfg);
+      const lines = toLineProtocol(rows.blocks, cfg, out);
       if (lines.length === 0) return;
       const body = cfg.gzip
         ? await new Response(new Blob([lines]).stream().pipeThrough(new CompressionStream("gzip")))

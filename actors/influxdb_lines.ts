@@ -93,15 +93,17 @@ function unstorable(path: string, value: number): Error {
  * the UNS path above the device. Rows of one point that follow each other (a device's poll, an
  * MQTT message) share a line; InfluxDB merges lines of the same series and time, so a point split
  * over lines is still one point. With `raw_measurement`, every sample also goes there as JSON
- * (seed 000's raw data), bad ones included. Escaping is the client library's.
+ * (seed 000's raw data), bad ones included. Escaping is the client library's. `out` (reset
+ * first) lets a writer reuse one buffer; the result is a view of it.
  */
 export function toLineProtocol(
   blocks: RowBlock[],
   cfg: InfluxdbSinkConfig,
+  out = new BodyBytes(),
 ): Uint8Array<ArrayBuffer> {
   let rows = 0;
   for (const b of blocks) rows += b.count;
-  const out = new BodyBytes(rows * 24);
+  out.reset();
   const raw = cfg.raw_measurement ? new BodyBytes(rows * 160) : undefined;
   let series = -1, ts = NaN; // the open line
   for (const b of blocks) {
