@@ -14,7 +14,7 @@ type Config = MqttSourceConfig & { gateway?: string };
 const dec = new TextDecoder();
 
 /** Samples per batch the source sends on. */
-const BATCH_SAMPLES = 20000;
+const BATCH_SAMPLES = 10000;
 
 /** Records (messages, or groups of them) worth a batch, and how long to wait for that many. */
 const FILL_RECORDS = 64;

@@ -556,6 +556,20 @@ async function gatewayRun(
         await sleep(sink.pollMs);
       }
     })();
+    // The sink's own count of samples InfluxDB or PostgreSQL acknowledged: the run's end when it
+    // comes before the store's count shows them all (the raw baselines, too, stop at the last
+    // acknowledged write). Not trusted after a retry (a replayed write counts twice).
+    let writtenAt: number | undefined;
+    const acked = (async () => {
+      while (!done && writtenAt === undefined) {
+        const actors = await fetch(`http://127.0.0.1:${port}/api/actors`)
+          .then((r) => r.json() as Promise<{ id: string; counters: Record<string, number> }[]>)
+          .catch(() => []);
+        const out = actors.find((a) => a.id === "out")?.counters;
+        if (out && !out.retries && out.samples_out >= points) writtenAt = performance.now();
+        await sleep(50);
+      }
+    })();
     // The source's message counter, for the publishers' flow control.
     const tracker = (async () => {
       while (!done && !published) {
@@ -586,10 +600,13 @@ async function gatewayRun(
     await tracker;
     await poller;
     done = true;
+    await acked;
     await trace;
     const stored = await sink.count();
     // The clock stops at the last count change when points were lost, not at the give-up.
-    const t1 = stalled ? performance.now() - STALL_MS : performance.now();
+    const t1 = stalled
+      ? performance.now() - STALL_MS
+      : Math.min(performance.now(), writtenAt ?? Infinity);
     const cpu = cpuUse(cpu0, cpuSnapshot(child.pid), (t1 - t0) / 1000);
     const rssMb = peakRssMb(child.pid);
     const lags = sentAt ? fifoLags(sentAt, polls, o.k) : [];

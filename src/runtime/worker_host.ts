@@ -5,7 +5,7 @@ import { logger, setLogLevel } from "./log.ts";
 import { type Counters, type FromActor, type ToActor, zeroCounters } from "./messages.ts";
 import { ReceiptWaiters } from "./receipts.ts";
 
-const COUNTERS_EVERY_MS = 1000;
+const COUNTERS_EVERY_MS = 250;
 
 /** Where the host posts to; `self` in a worker. */
 interface Scope {
