@@ -1,16 +1,15 @@
 import mqtt, { type IClientOptions } from "mqtt";
 import type { MqttSourceConfig } from "../src/config/mqtt_source.ts";
 import type { ActorContext } from "../src/runtime/actor.ts";
-import type { DiskBuffer } from "../src/runtime/disk_buffer.ts";
 import { openBuffer } from "./buffered_sink.ts";
 import { whenAborted } from "../src/runtime/schedule.ts";
 import { Turns } from "../src/runtime/turns.ts";
 import { mapMessage, type Mapped } from "./mqtt_source_map.ts";
-import { encodeKept, type KeptMessage } from "./mqtt_source_record.ts";
 import { MappedCache } from "./mqtt_source_cache.ts";
 import { forward } from "./mqtt_source_forward.ts";
 import { deadLetter } from "./mqtt_source_dead_letter.ts";
 import { safeUrl } from "./mqtt_link.ts";
+import { type HeldStream, TurnAppender } from "./mqtt_source_appender.ts";
 
 type Config = MqttSourceConfig & { gateway?: string };
 
@@ -31,7 +30,10 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
     lastArrival = Math.max(performance.timeOrigin + performance.now(), lastArrival + 0.001);
   let wake: (() => void) | undefined;
   const mapped = new MappedCache();
-  const appender = new GroupAppender(buffer, mapped, () => wake?.());
+  const appender = new TurnAppender(buffer, mapped, () => wake?.(), (err) => {
+    ctx.counters.errors++;
+    ctx.setState("degraded", `Cannot write to the buffer: ${err.message}`);
+  });
   // A client works through a socket full of messages in microtasks: the forwarder in this worker
   // (and its channel credit) get a turn every few ms.
   const turns = new Turns();
@@ -49,7 +51,7 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
     } catch (err) {
       return await deadLetter(ctx, dir, topic, payload, (err as Error).message);
     }
-    await appender.append({ topic, payload, at }, values);
+    appender.add({ topic, payload, at }, values);
     ctx.counters.samples_in += values.tags.length;
     await turns.pause();
   };
@@ -67,12 +69,14 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
       properties: { sessionExpiryInterval: cfg.session_expiry_s },
       reconnectPeriod: cfg.reconnect_ms,
       protocolVersion: 5,
-      // QoS 1: acknowledge only once the message is in the buffer (or dead-lettered).
+      // QoS 1: the PUBACK leaves once the message is in the buffer (or dead-lettered).
       customHandleAcks: (topic, message, _packet, done) => {
         take(topic, message).then(() => done(0), () => done(0x80));
       },
     };
     const client = mqtt.connect(cfg.url, options);
+    // PUBACKs wait in the socket until the turn's messages are in the buffer (TurnAppender).
+    client.on("packetreceive", () => appender.hold(client.stream as unknown as HeldStream));
     client.on("connect", () => {
       // Running once the broker confirmed every subscription of every client.
       Promise.all(topics.map((s) => client.subscribeAsync(s.topic, { qos: s.qos as 0 | 1 })))
@@ -109,59 +113,11 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
   const forwarded = forward(ctx, dir, buffer, mapped, stopping, (w) => wake = w);
   await whenAborted(ctx.signal);
   await Promise.all(clients.map((c) => c.endAsync()));
+  await appender.settled();
   stopping.now = true;
   wake?.();
   await forwarded;
   await buffer.close();
-}
-
-/**
- * Appends the messages that arrive while a write is under way as one record: one disk write (and
- * fsync) for many messages, each acknowledged once the write holding it is done. What they mapped
- * to is kept in memory for the forwarder, which then need not map them again.
- */
-class GroupAppender {
-  #waiting: {
-    message: KeptMessage;
-    values: Mapped;
-    done: () => void;
-    fail: (e: unknown) => void;
-  }[] = [];
-  #writing = false;
-  #lastTs = 0;
-
-  constructor(
-    private readonly buffer: DiskBuffer,
-    private readonly mapped: MappedCache,
-    private readonly onAppended: () => void,
-  ) {}
-
-  append(message: KeptMessage, values: Mapped): Promise<void> {
-    return new Promise((done, fail) => {
-      this.#waiting.push({ message, values, done, fail });
-      if (!this.#writing) this.#write();
-    });
-  }
-
-  async #write(): Promise<void> {
-    this.#writing = true;
-    while (this.#waiting.length > 0) {
-      const group = this.#waiting.splice(0);
-      try {
-        const record = encodeKept(group.map((g) => g.message));
-        // A time no other record of this run has: the cache's key. Cached before the append, as
-        // the forwarder may read the record the moment it is written.
-        const ts = this.#lastTs = Math.max(Date.now(), this.#lastTs + 0.001);
-        this.mapped.put(ts, record.length, group.map((g) => g.values));
-        await this.buffer.append(record, ts);
-        group.forEach((g) => g.done());
-        this.onAppended();
-      } catch (err) {
-        group.forEach((g) => g.fail(err));
-      }
-    }
-    this.#writing = false;
-  }
 }
 
 /**
