@@ -599,15 +599,15 @@ async function gatewayRun(
     published = true;
     await tracker;
     await poller;
+    // The clock (and the CPU count) stop here, before the exact count at the end.
+    const polledAt = performance.now(), cpu1 = cpuSnapshot(child.pid);
     done = true;
     await acked;
     await trace;
     const stored = await sink.count();
     // The clock stops at the last count change when points were lost, not at the give-up.
-    const t1 = stalled
-      ? performance.now() - STALL_MS
-      : Math.min(performance.now(), writtenAt ?? Infinity);
-    const cpu = cpuUse(cpu0, cpuSnapshot(child.pid), (t1 - t0) / 1000);
+    const t1 = stalled ? polledAt - STALL_MS : Math.min(polledAt, writtenAt ?? Infinity);
+    const cpu = cpuUse(cpu0, cpu1, (polledAt - t0) / 1000);
     const rssMb = peakRssMb(child.pid);
     const lags = sentAt ? fifoLags(sentAt, polls, o.k) : [];
     const lastStored = polls.findLast(([, n]) => n >= points)?.[0];
