@@ -46,7 +46,7 @@ Deno.test("stop drains every queued sample into the broker before returning", as
       const q = router.sinkQueue("mqtt");
       return q.samples > 0 ? q.samples : undefined;
     },
-    20_000,
+    60_000,
     1,
   );
   const clean = await supervisor.stop(30_000);

@@ -43,7 +43,7 @@ Deno.test("actors sharing a worker: one that throws is restarted alone", async (
     await eventually(
       "bad restarted twice",
       () => byId(sup, "bad").restarts >= 2 || undefined,
-      20_000,
+      60_000,
       10,
     );
     const good = byId(sup, "good");
@@ -84,7 +84,7 @@ Deno.test("a worker that crashes is restarted with every actor it hosted", async
         const [c, nb] = [byId(sup, "crasher"), byId(sup, "neighbour")];
         return c.restarts >= 1 && nb.restarts >= 1 ? nb : undefined;
       },
-      20_000,
+      60_000,
       10,
     );
     assert.ok(n.counters.errors >= 1);

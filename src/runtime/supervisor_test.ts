@@ -48,7 +48,7 @@ Deno.test("an actor that throws is restarted with growing backoff while the othe
         }
         return c.restarts >= 4 ? now : undefined;
       },
-      20_000,
+      60_000,
       5,
     );
     const crashy = seen.get("crashy")!;
@@ -73,7 +73,7 @@ Deno.test("an actor that throws is restarted with growing backoff while the othe
         const c = (await actors(api)).get("crashy")!;
         return c.state === "failed" ? c : undefined;
       },
-      20_000,
+      60_000,
       5,
     );
     assert.match(failed.reason ?? "", /fails on purpose/);
@@ -98,7 +98,7 @@ Deno.test("stop drains what devices sent through a slow sink before returning", 
       const s = (await actors(api)).get("sink")!;
       return s.state === "running" && s.counters.samples_in > 0 ? s : undefined;
     },
-    20_000,
+    60_000,
     10,
   );
   const clean = await supervisor.stop(10_000);
@@ -123,7 +123,7 @@ Deno.test("a slow sink with a block queue holds the device back: queue depth sta
         const s = (await actors(api)).get("fast")!;
         return s.counters.samples_out >= 20_000 ? s : undefined;
       },
-      20_000,
+      60_000,
       10,
     );
     assert.ok(maxQueued <= 10_000, `queued ${maxQueued} samples, over max 10000`);

@@ -20,7 +20,9 @@ export function freePort(): number {
 export async function eventually<T>(
   what: string,
   check: () => Promise<T | undefined> | T | undefined,
-  withinMs = 20_000,
+  // Generous: in a fresh clone the first worker a test starts is type-checked first (10–20 s on
+  // a busy 2-core machine); a passing test never waits this long.
+  withinMs = 60_000,
   everyMs = 100,
 ): Promise<T> {
   const deadline = Date.now() + withinMs;
