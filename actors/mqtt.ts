@@ -8,6 +8,9 @@ import { messages } from "./mqtt_payload.ts";
 
 type Config = MqttSinkConfig & { client_id: string; gateway: string };
 
+/** Batches published at once while more wait (see mqttSink). */
+const MAX_IN_FLIGHT = 16;
+
 /** Publishes a batch; resolves when the broker took all of it (QoS ≥ 1: acked). */
 function publishBatch(
   client: MqttClient,
@@ -35,23 +38,42 @@ export default async function mqttSink(ctx: ActorContext): Promise<void> {
   const link = new MqttLink(cfg, ctx);
   const stop = new AbortController();
   const linked = link.run(stop.signal);
-  for (let batch = await input.next(); batch; batch = await input.next()) {
-    ctx.counters.samples_in += batch.count;
+  /** Publishes a batch until the broker took all of it, on a new connection after a loss. */
+  const publish = async (batch: SampleBatch): Promise<number> => {
     for (;;) {
       const client = await link.connected();
       try {
         await publishBatch(client, link.closed, batch, ctx.tags, cfg);
-        break;
+        return batch.count;
       } catch (err) {
         ctx.counters.errors++;
         ctx.log("warn", "publish failed; retrying on the next connection", {
           error: (err as Error).message,
         });
-        link.lost();
+        if (link.client === client) link.lost(); // another batch may have seen it go already
       }
     }
-    ctx.counters.samples_out += batch.count;
-    input.ack();
+  };
+  // Batches in flight, oldest first: a batch is published as it comes, without waiting for the
+  // broker's acks of the ones before (up to MAX_IN_FLIGHT); waiting capped the sink at one batch
+  // per round trip and queued a fleet's polls for seconds. Each is acked to the router in order,
+  // once the broker took all of it.
+  const inFlight: Promise<number>[] = [];
+  let next: Promise<SampleBatch | undefined> | undefined = input.next();
+  while (next || inFlight.length > 0) {
+    const got = await Promise.race([
+      ...(next && inFlight.length < MAX_IN_FLIGHT ? [next.then((batch) => ({ batch }))] : []),
+      ...(inFlight.length > 0 ? [inFlight[0].then((n) => ({ n }))] : []),
+    ]);
+    if ("n" in got) {
+      inFlight.shift();
+      ctx.counters.samples_out += got.n;
+      input.ack();
+    } else if (got.batch) {
+      ctx.counters.samples_in += got.batch.count;
+      inFlight.push(publish(got.batch));
+      next = input.next();
+    } else next = undefined; // the router ended the stream: finish what is in flight
   }
   stop.abort();
   await linked;

@@ -9,6 +9,7 @@ import { actorCounters, waitReady } from "./gateway_api.ts";
 import { cliArgs, Proc } from "./proc.ts";
 import { meter, type Usage } from "./proc_usage.ts";
 import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
+import { freePortRange } from "./ports.ts";
 
 const BENCH = fileURLToPath(new URL(".", import.meta.url));
 const WARMUP_S = 3;
@@ -23,27 +24,6 @@ interface Result {
   exact?: { p50: number; p99: number; max: number };
   usage: Usage;
   sim: Usage;
-}
-
-/** A base port with n free consecutive ports below the ephemeral range. */
-function freePortRange(n: number, from = 20000): number {
-  const ephemeral = Number(
-    Deno.readTextFileSync("/proc/sys/net/ipv4/ip_local_port_range").split(/\s+/)[0],
-  );
-  for (let base = from; base + n <= ephemeral; base += n) {
-    const held: Deno.Listener[] = [];
-    try {
-      for (let p = base; p < base + n; p++) {
-        held.push(Deno.listen({ hostname: "127.0.0.1", port: p }));
-      }
-      return base;
-    } catch {
-      /* taken: try the next range */
-    } finally {
-      held.forEach((l) => l.close());
-    }
-  }
-  throw new Error(`Cannot find ${n} free ports between ${from} and ${ephemeral}`);
 }
 
 /** Fails early if the open-file limit cannot hold a fleet's listeners plus one poller's sockets. */

@@ -19,42 +19,13 @@ import mqtt from "mqtt";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
+import { ownBroker } from "./own_broker.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 /** The broker: the machine's Mosquitto, or with --own-broker a private one tuned for a firehose. */
 let MQTT_URL = "mqtt://127.0.0.1:1883";
 
-/**
- * Starts a private Mosquitto on a free loopback port with no queue limit and a wide in-flight
- * window (the defaults, 1000 queued and 20 in flight per client, drop or throttle a firehose).
- */
-async function ownBroker(): Promise<Deno.ChildProcess> {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  const conf = await Deno.makeTempFile({ suffix: ".conf" });
-  await Deno.writeTextFile(
-    conf,
-    `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 1000\npersistence false\n`,
-  );
-  const child = new Deno.Command("mosquitto", {
-    args: ["-c", conf],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  for (let i = 0; i < 100; i++) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      MQTT_URL = `mqtt://127.0.0.1:${port}`;
-      return child;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  child.kill();
-  throw new Error("Cannot start a private mosquitto");
-}
 const PG_URL = "postgres://postgres@127.0.0.1:5432/test";
 const INFLUX = "http://127.0.0.1:8086";
 const CLK_TCK = 100; // Linux USER_HZ: the unit of utime/stime in /proc/<pid>/stat
@@ -730,7 +701,10 @@ if (import.meta.main) {
   const messages = Math.ceil(o.points / o.k);
   const id = crypto.randomUUID().replaceAll("-", "").slice(0, 8);
   const broker = values["own-broker"] ? await ownBroker() : undefined;
-  if (broker) console.error(`private mosquitto at ${MQTT_URL} (no queue limit, 1000 in flight)`);
+  if (broker) {
+    MQTT_URL = broker.url;
+    console.error(`private mosquitto at ${MQTT_URL} (no queue limit, 1000 in flight)`);
+  }
   console.error(
     `${messages} messages × ${o.k} points, ${o.devices} devices, ${o.clients} publishers ` +
       `(window ${o.window}, lead ${o.lead}, QoS 1), batch ${o.batch}, timeout ${o.timeoutS} s per run`,
@@ -760,6 +734,6 @@ if (import.meta.main) {
     await step("gateway → InfluxDB", () => gatewayRun(id, o, messages, influxSink));
   }
   console.log(table(rows));
-  broker?.kill();
-  await broker?.status;
+  broker?.child.kill();
+  await broker?.child.status;
 }

@@ -1,0 +1,179 @@
+// Device → MQTT latency (the brief's aim: p99 ≤ 10 ms): a fleet simulator process serves N Modbus
+// TCP devices of 20 holding registers; the gateway polls them and its MQTT sink publishes every
+// value as JSON `{value, ts, quality}` (QoS 1) to a private Mosquitto; a subscriber in this process
+// takes each message's age on arrival (now − `ts`, the poll's due time). Baseline in the same run:
+// a plain modbus-serial + mqtt.js loop in its own process (bench/mqtt_latency_plain.ts), timed by
+// the same subscriber. Prints a Markdown table for BENCHMARKS.md.
+//   deno task bench:latency [--devices 100] [--interval-ms 1000] [--seconds 30]
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import mqtt from "mqtt";
+import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
+import { waitReady } from "./gateway_api.ts";
+import { ownBroker } from "./own_broker.ts";
+import { freePortRange } from "./ports.ts";
+import { cliArgs, Proc } from "./proc.ts";
+import { meter, type Usage } from "./proc_usage.ts";
+
+const BENCH = fileURLToPath(new URL(".", import.meta.url));
+const WARMUP_S = 5;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Row {
+  name: string;
+  ages: number[];
+  seconds: number;
+  usage: Usage;
+}
+
+/** The exact q-quantile (nearest rank) of a list. */
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
+}
+
+/** The subscriber: every message's age, kept for the run that is being measured. */
+class Ages {
+  measuring: number[] | undefined;
+  constructor(readonly client: mqtt.MqttClient) {
+    client.on("message", (_topic, payload) => {
+      if (!this.measuring) return;
+      const ts = JSON.parse(new TextDecoder().decode(payload)).ts as number;
+      this.measuring.push(Date.now() - ts);
+    });
+  }
+  /** Collects ages for `seconds` while `p` runs; returns them with p's CPU and memory. */
+  async window(p: Proc, seconds: number): Promise<{ ages: number[]; usage: Usage }> {
+    const ages: number[] = [];
+    const usage = meter(p.child.pid);
+    this.measuring = ages;
+    await sleep(seconds * 1000);
+    this.measuring = undefined;
+    return { ages, usage: usage() };
+  }
+}
+
+function gatewayConfig(
+  n: number,
+  o: { basePort: number; api: number; interval: number; url: string },
+) {
+  const tags = Array.from(
+    { length: 20 },
+    (_, r) => ({ name: `r${r}`, address: `1!${40001 + r}`, type: "uint16" }),
+  );
+  return {
+    gateway: { name: "bench", log_level: "warn", placement: { modbus: 2 } },
+    api: { host: "127.0.0.1", port: o.api },
+    devices: Object.fromEntries(Array.from({ length: n }, (_, i) => [
+      `d${i}`,
+      { kind: "modbus", host: "127.0.0.1", port: o.basePort + i, interval_ms: o.interval, tags },
+    ])),
+    sinks: { mqtt: { kind: "mqtt", url: o.url, topic_prefix: "lat/gw/", qos: 1 } },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values: args } = parseArgs({
+    args: Deno.args,
+    options: {
+      devices: { type: "string", default: "100" },
+      "interval-ms": { type: "string", default: "1000" },
+      seconds: { type: "string", default: "30" },
+    },
+  });
+  const n = Number(args.devices), interval = Number(args["interval-ms"]);
+  const seconds = Number(args.seconds);
+  const load = Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+  const basePort = freePortRange(n);
+  const broker = await ownBroker();
+  const started: Proc[] = [];
+  const rows: Row[] = [];
+  const sub = await mqtt.connectAsync(broker.url, { clean: true });
+  try {
+    await sub.subscribeAsync("lat/#", { qos: 0 });
+    const ages = new Ages(sub);
+    const sim = new Proc("fleet sim", [
+      "run",
+      "-A",
+      `${BENCH}modbus_fleet_sim.ts`,
+      ...cliArgs({ devices: n, "base-port": basePort, registers: 20, "max-seconds": 600 }),
+    ]);
+    started.push(sim);
+    await sim.waitFor("ready", 60_000);
+
+    const plain = new Proc("plain loop", [
+      "run",
+      "-A",
+      `${BENCH}mqtt_latency_plain.ts`,
+      ...cliArgs({
+        devices: n,
+        "base-port": basePort,
+        "interval-ms": interval,
+        seconds: WARMUP_S + seconds + 2,
+        url: broker.url,
+        prefix: "lat/plain/",
+      }),
+    ]);
+    started.push(plain);
+    await plain.waitFor("ready", 60_000);
+    await sleep(WARMUP_S * 1000);
+    rows.push({
+      name: "baseline: plain modbus-serial + mqtt.js loop",
+      seconds,
+      ...await ages.window(plain, seconds),
+    });
+    await plain.stop();
+
+    const api = (() => {
+      const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      l.close();
+      return l.addr.port;
+    })();
+    const config = await Deno.makeTempFile({ prefix: "tagflow-bench-", suffix: ".json" });
+    await Deno.writeTextFile(
+      config,
+      JSON.stringify(gatewayConfig(n, { basePort, api, interval, url: broker.url })),
+    );
+    const gw = new Proc("gateway", [
+      "run",
+      ...PERMISSIONS,
+      `--v8-flags=${V8_FLAGS}`,
+      "src/main.ts",
+      "--config",
+      config,
+    ]);
+    started.push(gw);
+    await waitReady(gw, `http://127.0.0.1:${api}`);
+    await sleep(WARMUP_S * 1000);
+    rows.push({
+      name: "gateway as `deno task start` runs it (modbus → router → mqtt sink)",
+      seconds,
+      ...await ages.window(gw, seconds),
+    });
+    await gw.stop();
+    await Deno.remove(config).catch(() => {});
+  } finally {
+    await Promise.all(started.map((p) => p.stop(3000).catch(() => {})));
+    await sub.endAsync();
+    broker.child.kill();
+    await broker.child.status;
+  }
+  console.log(
+    `Device → MQTT latency: ${n} Modbus devices × 20 registers every ${interval} ms, each value ` +
+      `published at QoS 1, ${seconds} s measured after ${WARMUP_S} s warm-up; load average before ` +
+      `the run ${load}; ${new Date().toISOString()}.\n`,
+  );
+  console.log(
+    "| run | values/s | age p50 ms | p99 ms | max ms | CPU % of one core | RSS peak MB |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  for (const r of rows) {
+    console.log(
+      `| ${r.name} | ${(r.ages.length / r.seconds).toFixed(0)} | ${quantile(r.ages, 0.5)} | ${
+        quantile(r.ages, 0.99)
+      } | ${Math.max(...r.ages)} | ${r.usage.cpu.toFixed(1)} | ${r.usage.peakMb.toFixed(0)} |`,
+    );
+  }
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,31 @@
+// A private Mosquitto for a bench, so a firehose meets neither the machine's broker nor its limits.
+
+/**
+ * Starts a private Mosquitto on a free loopback port with no queue limit and a wide in-flight
+ * window (the defaults, 1000 queued and 20 in flight per client, drop or throttle a firehose).
+ */
+export async function ownBroker(): Promise<{ url: string; child: Deno.ChildProcess }> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const conf = await Deno.makeTempFile({ suffix: ".conf" });
+  await Deno.writeTextFile(
+    conf,
+    `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 1000\npersistence false\n`,
+  );
+  const child = new Deno.Command("mosquitto", {
+    args: ["-c", conf],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  for (let i = 0; i < 100; i++) {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      return { url: `mqtt://127.0.0.1:${port}`, child };
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  child.kill();
+  throw new Error("Cannot start a private mosquitto");
+}
