@@ -20,10 +20,17 @@ function publishBatch(
   cfg: Config,
 ): Promise<unknown> {
   const opts = { qos: cfg.qos, retain: cfg.retain };
-  const pending = messages(batch, tags, cfg).map((m) =>
-    client.publishAsync(m.topic, m.payload, opts)
-  );
-  return Promise.race([Promise.all(pending), closed]);
+  // The batch's PUBLISH packets leave in one socket write, not one each.
+  const stream = client.stream as unknown as { cork?(): void; uncork?(): void };
+  stream.cork?.();
+  try {
+    const pending = messages(batch, tags, cfg).map((m) =>
+      client.publishAsync(m.topic, m.payload, opts)
+    );
+    return Promise.race([Promise.all(pending), closed]);
+  } finally {
+    stream.uncork?.();
+  }
 }
 
 /**
