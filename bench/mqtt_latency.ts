@@ -5,6 +5,7 @@
 // a plain modbus-serial + mqtt.js loop in its own process (bench/mqtt_latency_plain.ts), timed by
 // the same subscriber. Prints a Markdown table for BENCHMARKS.md.
 //   deno task bench:latency [--devices 100] [--interval-ms 1000] [--seconds 30]
+//     [--gateway-v8-flags=…]
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import mqtt from "mqtt";
@@ -79,6 +80,8 @@ async function main(): Promise<void> {
       devices: { type: "string", default: "100" },
       "interval-ms": { type: "string", default: "1000" },
       seconds: { type: "string", default: "30" },
+      // The gateway's V8 flags (default: those of `deno task start`; "" for V8's defaults).
+      "gateway-v8-flags": { type: "string", default: V8_FLAGS },
     },
   });
   const n = Number(args.devices), interval = Number(args["interval-ms"]);
@@ -137,7 +140,7 @@ async function main(): Promise<void> {
     const gw = new Proc("gateway", [
       "run",
       ...PERMISSIONS,
-      `--v8-flags=${V8_FLAGS}`,
+      ...(args["gateway-v8-flags"] ? [`--v8-flags=${args["gateway-v8-flags"]}`] : []),
       "src/main.ts",
       "--config",
       config,
@@ -146,7 +149,9 @@ async function main(): Promise<void> {
     await waitReady(gw, `http://127.0.0.1:${api}`);
     await sleep(WARMUP_S * 1000);
     rows.push({
-      name: "gateway as `deno task start` runs it (modbus → router → mqtt sink)",
+      name: args["gateway-v8-flags"] === V8_FLAGS
+        ? "gateway as `deno task start` runs it (modbus → router → mqtt sink)"
+        : `gateway (modbus → router → mqtt sink), --v8-flags=${args["gateway-v8-flags"]}`,
       seconds,
       ...await ages.window(gw, seconds),
     });
