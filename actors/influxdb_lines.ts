@@ -20,8 +20,6 @@ const fill = (template: string, device: string, tag: string) =>
 /** A path's line protocol parts, escaped once: the series (measurement and tags) and field key. */
 interface Names {
   path: string;
-  tag: string;
-  device: string;
   /** `measurement,device=…,uns=… ` (UTF-8) and a number standing for it (equal series, equal number). */
   series: Uint8Array;
   seriesId: number;
@@ -61,8 +59,6 @@ function namesOf(path: string, cfg: InfluxdbSinkConfig): Names {
   const field = escape.tag(fill(cfg.field, device, tag));
   n = {
     path,
-    tag,
-    device,
     series: enc.encode(`${series} `),
     seriesId,
     field: enc.encode(`${field}=`),

@@ -9,7 +9,7 @@ import { actorCounters, waitReady } from "./gateway_api.ts";
 import { cliArgs, Proc } from "./proc.ts";
 import { meter, type Usage } from "./proc_usage.ts";
 import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
-import { freePortRange } from "./ports.ts";
+import { freePortRange, loopbackPort } from "./ports.ts";
 
 const BENCH = fileURLToPath(new URL(".", import.meta.url));
 const WARMUP_S = 3;
@@ -101,11 +101,7 @@ async function runGateway(
   workers: number,
   v8Flags = "",
 ): Promise<Result> {
-  const apiPort = (() => {
-    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    l.close();
-    return l.addr.port;
-  })();
+  const apiPort = loopbackPort();
   const config = await Deno.makeTempFile({ prefix: "tagflow-bench-", suffix: ".json" });
   await Deno.writeTextFile(config, JSON.stringify(gatewayConfig(n, basePort, apiPort, workers)));
   const api = `http://127.0.0.1:${apiPort}`;

@@ -12,7 +12,8 @@ import mqtt from "mqtt";
 import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
 import { waitReady } from "./gateway_api.ts";
 import { ownBroker } from "./own_broker.ts";
-import { freePortRange } from "./ports.ts";
+import { quantile } from "./stats.ts";
+import { freePortRange, loopbackPort } from "./ports.ts";
 import { cliArgs, Proc } from "./proc.ts";
 import { meter, type Usage } from "./proc_usage.ts";
 
@@ -25,12 +26,6 @@ interface Row {
   ages: number[];
   seconds: number;
   usage: Usage;
-}
-
-/** The exact q-quantile (nearest rank) of a list. */
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
 }
 
 /** The subscriber: every message's age, kept for the run that is being measured. */
@@ -127,11 +122,7 @@ async function main(): Promise<void> {
     });
     await plain.stop();
 
-    const api = (() => {
-      const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-      l.close();
-      return l.addr.port;
-    })();
+    const api = loopbackPort();
     const config = await Deno.makeTempFile({ prefix: "tagflow-bench-", suffix: ".json" });
     await Deno.writeTextFile(
       config,

@@ -20,6 +20,7 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
 import { ownBroker } from "./own_broker.ts";
+import { quantile } from "./stats.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
@@ -199,13 +200,6 @@ async function publishAll(
     await Promise.all(clients.map((c) => c.endAsync()));
   }
   return sentAt;
-}
-
-/** p-quantile (0..1) of an unsorted list. */
-function quantile(xs: number[], p: number): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
 }
 
 /**
@@ -527,41 +521,39 @@ async function gatewayRun(
         await sleep(sink.pollMs);
       }
     })();
+    /** The gateway's counters now, by actor id ({} for one not listed, or no answer). */
+    const countersNow = async () => {
+      const actors = await fetch(`http://127.0.0.1:${port}/api/actors`)
+        .then((r) => r.json() as Promise<{ id: string; counters: Record<string, number> }[]>)
+        .catch(() => []);
+      return (id: string) => actors.find((a) => a.id === id)?.counters ?? {};
+    };
     // The sink's own count of samples InfluxDB or PostgreSQL acknowledged: the run's end when it
     // comes before the store's count shows them all (the raw baselines, too, stop at the last
     // acknowledged write). Not trusted after a retry (a replayed write counts twice).
     let writtenAt: number | undefined;
     const acked = (async () => {
       while (!done && writtenAt === undefined) {
-        const actors = await fetch(`http://127.0.0.1:${port}/api/actors`)
-          .then((r) => r.json() as Promise<{ id: string; counters: Record<string, number> }[]>)
-          .catch(() => []);
-        const out = actors.find((a) => a.id === "out")?.counters;
-        if (out && !out.retries && out.samples_out >= points) writtenAt = performance.now();
+        const out = (await countersNow())("out");
+        if (!out.retries && out.samples_out >= points) writtenAt = performance.now();
         await sleep(50);
       }
     })();
     // The source's message counter, for the publishers' flow control.
     const tracker = (async () => {
       while (!done && !published) {
-        const actors = await fetch(`http://127.0.0.1:${port}/api/actors`)
-          .then((r) => r.json() as Promise<{ id: string; counters: Record<string, number> }[]>)
-          .catch(() => []);
-        taken = actors.find((a) => a.id === "src")?.counters.messages ?? taken;
+        taken = (await countersNow())("src").messages ?? taken;
         await sleep(20);
       }
     })();
     const trace = Deno.env.get("BENCH_TRACE")
       ? (async () => {
         while (!done) {
-          const actors = await fetch(`http://127.0.0.1:${port}/api/actors`)
-            .then((r) => r.json() as Promise<{ id: string; counters: Record<string, number> }[]>)
-            .catch(() => []);
-          const c = (a: string) => actors.find((x) => x.id === a)?.counters ?? {};
+          const c = await countersNow();
           console.error(
             JSON.stringify({ t: Math.round(performance.now() - t0), src: c("src"), out: c("out") }),
           );
-          await sleep(200);
+          await sleep(1000);
         }
       })()
       : undefined;

@@ -1,13 +1,12 @@
 // A private Mosquitto for a bench, so a firehose meets neither the machine's broker nor its limits.
+import { loopbackPort } from "./ports.ts";
 
 /**
  * Starts a private Mosquitto on a free loopback port with no queue limit and a wide in-flight
  * window (the defaults, 1000 queued and 20 in flight per client, drop or throttle a firehose).
  */
 export async function ownBroker(): Promise<{ url: string; child: Deno.ChildProcess }> {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
+  const port = loopbackPort();
   const conf = await Deno.makeTempFile({ suffix: ".conf" });
   await Deno.writeTextFile(
     conf,

@@ -20,3 +20,10 @@ export function freePortRange(n: number, from = 20000): number {
   }
   throw new Error(`Cannot find ${n} free ports between ${from} and ${ephemeral}`);
 }
+
+/** A port free on loopback now (the system picks it). */
+export function loopbackPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  listener.close();
+  return listener.addr.port;
+}
