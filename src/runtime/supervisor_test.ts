@@ -55,13 +55,14 @@ Deno.test("an actor that throws is restarted with growing backoff while the othe
     assert.ok(crashy.counters.errors >= 4, `errors ${crashy.counters.errors}`);
     const steady = seen.get("steady")!;
     assert.equal(steady.restarts, 0);
-    assert.equal(steady.state, "running");
+    // On a busy machine steady may still be starting while crashy cycles; it must get to
+    // running and keep producing without ever restarting.
     const before = steady.counters.samples_out;
-    const later = await eventually("steady keeps producing", async () => {
+    const later = await eventually("steady running and producing", async () => {
       const s = (await actors(api)).get("steady")!;
-      return s.counters.samples_out > before ? s : undefined;
+      return s.state === "running" && s.counters.samples_out > before ? s : undefined;
     });
-    assert.equal(later.state, "running");
+    assert.equal(later.restarts, 0);
     // Backoff grows (60 → 120 → 240 → 480 ms, less up to 30 % jitter) and stays under the cap.
     const delays = [...backoffs.entries()].sort((a, b) => a[0] - b[0]).map(([, d]) => d);
     assert.ok(delays.length >= 3, `saw backoffs ${JSON.stringify([...backoffs])}`);
