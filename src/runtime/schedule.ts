@@ -17,7 +17,8 @@ export interface ScheduleOptions {
 /**
  * Runs `task` at a fixed rate: the n-th run is due n × interval after the first, whatever the
  * previous run took. A run that is due while the previous one is still going is skipped and
- * counted as an overrun, never queued. Resolves once the signal aborts and the last run settled.
+ * counted as an overrun, never queued. Resolves once the signal aborts and the last run settled;
+ * a run that throws ends the schedule, which rejects with that error.
  */
 export async function fixedRate(
   intervalMs: number,
@@ -29,28 +30,56 @@ export async function fixedRate(
   const start = performance.now() + (options.phaseMs ?? 0);
   let n = 0;
   let running: Promise<void> | undefined;
-  while (!signal.aborted) {
-    const due = start + n * intervalMs;
-    const wait = due - performance.now();
-    if (wait > 0) await sleepUnlessAborted(wait, signal);
-    if (signal.aborted) break;
-    if (running) stats.overruns++;
-    else {
-      stats.polls++;
-      stats.poll_lag_ms = performance.now() - due;
-      options.onLag?.(stats.poll_lag_ms);
-      const wallDue = Math.round(Date.now() - (performance.now() - due));
-      running = task(wallDue).finally(() => running = undefined);
+  let failure: { error: unknown } | undefined;
+  const settled = () => running = undefined;
+  const failed = (error: unknown) => {
+    failure = { error };
+    settled();
+    onAbort();
+  };
+  // One abort listener for the whole schedule: a thousand devices ticking every second would
+  // otherwise add and remove one per tick.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let wake: (() => void) | undefined;
+  const onAbort = () => {
+    clearTimeout(timer);
+    wake?.();
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      timer = setTimeout(resolve, ms);
+    });
+  try {
+    while (!signal.aborted && !failure) {
+      const due = start + n * intervalMs;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      if (signal.aborted || failure) break;
+      if (running) stats.overruns++;
+      else {
+        stats.polls++;
+        const now = performance.now();
+        stats.poll_lag_ms = now - due;
+        options.onLag?.(stats.poll_lag_ms);
+        const wallDue = Math.round(Date.now() - (now - due));
+        running = task(wallDue);
+        running.then(settled, failed);
+      }
+      n++;
+      // Skip whole intervals already past (e.g. after the event loop stalled): each is an overrun.
+      const behind = Math.floor((performance.now() - (start + n * intervalMs)) / intervalMs);
+      if (behind > 0) {
+        stats.overruns += behind;
+        n += behind;
+      }
     }
-    n++;
-    // Skip whole intervals already past (e.g. after the event loop stalled): each is an overrun.
-    const behind = Math.floor((performance.now() - (start + n * intervalMs)) / intervalMs);
-    if (behind > 0) {
-      stats.overruns += behind;
-      n += behind;
-    }
+    await running;
+    if (failure) throw failure.error;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
-  await running;
   return stats;
 }
 

@@ -60,3 +60,15 @@ Deno.test("due times advance by whole intervals; each skipped slot is an overrun
     );
   }
 });
+
+Deno.test("a run that throws ends the schedule with its error, without waiting for the next due time", async () => {
+  const ac = new AbortController();
+  let calls = 0;
+  const done = fixedRate(60_000, ac.signal, () => {
+    calls++;
+    return Promise.reject(new Error("device gone"));
+  });
+  await assert.rejects(done, /device gone/);
+  assert.equal(calls, 1);
+  assert.equal(ac.signal.aborted, false, "it ended on its own");
+});
