@@ -27,6 +27,7 @@ export async function startGateway(config: Config, workerUrl: URL): Promise<Gate
   const supervisor = new Supervisor(plan.actors, router, {
     workerUrl,
     channelCapacity: config.gateway.channel_capacity,
+    coalesceMs: config.gateway.coalesce_ms,
     restart: { initialMs: config.gateway.restart.initial_ms, maxMs: config.gateway.restart.max_ms },
     stableMs: Math.max(10_000, 2 * config.gateway.restart.max_ms),
     logLevel: config.gateway.log_level,

@@ -9,16 +9,29 @@
 
 type Wire<T, C> =
   | { t: "d"; v: T }
+  | { t: "D"; v: T[] }
   | { t: "x"; v: C }
   | { t: "credit"; n: number }
   | { t: "r"; v: unknown }
   | { t: "end" };
 
-/** The sending end; `transfer` names the buffers each item hands over instead of copying. */
+/**
+ * The sending end; `transfer` names the buffers each item hands over instead of copying.
+ *
+ * With `coalesceMs` > 0, an item sent within that long of the previous message waits for the rest
+ * of the window and leaves with whatever else was sent meanwhile, as one message: a message
+ * between threads costs both of them far more than the few samples a poll yields. An item after
+ * a quiet spell leaves at once, so a steady trickle gains no delay; credit is taken on send either
+ * way, so capacity bounds what waits here too.
+ */
 export class ChannelSender<T, C = never> {
   #credit: number;
   #waiters: (() => void)[] = [];
   #closed = false;
+  #held: T[] = [];
+  #heldTransfers: Transferable[] = [];
+  #lastPost = -Infinity;
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** Called whenever credit comes back (with how much), for senders that push rather than wait. */
   onCredit: ((n: number) => void) | undefined;
   /** Called with each reply the receiver sends back (see ChannelReceiver.reply). */
@@ -28,6 +41,7 @@ export class ChannelSender<T, C = never> {
     private readonly port: MessagePort,
     readonly capacity: number,
     private readonly transfer: (item: T) => Transferable[] = () => [],
+    readonly coalesceMs = 0,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`Cannot create channel: capacity ${capacity} is not a positive integer`);
@@ -58,8 +72,29 @@ export class ChannelSender<T, C = never> {
     if (this.#closed) throw new Error("Cannot send: channel is closed");
     if (this.#credit === 0) return false;
     this.#credit--;
-    this.port.postMessage({ t: "d", v: item } satisfies Wire<T, C>, this.transfer(item));
+    const wait = this.#lastPost + this.coalesceMs - performance.now();
+    if (wait <= 0 && this.#held.length === 0) {
+      this.#lastPost = performance.now();
+      this.port.postMessage({ t: "d", v: item } satisfies Wire<T, C>, this.transfer(item));
+      return true;
+    }
+    this.#held.push(item);
+    for (const t of this.transfer(item)) this.#heldTransfers.push(t);
+    this.#flushTimer ??= setTimeout(() => this.flush(), Math.max(0, wait));
     return true;
+  }
+
+  /** Posts the items held for coalescing now. */
+  flush(): void {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    if (this.#held.length === 0) return;
+    const items = this.#held, transfers = this.#heldTransfers;
+    this.#held = [];
+    this.#heldTransfers = [];
+    this.#lastPost = performance.now();
+    const msg: Wire<T, C> = items.length === 1 ? { t: "d", v: items[0] } : { t: "D", v: items };
+    this.port.postMessage(msg, transfers);
   }
 
   /** Sends once credit is available; rejects if the signal aborts or the channel closes first. */
@@ -86,12 +121,14 @@ export class ChannelSender<T, C = never> {
   /** Sends a control message; it costs no credit. */
   control(message: C): void {
     if (this.#closed) throw new Error("Cannot send: channel is closed");
+    this.flush(); // data sent before it arrives before it
     this.port.postMessage({ t: "x", v: message } satisfies Wire<T, C>);
   }
 
   /** Tells the receiver no more items follow; it still drains what it holds. */
   end(): void {
     if (this.#closed) return;
+    this.flush();
     this.port.postMessage({ t: "end" } satisfies Wire<T, C>);
     this.close();
   }
@@ -100,6 +137,7 @@ export class ChannelSender<T, C = never> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#flushTimer); // held items are lost with the port, as posted ones would be
     this.port.onmessage = null;
     this.port.close();
     for (const wake of this.#waiters.splice(0)) wake();
@@ -112,6 +150,12 @@ export interface ReceiverOptions<C> {
   onControl?: (message: C) => void;
   /** Return credit once this many items are acked (default: a quarter of the capacity). */
   creditEvery?: number;
+  /**
+   * Also return credit whenever every item is acked (default true): the sender hears at once, at
+   * the price of a message back per message in when the consumer keeps up. Without it credit
+   * still comes back in time — a sender out of credit means `creditEvery` acks are coming.
+   */
+  creditWhenIdle?: boolean;
 }
 
 /** The receiving end: a bounded queue of items that the consumer takes and then acks. */
@@ -125,6 +169,7 @@ export class ChannelReceiver<T, C = never> {
   #closed = false;
   #wake: (() => void) | undefined;
   readonly #creditEvery: number;
+  readonly #creditWhenIdle: boolean;
 
   constructor(
     private readonly port: MessagePort,
@@ -132,6 +177,7 @@ export class ChannelReceiver<T, C = never> {
     private readonly options: ReceiverOptions<C> = {},
   ) {
     this.#creditEvery = options.creditEvery ?? Math.max(1, Math.floor(capacity / 4));
+    this.#creditWhenIdle = options.creditWhenIdle ?? true;
     port.onmessage = (e: MessageEvent<Wire<T, C>>) => this.#onWire(e.data);
   }
 
@@ -189,7 +235,9 @@ export class ChannelReceiver<T, C = never> {
     if (n > this.#unacked) throw new RangeError(`Cannot ack ${n}: only ${this.#unacked} unacked`);
     this.#unacked -= n;
     this.#pendingCredit += n;
-    if (this.#pendingCredit >= this.#creditEvery || this.#unacked === 0) this.#flushCredit();
+    if (
+      this.#pendingCredit >= this.#creditEvery || (this.#creditWhenIdle && this.#unacked === 0)
+    ) this.#flushCredit();
   }
 
   /** Sends a message back to the sender (a receipt, say); it costs no credit. */
@@ -213,10 +261,11 @@ export class ChannelReceiver<T, C = never> {
   }
 
   #onWire(msg: Wire<T, C>): void {
-    if (msg.t === "d") {
-      this.#unacked++;
+    if (msg.t === "d" || msg.t === "D") {
+      if (msg.t === "d") this.#queue.push(msg.v);
+      else for (const item of msg.v) this.#queue.push(item);
+      this.#unacked += msg.t === "d" ? 1 : msg.v.length;
       if (this.#unacked > this.#maxDepth) this.#maxDepth = this.#unacked;
-      this.#queue.push(msg.v);
     } else if (msg.t === "x") {
       this.options.onControl?.(msg.v);
       return;

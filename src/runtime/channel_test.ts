@@ -80,3 +80,49 @@ Deno.test("a waiting send rejects when its signal aborts", async () => {
   sender.close();
   port2.close();
 });
+
+Deno.test("coalescing: items sent close together cross as one message, in order, after the first", async () => {
+  const { port1, port2 } = new MessageChannel();
+  const sender = new ChannelSender<number, string>(port1, 8, () => [], 30);
+  const wire: unknown[] = [];
+  port2.onmessage = (e) => wire.push(e.data);
+  for (const n of [1, 2, 3]) assert.equal(sender.trySend(n), true);
+  assert.equal(sender.credit, 5, "held items took their credit");
+  await delay(80);
+  assert.deepEqual(wire, [{ t: "d", v: 1 }, { t: "D", v: [2, 3] }], "the first left at once");
+  sender.trySend(4);
+  sender.control("tags"); // a control message must not overtake held data
+  sender.trySend(5);
+  sender.end();
+  await delay(20);
+  assert.deepEqual(wire.slice(2), [
+    { t: "d", v: 4 },
+    { t: "x", v: "tags" },
+    { t: "d", v: 5 },
+    { t: "end" },
+  ]);
+  port2.close();
+});
+
+Deno.test("coalesced items are queued and acked one by one; lazy credit still comes back", async () => {
+  const { port1, port2 } = new MessageChannel();
+  const sender = new ChannelSender<number>(port1, 8, () => [], 20);
+  const receiver = new ChannelReceiver<number>(port2, 8, { creditWhenIdle: false });
+  const returns: number[] = [];
+  sender.onCredit = (n) => returns.push(n);
+  for (let n = 0; n < 8; n++) assert.equal(sender.trySend(n), true);
+  assert.equal(sender.trySend(8), false, "no credit left");
+  const got: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    got.push((await receiver.next())!);
+    receiver.ack();
+  }
+  assert.deepEqual(got, [0, 1, 2, 3, 4, 5, 6, 7]);
+  for (let i = 0; sender.credit < 8; i++) {
+    assert.ok(i < 200, `credit stuck at ${sender.credit}`);
+    await delay(5);
+  }
+  assert.deepEqual(returns, [2, 2, 2, 2], "credit came back 2 acks at a time");
+  sender.close();
+  receiver.close();
+});

@@ -14,9 +14,9 @@ export interface TagsFrame {
 export type BatchSender = ChannelSender<SampleBatch, TagsFrame>;
 export type BatchReceiver = ChannelReceiver<SampleBatch, TagsFrame>;
 
-/** A sender of sample batches that transfers each batch's buffer. */
-export function batchSender(port: MessagePort, capacity: number): BatchSender {
-  return new ChannelSender<SampleBatch, TagsFrame>(port, capacity, transferList);
+/** A sender of sample batches that transfers each batch's buffer (see ChannelSender on coalescing). */
+export function batchSender(port: MessagePort, capacity: number, coalesceMs = 0): BatchSender {
+  return new ChannelSender<SampleBatch, TagsFrame>(port, capacity, transferList, coalesceMs);
 }
 
 /** A receiver of sample batches; tag frames go to onTags on arrival. */
@@ -24,8 +24,12 @@ export function batchReceiver(
   port: MessagePort,
   capacity: number,
   onTags: (frame: TagsFrame) => void,
+  creditWhenIdle = true,
 ): BatchReceiver {
-  return new ChannelReceiver<SampleBatch, TagsFrame>(port, capacity, { onControl: onTags });
+  return new ChannelReceiver<SampleBatch, TagsFrame>(port, capacity, {
+    onControl: onTags,
+    creditWhenIdle,
+  });
 }
 
 /** Tag metadata per source, as registered so far; what a sink keeps to name samples. */

@@ -1,3 +1,4 @@
+import type { CounterTable } from "./counter_table.ts";
 import type { ErrorInfo } from "../model/errors.ts";
 import type { LogLevel } from "./log.ts";
 
@@ -49,7 +50,7 @@ export type ToActor =
     logLevel: LogLevel;
   }
   /** Sent first to a worker that hosts devices: the channel they all send on. */
-  | { type: "output"; port: MessagePort; capacity: number }
+  | { type: "output"; port: MessagePort; capacity: number; coalesceMs: number }
   /** After its devices stopped: end the shared channel so the router can drain. */
   | { type: "end_output" }
   /** Devices: stop producing, flush, end the output. Sinks stop when their input ends. */
@@ -59,8 +60,8 @@ export type ToActor =
 /** Messages from a worker to the main thread. */
 export type FromActor =
   | { type: "state"; id: string; state: "running" | "degraded"; reason?: string }
-  /** Counters of every actor the worker hosts, once a second. */
-  | { type: "counters"; counters: Record<string, Counters> }
+  /** Counters of every actor the worker hosts, four times a second. */
+  | { type: "counters"; table: CounterTable }
   /** One actor failed; without `id`, the whole worker did. */
   | { type: "failed"; id?: string; error: ErrorInfo }
   | { type: "stopped"; id: string; counters: Counters }

@@ -68,7 +68,9 @@ export class Router {
   /** Starts taking batches from a worker's device channel. */
   attachOutput(key: string, port: MessagePort, capacity: number): void {
     this.detachOutput(key);
-    const receiver = batchReceiver(port, capacity, (frame) => this.#onTags(frame));
+    // Credit goes back a quarter of the window at a time, not after every batch: the window is
+    // wide (channel_capacity per device) and a message back per batch would double the traffic.
+    const receiver = batchReceiver(port, capacity, (frame) => this.#onTags(frame), false);
     const done = (async () => {
       for (
         let batch = receiver.tryNext() ?? await receiver.next();

@@ -1,4 +1,5 @@
 import type { ErrorInfo } from "../model/errors.ts";
+import { type CounterTable, unpackRow } from "./counter_table.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
 import { type Logger, logger, type LogLevel } from "./log.ts";
 import type {
@@ -20,6 +21,8 @@ export interface SupervisorOptions {
   workerUrl: URL;
   /** Capacity in batches of each device's channel to the router. */
   channelCapacity: number;
+  /** How long a worker may hold batches to send several in one message (0: never). */
+  coalesceMs?: number;
   /** Delay before restarting a failed actor, growing per failure up to a cap. */
   restart: BackoffOptions;
   /** An actor that ran this long before failing restarts with the initial delay again. */
@@ -58,6 +61,8 @@ interface Entry {
   /** Counters of earlier incarnations, so totals survive restarts. */
   base: Counters;
   current: Counters;
+  /** The latest report, unpacked into `current` only when someone reads it. */
+  packed?: { table: CounterTable; row: number };
   stopped?: () => void;
 }
 
@@ -129,7 +134,7 @@ export class Supervisor {
   status(): ActorStatus[] {
     return [...this.#entries.values()].map((e) => {
       const counters = {
-        ...addCounters({ ...e.base }, e.current),
+        ...addCounters({ ...e.base }, currentOf(e)),
         queue_depth: 0,
       } as ActorStatus["counters"];
       if (e.spec.role === "device") counters.queue_depth = this.router.outputDepth(e.slot.key);
@@ -236,6 +241,7 @@ export class Supervisor {
     e.live = true;
     e.startedAt = Date.now();
     e.current = zeroCounters();
+    e.packed = undefined;
     this.#setState(e, "starting");
     let port: MessagePort | undefined;
     let capacity = this.opts.channelCapacity;
@@ -265,9 +271,11 @@ export class Supervisor {
       const capacity = Math.min(4096, this.opts.channelCapacity * devices);
       const ch = new MessageChannel();
       this.router.attachOutput(slot.key, ch.port2, capacity);
-      worker.postMessage({ type: "output", port: ch.port1, capacity } satisfies ToActor, [
-        ch.port1,
-      ]);
+      const coalesceMs = this.opts.coalesceMs ?? 0;
+      worker.postMessage(
+        { type: "output", port: ch.port1, capacity, coalesceMs } satisfies ToActor,
+        [ch.port1],
+      );
     }
     worker.onmessage = (ev: MessageEvent<FromActor>) => {
       if (slot.worker === worker) this.#onMessage(slot, ev.data);
@@ -283,10 +291,10 @@ export class Supervisor {
 
   #onMessage(slot: Slot, msg: FromActor): void {
     if (msg.type === "counters") {
-      for (const [id, c] of Object.entries(msg.counters)) {
+      msg.table.ids.forEach((id, row) => {
         const e = this.#entries.get(id);
-        if (e?.live) e.current = c;
-      }
+        if (e?.live) e.packed = { table: msg.table, row };
+      });
       return;
     }
     if (msg.type === "failed" && msg.id === undefined) return this.#failWorker(slot, msg.error);
@@ -303,6 +311,7 @@ export class Supervisor {
       case "stopped":
         if (!e.live) return;
         e.current = msg.counters;
+        e.packed = undefined;
         if (!this.#stopping) {
           return this.#fail(e, {
             code: "crashed",
@@ -343,7 +352,7 @@ export class Supervisor {
   /** Marks an actor as ended, keeping its counters in the running totals; answers its pending commands. */
   #end(e: Entry, state: ActorState, reason?: string): void {
     e.live = false;
-    addCounters(e.base, e.current);
+    addCounters(e.base, currentOf(e));
     e.current = zeroCounters();
     this.#setState(e, state, reason);
     for (const r of [...this.#requests.values()]) {
@@ -379,4 +388,13 @@ export class Supervisor {
       ...(reason ? { reason } : {}),
     });
   }
+}
+
+/** An actor's counters of its current run, unpacking the latest report if not done yet. */
+function currentOf(e: Entry): Counters {
+  if (e.packed) {
+    e.current = unpackRow(e.packed.table, e.packed.row);
+    e.packed = undefined;
+  }
+  return e.current;
 }

@@ -7,7 +7,7 @@ import { type ActorStatus, Supervisor } from "./supervisor.ts";
 
 const workerUrl = new URL("../../tests/fixtures/test_worker.ts", import.meta.url);
 
-function setup(specs: ActorSpec[], sinkDelayMs = 0) {
+function setup(specs: ActorSpec[], sinkDelayMs = 0, coalesceMs = 0) {
   const devices = specs.filter((s) => s.role === "device").map((s) => s.id);
   const router = new Router(
     new Map(devices.map((d) => [d, ["sink"]])),
@@ -18,6 +18,7 @@ function setup(specs: ActorSpec[], sinkDelayMs = 0) {
   const supervisor = new Supervisor(specs, router, {
     workerUrl,
     channelCapacity: 4,
+    coalesceMs,
     restart: { initialMs: 60, maxMs: 480 },
     stableMs: 60_000,
     logLevel: "error",
@@ -83,32 +84,38 @@ Deno.test("an actor that throws is restarted with growing backoff while the othe
   }
 });
 
-Deno.test("stop drains what devices sent through a slow sink before returning", async () => {
-  const { supervisor, api } = setup([
-    {
-      id: "burst",
-      kind: "counter",
-      role: "device",
-      config: { interval_ms: 0, batch: 10, total: 400 },
-    },
-  ], 5);
-  await supervisor.start();
-  await eventually(
-    "the sink took some",
-    async () => {
-      const s = (await actors(api)).get("sink")!;
-      return s.state === "running" && s.counters.samples_in > 0 ? s : undefined;
-    },
-    60_000,
-    10,
-  );
-  const clean = await supervisor.stop(10_000);
-  assert.equal(clean, true);
-  const after = await actors(api);
-  assert.equal(after.get("burst")!.counters.samples_out, 400);
-  assert.equal(after.get("sink")!.counters.samples_out, 400, "the sink wrote every sample");
-  assert.equal(after.get("sink")!.state, "stopped");
-});
+for (const coalesceMs of [0, 20]) {
+  Deno.test(`stop drains what devices sent through a slow sink before returning (coalesce_ms ${coalesceMs})`, async () => {
+    const { supervisor, api } = setup(
+      [
+        {
+          id: "burst",
+          kind: "counter",
+          role: "device",
+          config: { interval_ms: 0, batch: 10, total: 400 },
+        },
+      ],
+      5,
+      coalesceMs,
+    );
+    await supervisor.start();
+    await eventually(
+      "the sink took some",
+      async () => {
+        const s = (await actors(api)).get("sink")!;
+        return s.state === "running" && s.counters.samples_in > 0 ? s : undefined;
+      },
+      60_000,
+      10,
+    );
+    const clean = await supervisor.stop(10_000);
+    assert.equal(clean, true);
+    const after = await actors(api);
+    assert.equal(after.get("burst")!.counters.samples_out, 400);
+    assert.equal(after.get("sink")!.counters.samples_out, 400, "the sink wrote every sample");
+    assert.equal(after.get("sink")!.state, "stopped");
+  });
+}
 
 Deno.test("a slow sink with a block queue holds the device back: queue depth stays bounded", async () => {
   const { supervisor, router, api } = setup([

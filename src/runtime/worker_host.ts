@@ -2,6 +2,7 @@ import { GatewayError, toErrorInfo } from "../model/errors.ts";
 import { type ActorContext, type ActorRegistry, type CommandHandler, Output } from "./actor.ts";
 import { batchReceiver, type BatchSender, batchSender, TagCatalog } from "./frames.ts";
 import { logger, setLogLevel } from "./log.ts";
+import { KeyList, packCounters } from "./counter_table.ts";
 import { type Counters, type FromActor, type ToActor, zeroCounters } from "./messages.ts";
 import { ReceiptWaiters } from "./receipts.ts";
 
@@ -9,7 +10,7 @@ const COUNTERS_EVERY_MS = 250;
 
 /** Where the host posts to; `self` in a worker. */
 interface Scope {
-  postMessage(message: FromActor): void;
+  postMessage(message: FromActor, transfer?: Transferable[]): void;
   onmessage: ((e: MessageEvent<ToActor>) => void) | null;
   addEventListener(type: string, listener: (e: Event) => void): void;
 }
@@ -46,18 +47,17 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
     e.preventDefault();
     failWorker((e as PromiseRejectionEvent).reason, "unhandled rejection");
   });
+  const counterKeys = new KeyList();
   setInterval(() => {
     if (actors.size === 0) return;
-    post({
-      type: "counters",
-      counters: Object.fromEntries([...actors].map(([id, a]) => [id, a.counters])),
-    });
+    const table = packCounters(actors, counterKeys);
+    scope.postMessage({ type: "counters", table }, [table.values.buffer]);
   }, COUNTERS_EVERY_MS);
 
   scope.onmessage = (e) => {
     const msg = e.data;
     if (msg.type === "output") {
-      output = batchSender(msg.port, msg.capacity);
+      output = batchSender(msg.port, msg.capacity, msg.coalesceMs);
       output.onReply = (r) => receipts.settle(r);
     } else if (msg.type === "end_output") output?.end();
     else if (msg.type === "start") start(msg);

@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { KeyList, packCounters, unpackRow } from "./counter_table.ts";
+import type { Counters } from "./messages.ts";
+
+const c = (extra: Record<string, number> = {}): Counters => ({
+  samples_in: 1,
+  samples_out: 2,
+  errors: 0,
+  dropped: 3,
+  ...extra,
+});
+
+Deno.test("counters of many actors round trip through one table; a missing counter stays missing", () => {
+  const actors = new Map([
+    ["a", { counters: c({ polls: 7 }) }],
+    ["b", { counters: c({ lag_le_1: 4, queue_bytes: 1.5 }) }],
+    ["c", { counters: c() }],
+  ]);
+  const table = packCounters(actors);
+  assert.deepEqual(table.ids, ["a", "b", "c"]);
+  assert.equal(table.values.length, 3 * table.keys.length);
+  table.ids.forEach((id, i) => assert.deepEqual(unpackRow(table, i), actors.get(id)!.counters));
+  assert.equal("polls" in unpackRow(table, 1), false);
+});
+
+Deno.test("a reused key list keeps its order and grows with new names", () => {
+  const keys = new KeyList();
+  const first = packCounters(new Map([["a", { counters: c() }]]), keys);
+  const second = packCounters(new Map([["a", { counters: c({ polls: 1 }) }]]), keys);
+  assert.deepEqual(second.keys.slice(0, first.keys.length), first.keys);
+  assert.equal(second.keys.at(-1), "polls");
+  assert.equal(unpackRow(second, 0).polls, 1);
+  assert.equal(first.keys.length + 1, second.keys.length, "the first table was not changed after");
+});
