@@ -115,20 +115,23 @@ async function poll(
   } else {
     g.reportedDown = false;
     const outcomes = await readAll(client, g.requests, ctx.config as ModbusDeviceConfig);
-    outcomes.forEach((o, i) => {
-      const req = g.requests[i];
+    let lost: string | undefined;
+    for (let i = 0; i < outcomes.length; i++) {
+      const o = outcomes[i], req = g.requests[i];
       if (o.ok) {
         ctx.counters.samples_in += req.tags.length;
         decodeInto(g, tags, req, o.data, ts);
       } else {
         ctx.counters.errors++;
         markBad(g, req, ts, o.reason);
+        if (o.connectionLost) lost ??= o.reason;
       }
-    });
-    const lost = outcomes.find((o) => !o.ok && o.connectionLost);
-    if (lost && !lost.ok) link.lost(lost.reason);
+    }
+    if (lost !== undefined) link.lost(lost);
   }
-  if (g.builder.count > 0) await output.send(g.builder.build());
+  if (g.builder.count === 0) return;
+  const batch = g.builder.build();
+  if (!output.trySend(batch)) await output.send(batch);
 }
 
 /**

@@ -34,6 +34,13 @@ export class Output {
     return this.sender.credit > 0;
   }
 
+  /** Sends a batch if that needs no waiting for credit; false (nothing sent) otherwise. */
+  trySend(batch: SampleBatch): boolean {
+    if (!this.sender.trySend(batch)) return false;
+    this.counters.samples_out += batch.count;
+    return true;
+  }
+
   /**
    * Sends a batch, waiting for credit (backpressure). With `onSettled`, that is called once every
    * sink the batch is routed to has it stored (or dropped it by its queue policy, counted there),
