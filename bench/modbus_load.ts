@@ -1,7 +1,8 @@
 // The Modbus load scenario of issue #3: N simulated devices × 20 registers polled every 1 s, by a
 // plain modbus-serial loop (baseline) and then by the gateway, in the same invocation, against
 // the same simulator fleet running in its own process. Prints a Markdown table for BENCHMARKS.md.
-//   deno task bench:modbus [--devices 1000] [--seconds 30] [--workers 2] [--gateway-v8-flags=…]
+//   deno task bench:modbus [--devices 1000] [--seconds 30] [--workers 2] [--coalesce-ms 0]
+//     [--gateway-v8-flags=…] [--baseline-v8-flags=…]  (the baseline takes the gateway's by default)
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { bucketQuantile, LAG_KEYS } from "./modbus_plain_loop.ts";
@@ -41,7 +42,13 @@ function checkFdLimit(n: number): number {
 }
 
 /** The generated gateway config: n modbus devices of 20 uint16 tags in `workers` workers, no sinks. */
-function gatewayConfig(n: number, basePort: number, apiPort: number, workers: number): unknown {
+function gatewayConfig(
+  n: number,
+  basePort: number,
+  apiPort: number,
+  workers: number,
+  coalesceMs: number,
+): unknown {
   const tags = Array.from(
     { length: 20 },
     (_, r) => ({ name: `r${r}`, address: `1!${40001 + r}`, type: "uint16" }),
@@ -51,7 +58,12 @@ function gatewayConfig(n: number, basePort: number, apiPort: number, workers: nu
     { kind: "modbus", host: "127.0.0.1", port: basePort + i, interval_ms: 1000, tags },
   ]));
   return {
-    gateway: { name: "bench", log_level: "warn", placement: { modbus: workers } },
+    gateway: {
+      name: "bench",
+      log_level: "warn",
+      placement: { modbus: workers },
+      coalesce_ms: coalesceMs,
+    },
     api: { host: "127.0.0.1", port: apiPort },
     devices,
   };
@@ -62,10 +74,12 @@ async function runBaseline(
   n: number,
   basePort: number,
   seconds: number,
+  v8Flags: string,
 ): Promise<Result> {
   const p = new Proc("baseline", [
     "run",
     "-A",
+    ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []),
     `${BENCH}modbus_plain_loop.ts`,
     ...cliArgs({ devices: n, "base-port": basePort, seconds, "warmup-seconds": WARMUP_S }),
   ]);
@@ -76,7 +90,7 @@ async function runBaseline(
     const [usage, simUsage] = [cpu(), simCpu()];
     const b = out.buckets as Record<string, number>;
     return {
-      name: "baseline: plain modbus-serial loop",
+      name: `baseline: plain modbus-serial loop${flagsNote(v8Flags)}`,
       pollsPerS: out.polls_per_s as number,
       overruns: out.overruns as number,
       errors: out.errors as number,
@@ -90,6 +104,8 @@ async function runBaseline(
   }
 }
 
+const flagsNote = (v8Flags: string) => ` (${v8Flags ? `--v8-flags=${v8Flags}` : "V8 defaults"})`;
+
 /** Sums the modbus actors' counters; a counter no actor has is undefined. */
 const gatewayCounters = (api: string) => actorCounters(api, "modbus");
 
@@ -99,11 +115,15 @@ async function runGateway(
   basePort: number,
   seconds: number,
   workers: number,
-  v8Flags = "",
+  coalesceMs: number,
+  v8Flags: string,
 ): Promise<Result> {
   const apiPort = loopbackPort();
   const config = await Deno.makeTempFile({ prefix: "tagflow-bench-", suffix: ".json" });
-  await Deno.writeTextFile(config, JSON.stringify(gatewayConfig(n, basePort, apiPort, workers)));
+  await Deno.writeTextFile(
+    config,
+    JSON.stringify(gatewayConfig(n, basePort, apiPort, workers, coalesceMs)),
+  );
   const api = `http://127.0.0.1:${apiPort}`;
   const p = new Proc("gateway", [
     "run",
@@ -127,8 +147,8 @@ async function runGateway(
     const hasHistogram = LAG_KEYS.some((k) => c1.has(k));
     return {
       name: `gateway: ${workers} modbus worker${workers > 1 ? "s" : ""}, no sinks${
-        v8Flags ? ` (--v8-flags=${v8Flags})` : ""
-      }`,
+        coalesceMs > 0 ? `, coalesce_ms ${coalesceMs}` : ""
+      }${flagsNote(v8Flags)}`,
       pollsPerS: (delta("polls") ?? NaN) / window,
       overruns: delta("overruns"),
       errors: delta("errors"),
@@ -173,6 +193,9 @@ async function main(): Promise<void> {
       // V8 flags for the gateway process only (e.g. --max-semi-space-size=1); its workers share them.
       // The same V8 flags as `deno task start`; pass --gateway-v8-flags= for V8's defaults.
       "gateway-v8-flags": { type: "string", default: V8_FLAGS },
+      // The plain loop's V8 flags; the same as the gateway's unless given, so both pay alike.
+      "baseline-v8-flags": { type: "string" },
+      "coalesce-ms": { type: "string", default: "0" },
     },
   });
   const n = Number(args.devices), seconds = Number(args.seconds);
@@ -199,8 +222,22 @@ async function main(): Promise<void> {
     started.push(sim);
     await sim.waitFor("ready", 60_000);
     const rows = [
-      await runBaseline(sim, n, basePort, seconds),
-      await runGateway(sim, n, basePort, seconds, Number(args.workers), args["gateway-v8-flags"]),
+      await runBaseline(
+        sim,
+        n,
+        basePort,
+        seconds,
+        args["baseline-v8-flags"] ?? args["gateway-v8-flags"],
+      ),
+      await runGateway(
+        sim,
+        n,
+        basePort,
+        seconds,
+        Number(args.workers),
+        Number(args["coalesce-ms"]),
+        args["gateway-v8-flags"],
+      ),
     ];
     console.log(
       `Modbus load (issue #3): ${n} devices × 20 holding registers (one FC3 each) every 1000 ms, ` +
