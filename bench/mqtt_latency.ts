@@ -4,7 +4,7 @@
 // takes each message's age on arrival (now − `ts`, the poll's due time). Baseline in the same run:
 // a plain modbus-serial + mqtt.js loop in its own process (bench/mqtt_latency_plain.ts), timed by
 // the same subscriber. Prints a Markdown table for BENCHMARKS.md.
-//   deno task bench:latency [--devices 100] [--interval-ms 1000] [--seconds 30]
+//   deno task bench:latency [--devices 100] [--interval-ms 1000] [--seconds 30] [--workers 2]
 //     [--gateway-v8-flags=…]
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -51,14 +51,14 @@ class Ages {
 
 function gatewayConfig(
   n: number,
-  o: { basePort: number; api: number; interval: number; url: string },
+  o: { basePort: number; api: number; interval: number; url: string; workers: number },
 ) {
   const tags = Array.from(
     { length: 20 },
     (_, r) => ({ name: `r${r}`, address: `1!${40001 + r}`, type: "uint16" }),
   );
   return {
-    gateway: { name: "bench", log_level: "warn", placement: { modbus: 2 } },
+    gateway: { name: "bench", log_level: "warn", placement: { modbus: o.workers } },
     api: { host: "127.0.0.1", port: o.api },
     devices: Object.fromEntries(Array.from({ length: n }, (_, i) => [
       `d${i}`,
@@ -75,6 +75,8 @@ async function main(): Promise<void> {
       devices: { type: "string", default: "100" },
       "interval-ms": { type: "string", default: "1000" },
       seconds: { type: "string", default: "30" },
+      // gateway.placement.modbus: how many workers share the devices.
+      workers: { type: "string", default: "2" },
       // The gateway's V8 flags (default: those of `deno task start`; "" for V8's defaults).
       "gateway-v8-flags": { type: "string", default: V8_FLAGS },
     },
@@ -126,7 +128,15 @@ async function main(): Promise<void> {
     const config = await Deno.makeTempFile({ prefix: "tagflow-bench-", suffix: ".json" });
     await Deno.writeTextFile(
       config,
-      JSON.stringify(gatewayConfig(n, { basePort, api, interval, url: broker.url })),
+      JSON.stringify(
+        gatewayConfig(n, {
+          basePort,
+          api,
+          interval,
+          url: broker.url,
+          workers: Number(args.workers),
+        }),
+      ),
     );
     const gw = new Proc("gateway", [
       "run",
