@@ -81,6 +81,14 @@ Deno.test("a waiting send rejects when its signal aborts", async () => {
   port2.close();
 });
 
+/** Waits (polling) until `ok()` holds; a guard against hanging, not a timing assertion. */
+async function until(ok: () => boolean, what: string) {
+  for (let i = 0; !ok(); i++) {
+    assert.ok(i < 2000, `gave up waiting for ${what}`);
+    await delay(5);
+  }
+}
+
 Deno.test("coalescing: items sent close together cross as one message, in order, after the first", async () => {
   const { port1, port2 } = new MessageChannel();
   const sender = new ChannelSender<number, string>(port1, 8, () => [], 30);
@@ -88,13 +96,13 @@ Deno.test("coalescing: items sent close together cross as one message, in order,
   port2.onmessage = (e) => wire.push(e.data);
   for (const n of [1, 2, 3]) assert.equal(sender.trySend(n), true);
   assert.equal(sender.credit, 5, "held items took their credit");
-  await delay(80);
+  await until(() => wire.length >= 2, "the held items");
   assert.deepEqual(wire, [{ t: "d", v: 1 }, { t: "D", v: [2, 3] }], "the first left at once");
   sender.trySend(4);
   sender.control("tags"); // a control message must not overtake held data
   sender.trySend(5);
   sender.end();
-  await delay(20);
+  await until(() => wire.length >= 6, "the rest");
   assert.deepEqual(wire.slice(2), [
     { t: "d", v: 4 },
     { t: "x", v: "tags" },
@@ -118,10 +126,7 @@ Deno.test("coalesced items are queued and acked one by one; lazy credit still co
     receiver.ack();
   }
   assert.deepEqual(got, [0, 1, 2, 3, 4, 5, 6, 7]);
-  for (let i = 0; sender.credit < 8; i++) {
-    assert.ok(i < 200, `credit stuck at ${sender.credit}`);
-    await delay(5);
-  }
+  await until(() => sender.credit === 8, `all credit back (now ${sender.credit})`);
   assert.deepEqual(returns, [2, 2, 2, 2], "credit came back 2 acks at a time");
   sender.close();
   receiver.close();
