@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { startGateway } from "./gateway.ts";
+import { heapAdvice, ownCmdline } from "./heap_advice.ts";
+import { logger } from "./runtime/log.ts";
 
 const USAGE = `usage: tagflow [--config PATH] [--check]
   --config PATH  configuration file (default: config.jsonc)
@@ -38,6 +40,12 @@ async function main(): Promise<number> {
     console.log(`${args.config}: ok`);
     return 0;
   }
+  const advice = heapAdvice(
+    Object.keys(config.devices).length,
+    ownCmdline(),
+    Deno.env.get("DENO_V8_FLAGS"),
+  );
+  if (advice) logger({ component: "gateway" })("warn", advice);
   const gateway = await startGateway(config, new URL("../actors/worker.ts", import.meta.url));
   await new Promise<void>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
