@@ -72,9 +72,9 @@ export class ChannelSender<T, C = never> {
     if (this.#closed) throw new Error("Cannot send: channel is closed");
     if (this.#credit === 0) return false;
     this.#credit--;
-    const wait = this.#lastPost + this.coalesceMs - performance.now();
+    const wait = this.coalesceMs > 0 ? this.#lastPost + this.coalesceMs - performance.now() : 0;
     if (wait <= 0 && this.#held.length === 0) {
-      this.#lastPost = performance.now();
+      if (this.coalesceMs > 0) this.#lastPost = performance.now();
       this.port.postMessage({ t: "d", v: item } satisfies Wire<T, C>, this.transfer(item));
       return true;
     }
