@@ -80,12 +80,12 @@ export class ChannelSender<T, C = never> {
     }
     this.#held.push(item);
     for (const t of this.transfer(item)) this.#heldTransfers.push(t);
-    this.#flushTimer ??= setTimeout(() => this.flush(), Math.max(0, wait));
+    this.#flushTimer ??= setTimeout(() => this.#flush(), Math.max(0, wait));
     return true;
   }
 
   /** Posts the items held for coalescing now. */
-  flush(): void {
+  #flush(): void {
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
     if (this.#held.length === 0) return;
@@ -121,14 +121,14 @@ export class ChannelSender<T, C = never> {
   /** Sends a control message; it costs no credit. */
   control(message: C): void {
     if (this.#closed) throw new Error("Cannot send: channel is closed");
-    this.flush(); // data sent before it arrives before it
+    this.#flush(); // data sent before it arrives before it
     this.port.postMessage({ t: "x", v: message } satisfies Wire<T, C>);
   }
 
   /** Tells the receiver no more items follow; it still drains what it holds. */
   end(): void {
     if (this.#closed) return;
-    this.flush();
+    this.#flush();
     this.port.postMessage({ t: "end" } satisfies Wire<T, C>);
     this.close();
   }

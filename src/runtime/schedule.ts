@@ -30,22 +30,22 @@ export async function fixedRate(
   const start = performance.now() + (options.phaseMs ?? 0);
   let n = 0;
   let running: Promise<void> | undefined;
+  // One abort listener for the whole schedule: a thousand devices ticking every second would
+  // otherwise add and remove one per tick.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let wake: (() => void) | undefined;
+  const stopSleeping = () => {
+    clearTimeout(timer);
+    wake?.();
+  };
+  signal.addEventListener("abort", stopSleeping, { once: true });
   let failure: { error: unknown } | undefined;
   const settled = () => running = undefined;
   const failed = (error: unknown) => {
     failure = { error };
     settled();
-    onAbort();
+    stopSleeping();
   };
-  // One abort listener for the whole schedule: a thousand devices ticking every second would
-  // otherwise add and remove one per tick.
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let wake: (() => void) | undefined;
-  const onAbort = () => {
-    clearTimeout(timer);
-    wake?.();
-  };
-  signal.addEventListener("abort", onAbort, { once: true });
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       wake = resolve;
@@ -78,7 +78,7 @@ export async function fixedRate(
     await running;
     if (failure) throw failure.error;
   } finally {
-    signal.removeEventListener("abort", onAbort);
+    signal.removeEventListener("abort", stopSleeping);
   }
   return stats;
 }
