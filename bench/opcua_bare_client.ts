@@ -10,7 +10,7 @@ import {
   TimestampsToReturn,
 } from "node-opcua";
 import { parseArgs } from "node:util";
-import { LATENCY_BUCKETS, recordLatency } from "../actors/opcua_latency.ts";
+import { LATENCY_BUCKETS, recordLatency } from "../actors/opcua/latency.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,

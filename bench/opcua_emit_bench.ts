@@ -4,7 +4,7 @@ import { DataType, DataValue, Variant } from "node-opcua";
 import type { SampleBatch } from "../src/model/batch.ts";
 import type { Output } from "../src/runtime/actor.ts";
 import { zeroCounters } from "../src/runtime/messages.ts";
-import { Emitter } from "../actors/opcua_emit.ts";
+import { Emitter } from "../actors/opcua/emit.ts";
 
 const N = 10_000;
 const now = Date.now();

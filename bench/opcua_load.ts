@@ -4,7 +4,7 @@
 // same run. Prints a Markdown table for BENCHMARKS.md.
 //   deno task bench:opcua [--items 10000] [--seconds 30] [--v8-flags="<flags>;<flags>"]
 import { parseArgs } from "node:util";
-import { LATENCY_BUCKETS, latencyQuantile } from "../actors/opcua_latency.ts";
+import { LATENCY_BUCKETS, latencyQuantile } from "../actors/opcua/latency.ts";
 import { actorCounters, waitReady } from "./gateway_api.ts";
 import { cliArgs, Proc } from "./proc.ts";
 import { meter, type Usage } from "./proc_usage.ts";

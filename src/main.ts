@@ -46,7 +46,7 @@ async function main(): Promise<number> {
     Deno.env.get("DENO_V8_FLAGS"),
   );
   if (advice) logger({ component: "gateway" })("warn", advice);
-  const gateway = await startGateway(config, new URL("../actors/worker.ts", import.meta.url));
+  const gateway = await startGateway(config, new URL("./worker.ts", import.meta.url));
   await new Promise<void>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       Deno.addSignalListener(signal, () => resolve());

@@ -1,6 +1,6 @@
 // Shutdown drains: samples queued for the MQTT sink when stop is requested still reach the broker.
 import assert from "node:assert/strict";
-import { mqttSink } from "../src/config/mqtt.ts";
+import { mqttSink } from "../actors/mqtt/config.ts";
 import { Router } from "../src/runtime/router.ts";
 import { Supervisor } from "../src/runtime/supervisor.ts";
 import { subscribe } from "./helpers/mosquitto.ts";

@@ -2,7 +2,7 @@
 // influxdb, /write and /query) and VictoriaMetrics (/api/v2/write via @influxdata/influxdb-client,
 // read back through its export API).
 import assert from "node:assert/strict";
-import { influxdbSink } from "../src/config/influxdb.ts";
+import { influxdbSink } from "../actors/influxdb/config.ts";
 import { eventually } from "./helpers/net.ts";
 import { runCounterInto } from "./helpers/sink_run.ts";
 

@@ -2,7 +2,7 @@
 // counted, the source keeps running, and everything it took reaches the sink.
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
-import { mqttSource } from "../src/config/mqtt_source.ts";
+import { mqttSource } from "../actors/mqtt_source/config.ts";
 import { eventually } from "./helpers/net.ts";
 import { pairSupervisor } from "./helpers/sink_run.ts";
 

@@ -2,7 +2,7 @@
 // buffer (no receipt came back) and sends them again, so every message arrives.
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
-import { mqttSource } from "../src/config/mqtt_source.ts";
+import { mqttSource } from "../actors/mqtt_source/config.ts";
 import { eventually } from "./helpers/net.ts";
 import { pairSupervisor } from "./helpers/sink_run.ts";
 

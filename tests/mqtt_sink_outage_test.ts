@@ -2,7 +2,7 @@
 // the broker's port mid-stream and every sample still reaches an independent subscriber (at least
 // once), and the sink acks the router only what the broker took.
 import assert from "node:assert/strict";
-import { mqttSink } from "../src/config/mqtt.ts";
+import { mqttSink } from "../actors/mqtt/config.ts";
 import { subscribe } from "./helpers/mosquitto.ts";
 import { eventually, freePort } from "./helpers/net.ts";
 import { pairSupervisor } from "./helpers/sink_run.ts";

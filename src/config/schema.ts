@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { backoff, id, ms, num, port, uns } from "./common.ts";
-import { modbusDevice, modbusSimulator } from "./modbus.ts";
-import { mqttSink } from "./mqtt.ts";
-import { timescaledbSink } from "./timescaledb.ts";
-import { influxdbSink } from "./influxdb.ts";
-import { mqttSource } from "./mqtt_source.ts";
-import { opcuaDevice, opcuaSimulator } from "./opcua.ts";
+import { backoff, id, ms, num, port, uns } from "../model/fields.ts";
+import { modbusDevice, modbusSimulator } from "../../actors/modbus/config.ts";
+import { mqttSink } from "../../actors/mqtt/config.ts";
+import { timescaledbSink } from "../../actors/timescaledb/config.ts";
+import { influxdbSink } from "../../actors/influxdb/config.ts";
+import { mqttSource } from "../../actors/mqtt_source/config.ts";
+import { opcuaDevice, opcuaSimulator } from "../../actors/opcua/config.ts";
 
 /** Device kinds, by `kind`. */
 export const device = z.discriminatedUnion("kind", [modbusDevice, mqttSource, opcuaDevice]);

@@ -9,9 +9,9 @@
  * its PKI in `--pki-dir` (default data/pki/sim-<name>).
  */
 import { parseArgs } from "node:util";
-import { isProfileName, type ProfileName } from "./modbus_profiles.ts";
-import { type ModbusSim, startModbusSim } from "./modbus_sim.ts";
-import { startOpcuaSim } from "./opcua_sim.ts";
+import { isProfileName, type ProfileName } from "../../actors/modbus/sim_profiles.ts";
+import { type ModbusSim, startModbusSim } from "../../actors/modbus/sim_server.ts";
+import { startOpcuaSim } from "../../actors/opcua/sim_server.ts";
 
 interface SimSpec {
   name: string;

@@ -1,0 +1,173 @@
+import {
+  DEFAULT_GROUP,
+  type ModbusDeviceConfig,
+  type ModbusGroupConfig,
+} from "./config.ts";
+import { BatchBuilder } from "../../src/model/batch.ts";
+import { Quality } from "../../src/model/sample.ts";
+import type { ActorContext, Output } from "../../src/runtime/actor.ts";
+import { recordLag } from "../../src/runtime/lag_histogram.ts";
+import { fixedRate, phaseFor, type ScheduleStats } from "../../src/runtime/schedule.ts";
+import { decodeRegisters } from "./codec.ts";
+import { ModbusLink } from "./link.ts";
+import { planReads, type ReadRequest } from "./plan.ts";
+import { readAll } from "./read.ts";
+import { ReportFilter } from "./report.ts";
+import { engineeringValue, type ModbusTag, resolveTag } from "./tags.ts";
+import { writeTag } from "./write.ts";
+
+/** One poll group: its tags, planned requests, schedule and report filter. */
+interface Group {
+  name: string;
+  settings: ModbusGroupConfig;
+  tags: ModbusTag[];
+  requests: ReadRequest[];
+  filter: ReportFilter;
+  builder: BatchBuilder;
+  /** Set once the group said every value is bad because the device is gone. */
+  reportedDown: boolean;
+}
+
+function groupsOf(cfg: ModbusDeviceConfig, tags: ModbusTag[], source: number): Group[] {
+  const settings = (name: string): ModbusGroupConfig =>
+    cfg.groups[name] ??
+      {
+        interval_ms: cfg.interval_ms,
+        report: cfg.report,
+        deadband: cfg.deadband,
+        heartbeat_ms: cfg.heartbeat_ms,
+      };
+  const names = [...new Set(tags.map((t) => t.group))];
+  return names.map((name) => {
+    const members = tags.filter((t) => t.group === name);
+    const s = settings(name);
+    const deadbands = new Map(
+      members.filter((t) => t.cfg.deadband !== undefined).map((t) => [t.index, t.cfg.deadband!]),
+    );
+    return {
+      name,
+      settings: s,
+      tags: members,
+      requests: planReads(members.map((t) => t.wire), {
+        maxRegisters: cfg.max_registers,
+        maxBits: cfg.max_bits,
+        maxGap: cfg.max_gap,
+      }),
+      filter: new ReportFilter({
+        mode: s.report,
+        deadband: s.deadband,
+        heartbeatMs: s.heartbeat_ms,
+      }, deadbands),
+      builder: new BatchBuilder(source, members.length),
+      reportedDown: false,
+    };
+  });
+}
+
+/** Decodes every tag of a request from its registers into the group's batch. */
+function decodeInto(
+  g: Group,
+  tags: ModbusTag[],
+  req: ReadRequest,
+  data: ArrayLike<number>,
+  ts: number,
+): void {
+  for (const w of req.tags) {
+    const t = tags[w.index];
+    const at = w.address - req.start;
+    let value: number | string, quality: number = Quality.good, reason: string | undefined;
+    if (t.address.bit !== undefined) value = (data[at] >> t.address.bit) & 1;
+    else {
+      const r = engineeringValue(
+        decodeRegisters(data, at, t.cfg.type, t.order, t.cfg.length),
+        t.cfg,
+      );
+      ({ value, quality, reason } = r);
+    }
+    if (!g.filter.pass(w.index, ts, value, quality, reason)) continue;
+    if (typeof value === "string") g.builder.pushText(w.index, ts, value, quality as 0, reason);
+    else g.builder.push(w.index, ts, value, quality as 0, reason);
+  }
+}
+
+function markBad(g: Group, req: ReadRequest, ts: number, reason: string): void {
+  for (const w of req.tags) {
+    if (g.filter.pass(w.index, ts, NaN, Quality.bad, reason)) {
+      g.builder.push(w.index, ts, NaN, Quality.bad, reason);
+    }
+  }
+}
+
+/** Polls one group once and sends what it reports as one batch. */
+async function poll(
+  g: Group,
+  tags: ModbusTag[],
+  link: ModbusLink,
+  ctx: ActorContext,
+  output: Output,
+  ts: number,
+) {
+  const client = link.client;
+  if (!client) {
+    // Say once that every value is bad now, rather than leave the last good one standing.
+    if (!g.reportedDown) { for (const req of g.requests) markBad(g, req, ts, link.reason); }
+    g.reportedDown = true;
+  } else {
+    g.reportedDown = false;
+    const outcomes = await readAll(client, g.requests, ctx.config as ModbusDeviceConfig);
+    let lost: string | undefined;
+    for (let i = 0; i < outcomes.length; i++) {
+      const o = outcomes[i], req = g.requests[i];
+      if (o.ok) {
+        ctx.counters.samples_in += req.tags.length;
+        decodeInto(g, tags, req, o.data, ts);
+      } else {
+        ctx.counters.errors++;
+        markBad(g, req, ts, o.reason);
+        if (o.connectionLost) lost ??= o.reason;
+      }
+    }
+    if (lost !== undefined) link.lost(lost);
+  }
+  if (g.builder.count === 0) return;
+  const batch = g.builder.build();
+  if (!output.trySend(batch)) await output.send(batch);
+}
+
+/**
+ * The Modbus TCP device actor: polls each group at its own fixed rate (phased so a fleet spreads
+ * over the interval), coalesces reads per group, reports always or by exception, and takes
+ * writes to writable tags through the command path.
+ */
+export default async function modbus(ctx: ActorContext): Promise<void> {
+  const cfg = ctx.config as ModbusDeviceConfig;
+  const output = ctx.output!;
+  const tags = cfg.tags.map((t, i) => resolveTag(cfg, t, i, ctx.id));
+  output.registerTags(tags.map((t) => t.meta));
+  const groups = groupsOf(cfg, tags, output.source);
+  const link = new ModbusLink(cfg, ctx);
+  const linked = link.run(ctx.signal);
+  const byName = new Map(tags.map((t) => [t.cfg.name, t]));
+  ctx.onCommand((cmd) => writeTag(link.client, byName, cfg, ctx.id, cmd));
+  await link.firstAttempt;
+  Object.assign(ctx.counters, { polls: 0, overruns: 0, poll_lag_ms: 0 });
+  const stats = ctx.counters as typeof ctx.counters & ScheduleStats;
+  await Promise.all(
+    groups.map((g) =>
+      fixedRate(
+        g.settings.interval_ms,
+        ctx.signal,
+        (ts) => poll(g, tags, link, ctx, output, ts),
+        stats,
+        {
+          phaseMs: phaseFor(
+            `${ctx.id}/${g.name === DEFAULT_GROUP ? "" : g.name}`,
+            g.settings.interval_ms,
+          ),
+          onLag: (lag) => recordLag(ctx.counters, lag),
+        },
+      )
+    ),
+  );
+  await linked;
+}

@@ -1,0 +1,90 @@
+import {
+  DEFAULT_GROUP,
+  type ModbusDeviceConfig,
+  type ModbusTagConfig,
+} from "./config.ts";
+import { type ModbusAddress, parseModbusAddress } from "./address.ts";
+import { Quality, type QualityCode } from "../../src/model/sample.ts";
+import { type TagMeta, unsPath } from "../../src/model/tag.ts";
+import { type ByteOrder, registerCount } from "./codec.ts";
+import type { WireTag } from "./plan.ts";
+
+/** A configured tag with everything a poll or a write needs resolved once. */
+export interface ModbusTag {
+  index: number;
+  cfg: ModbusTagConfig;
+  address: ModbusAddress;
+  wire: WireTag;
+  order: ByteOrder;
+  group: string;
+  meta: TagMeta;
+}
+
+/** Resolves a tag's address, order, group and UNS path from the device config. */
+export function resolveTag(
+  dev: ModbusDeviceConfig,
+  cfg: ModbusTagConfig,
+  index: number,
+  id: string,
+): ModbusTag {
+  const parsed = typeof cfg.address === "string"
+    ? parseModbusAddress(cfg.address, dev.unit_id)
+    : cfg.address;
+  if (typeof parsed === "string") throw new Error(`Cannot poll ${id}.${cfg.name}: ${parsed}`);
+  const address: ModbusAddress = { ...parsed, unit: parsed.unit ?? dev.unit_id };
+  const group = cfg.group ?? DEFAULT_GROUP;
+  const meta: TagMeta = {
+    name: cfg.name,
+    device: id,
+    path: unsPath(dev.uns ?? {}, id, cfg.name),
+    type: cfg.type,
+    writable: cfg.writable,
+    group,
+  };
+  if (cfg.unit) meta.unit = cfg.unit;
+  const count = registerCount(cfg.type, cfg.length);
+  return {
+    index,
+    cfg,
+    address,
+    wire: { index, unit: address.unit, area: address.area, address: address.address, count },
+    order: cfg.order ?? dev.byte_order,
+    group,
+    meta,
+  };
+}
+
+/** A read value in engineering terms, with its quality after the range check. */
+export interface Reading {
+  value: number | string;
+  quality: QualityCode;
+  reason?: string;
+}
+
+/**
+ * Engineering value of a raw reading: raw × scale + offset, without binary noise in the last
+ * digits (0.1 × 409 is 40.9, not 40.900000000000006; a float32 keeps its 7 significant digits),
+ * then the range check: outside it the value is uncertain, clamped when the tag says so.
+ */
+export function engineeringValue(raw: number | string, tag: ModbusTagConfig): Reading {
+  if (typeof raw === "string" || tag.type === "bool") return { value: raw, quality: Quality.good };
+  const base = tag.type === "float32" ? Number(raw.toPrecision(7)) : raw;
+  let value = tag.scale === 1 && tag.offset === 0
+    ? base
+    : Number((base * tag.scale + tag.offset).toPrecision(15));
+  const { min = -Infinity, max = Infinity } = tag.range ?? {};
+  if (value >= min && value <= max) return { value, quality: Quality.good };
+  const bounds = `[${tag.range?.min ?? "-∞"}, ${tag.range?.max ?? "∞"}]`;
+  if (!tag.clamp) {
+    return { value, quality: Quality.uncertain, reason: `${value} out of range ${bounds}` };
+  }
+  value = Math.min(max, Math.max(min, value));
+  return { value, quality: Quality.uncertain, reason: `clamped to range ${bounds}` };
+}
+
+/** The raw value to write for an engineering value: the inverse of scale and offset. */
+export function rawValue(value: number, tag: ModbusTagConfig): number {
+  const raw = (value - tag.offset) / tag.scale;
+  const integer = tag.type !== "float32" && tag.type !== "float64";
+  return integer ? Math.round(raw) : raw;
+}

@@ -1,0 +1,87 @@
+import type { MqttClient } from "mqtt";
+import type { MqttSinkConfig } from "./config.ts";
+import type { SampleBatch } from "../../src/model/batch.ts";
+import type { ActorContext } from "../../src/runtime/actor.ts";
+import type { TagCatalog } from "../../src/runtime/frames.ts";
+import { MqttLink } from "./link.ts";
+import { messages } from "./payload.ts";
+
+type Config = MqttSinkConfig & { client_id: string; gateway: string };
+
+/** Batches published at once while more wait (see mqttSink). */
+const MAX_IN_FLIGHT = 16;
+
+/** Publishes a batch; resolves when the broker took all of it (QoS ≥ 1: acked). */
+function publishBatch(
+  client: MqttClient,
+  closed: Promise<never>,
+  batch: SampleBatch,
+  tags: TagCatalog,
+  cfg: Config,
+): Promise<unknown> {
+  const opts = { qos: cfg.qos, retain: cfg.retain };
+  // The batch's PUBLISH packets leave in one socket write, not one each.
+  const stream = client.stream as unknown as { cork?(): void; uncork?(): void };
+  stream.cork?.();
+  try {
+    const pending = messages(batch, tags, cfg).map((m) =>
+      client.publishAsync(m.topic, m.payload, opts)
+    );
+    return Promise.race([Promise.all(pending), closed]);
+  } finally {
+    stream.uncork?.();
+  }
+}
+
+/**
+ * The MQTT sink: each sample as JSON `{value, ts, quality}` on its UNS topic, or one JSON per
+ * group poll (`format: "group"`). A batch is acked to
+ * the router only after the broker took all of it; a batch cut off by a lost connection is sent
+ * again on the next one (at least once).
+ */
+export default async function mqttSink(ctx: ActorContext): Promise<void> {
+  const cfg = ctx.config as Config;
+  const input = ctx.input!;
+  const link = new MqttLink(cfg, ctx);
+  const stop = new AbortController();
+  const linked = link.run(stop.signal);
+  /** Publishes a batch until the broker took all of it, on a new connection after a loss. */
+  const publish = async (batch: SampleBatch): Promise<number> => {
+    for (;;) {
+      const client = await link.connected();
+      try {
+        await publishBatch(client, link.closed, batch, ctx.tags, cfg);
+        return batch.count;
+      } catch (err) {
+        ctx.counters.errors++;
+        ctx.log("warn", "publish failed; retrying on the next connection", {
+          error: (err as Error).message,
+        });
+        if (link.client === client) link.lost(); // another batch may have seen it go already
+      }
+    }
+  };
+  // Batches in flight, oldest first: a batch is published as it comes, without waiting for the
+  // broker's acks of the ones before (up to MAX_IN_FLIGHT); waiting capped the sink at one batch
+  // per round trip and queued a fleet's polls for seconds. Each is acked to the router in order,
+  // once the broker took all of it.
+  const inFlight: Promise<number>[] = [];
+  let next: Promise<SampleBatch | undefined> | undefined = input.next();
+  while (next || inFlight.length > 0) {
+    const got = await Promise.race([
+      ...(next && inFlight.length < MAX_IN_FLIGHT ? [next.then((batch) => ({ batch }))] : []),
+      ...(inFlight.length > 0 ? [inFlight[0].then((n) => ({ n }))] : []),
+    ]);
+    if ("n" in got) {
+      inFlight.shift();
+      ctx.counters.samples_out += got.n;
+      input.ack();
+    } else if (got.batch) {
+      ctx.counters.samples_in += got.batch.count;
+      inFlight.push(publish(got.batch));
+      next = input.next();
+    } else next = undefined; // the router ended the stream: finish what is in flight
+  }
+  stop.abort();
+  await linked;
+}

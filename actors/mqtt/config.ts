@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { backoff, bool, ms, num, queue } from "../../src/model/fields.ts";
+
+export const mqttSink = z.strictObject({
+  kind: z.literal("mqtt"),
+  url: z.string().regex(
+    /^(mqtts?|wss?|tcp|ssl):\/\//,
+    "expected mqtt://, mqtts://, ws:// or wss://",
+  )
+    .describe("broker URL; mqtts:// for TLS"),
+  username: z.string().optional(),
+  password: z.string().optional().describe('use "${ENV_VAR}"; never written to logs'),
+  client_id: z.string().optional().describe("default tagflow-<sink id>"),
+  qos: num(z.number().int().min(0).max(2)).default(1).pipe(
+    z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  ),
+  retain: bool.default(false),
+  topic_prefix: z.string().default("").describe("put before each UNS path, e.g. remote_plant_1/"),
+  format: z.enum(["tag", "group"]).default("tag")
+    .describe(
+      "tag: one message per value on its UNS topic; group: one JSON per group poll, like Neuron",
+    ),
+  group_topic: z.string().default("{device_path}/{group}")
+    .describe(
+      "format group: topic template with {gateway}, {device}, {group}, {device_path} (the device's UNS path)",
+    ),
+  connect_timeout_ms: ms(100).default(5000),
+  reconnect: backoff(500, 30_000),
+  queue: queue("drop_oldest"),
+});
+export type MqttSinkConfig = z.output<typeof mqttSink>;

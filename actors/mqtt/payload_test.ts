@@ -1,0 +1,24 @@
+import assert from "node:assert/strict";
+import { samplePayload } from "./payload.ts";
+import { safeUrl } from "./link.ts";
+
+Deno.test("sample payload: value, ts, quality; unit and reason only when present", () => {
+  assert.deepEqual(JSON.parse(samplePayload(21.5, 1700000000000, "good")), {
+    value: 21.5,
+    ts: 1700000000000,
+    quality: "good",
+  });
+  assert.deepEqual(JSON.parse(samplePayload(null, 1, "bad", "degC", "timed out")), {
+    value: null,
+    ts: 1,
+    quality: "bad",
+    unit: "degC",
+    reason: "timed out",
+  });
+  assert.equal(JSON.parse(samplePayload(true, 1, "good")).value, true);
+});
+
+Deno.test("broker URLs lose their credentials before they are logged", () => {
+  assert.equal(safeUrl("mqtts://user:s3cret@broker:8883"), "mqtts://***@broker:8883");
+  assert.equal(safeUrl("mqtt://127.0.0.1:1883"), "mqtt://127.0.0.1:1883");
+});
