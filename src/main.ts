@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "./config/load.ts";
+import { ConfigError, loadConfig } from "./gateway_config.ts";
 import { startGateway } from "./gateway.ts";
 import { heapAdvice, ownCmdline } from "./heap_advice.ts";
 import { logger } from "./runtime/log.ts";

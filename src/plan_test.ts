@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseConfig } from "./config/load.ts";
+import { parseConfig } from "./gateway_config.ts";
 import { planFromConfig } from "./plan.ts";
 
 const device = (port: number) => ({
@@ -35,16 +35,16 @@ Deno.test("plan: placement packs a kind into N workers round robin; others get t
   const plan = planFromConfig(cfg);
   const placement = Object.fromEntries(plan.actors.map((a) => [a.id, a.placement]));
   assert.deepEqual(placement, {
-    d1: "modbus#0",
-    d2: "modbus#1",
-    d3: "modbus#0",
-    d4: "modbus#1",
-    d5: "modbus#0",
+    d1: "device/modbus#0",
+    d2: "device/modbus#1",
+    d3: "device/modbus#0",
+    d4: "device/modbus#1",
+    d5: "device/modbus#0",
     m: undefined,
   });
 });
 
-Deno.test("plan: devices get the gateway's UNS levels merged with their own; sinks a client id", () => {
+Deno.test("plan: devices get the gateway's UNS levels merged with their own; every actor its name", () => {
   const cfg = parseConfig(JSON.stringify({
     gateway: { name: "edge7" },
     uns: { enterprise: "acme", site: "s1", area: "a1" },
@@ -52,8 +52,9 @@ Deno.test("plan: devices get the gateway's UNS levels merged with their own; sin
     sinks: { m: { kind: "mqtt", url: "mqtt://x" } },
   }));
   const plan = planFromConfig(cfg);
-  const d = plan.actors.find((a) => a.id === "d")!.config as { uns: Record<string, string> };
+  const d = plan.actors.find((a) => a.id === "d")!;
   assert.deepEqual(d.uns, { enterprise: "acme", site: "s1", area: "a2", line: "l1" });
-  const m = plan.actors.find((a) => a.id === "m")!.config as { client_id: string };
-  assert.equal(m.client_id, "edge7-m");
+  assert.equal(d.gateway, "edge7");
+  const m = plan.actors.find((a) => a.id === "m")!;
+  assert.deepEqual([m.kind, m.role, m.gateway], ["mqtt", "sink", "edge7"]);
 });

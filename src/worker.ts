@@ -1,5 +1,6 @@
-// The worker entry for every actor: hosts one actor of any kind in the registry.
+// The worker entry for every actor: hosts actors of any kind the registry lists.
+import { drivers } from "../actors/registry.ts";
+import { actorKinds } from "./runtime/kit.ts";
 import { hostActors } from "./runtime/worker_host.ts";
-import { registry } from "../actors/mod.ts";
 
-hostActors(registry);
+hostActors(actorKinds(drivers));

@@ -22,7 +22,7 @@ Deno.test("QoS 0 flood: drops beyond max_pending are counted; what was taken arr
     uns: {},
   };
   const { sup, status } = pairSupervisor(
-    { id: "in", kind: "mqtt_source", config: source },
+    { id: "in", kind: "mqtt", config: source },
     { id: "sink", kind: "collect", config: {} },
   );
   await sup.start();

@@ -23,7 +23,7 @@ Deno.test("a sink that dies with batches unacked: the source sends them again, n
   };
   const file = `${dir}/values.txt`;
   const { sup, status, router } = pairSupervisor(
-    { id: "in", kind: "mqtt_source", config: source },
+    { id: "in", kind: "mqtt", config: source },
     { id: "sink", kind: "flaky", config: { file, crash_after: 3 } },
   );
   await sup.start();

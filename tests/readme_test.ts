@@ -2,7 +2,7 @@
 // examples before it (so a route may name the device and sink defined above it).
 import assert from "node:assert/strict";
 import { parse } from "jsonc-parser";
-import { parseConfig } from "../src/config/load.ts";
+import { parseConfig } from "../src/gateway_config.ts";
 
 const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
 const examples = [...readme.matchAll(/```jsonc\n([\s\S]*?)```/g)].map((m) => m[1]);

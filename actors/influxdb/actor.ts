@@ -1,7 +1,11 @@
 import { HttpError, InfluxDB } from "@influxdata/influxdb-client";
 import type { InfluxdbSinkConfig } from "./config.ts";
-import type { ActorContext } from "../../src/runtime/actor.ts";
-import { runBufferedSink, type SinkWriter, type Verdict } from "../../src/runtime/pipeline/buffered_sink.ts";
+import {
+  type ActorContext,
+  runBufferedSink,
+  type SinkWriter,
+  type Verdict,
+} from "../../src/runtime/kit.ts";
 import { toLineProtocol } from "./lines.ts";
 import { BodyBytes } from "./body_bytes.ts";
 
@@ -68,8 +72,8 @@ function v1Writer(cfg: InfluxdbSinkConfig): SinkWriter {
 }
 
 /** The InfluxDB sink: line protocol through the v2 API (client library) or the v1 API, from the disk buffer. */
-export default async function influxdb(ctx: ActorContext): Promise<void> {
-  const cfg = ctx.config as InfluxdbSinkConfig;
+export default async function influxdb(ctx: ActorContext<InfluxdbSinkConfig>): Promise<void> {
+  const cfg = ctx.config;
   if (cfg.api === "v1") {
     // Make sure the database exists; an existing one is left as it is.
     await fetch(`${cfg.url.replace(/\/$/, "")}/query`, {

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { bool, queue } from "../../src/model/fields.ts";
-import { batching, diskBuffer } from "../../src/runtime/kit/settings.ts";
+import { batching, bool, diskBuffer, queue } from "../../src/model/fields.ts";
 
 export const influxdbSink = z.strictObject({
   kind: z.literal("influxdb"),

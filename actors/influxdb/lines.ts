@@ -1,6 +1,6 @@
 import { escape } from "@influxdata/influxdb-client";
 import type { InfluxdbSinkConfig } from "./config.ts";
-import type { RowBlock } from "../../src/runtime/pipeline/block.ts";
+import type { RowBlock } from "../../src/runtime/kit.ts";
 import { BodyBytes } from "./body_bytes.ts";
 
 const enc = new TextEncoder();

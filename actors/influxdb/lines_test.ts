@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { influxdbSink } from "./config.ts";
-import { blockOf, type Row } from "../../src/runtime/pipeline/block.ts";
+import { blockOf, type Row } from "../../src/runtime/kit.ts";
 import { stamp, toLineProtocol } from "./lines.ts";
 
 const cfg = (extra = {}) =>

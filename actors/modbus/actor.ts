@@ -1,13 +1,14 @@
-import {
-  DEFAULT_GROUP,
-  type ModbusDeviceConfig,
-  type ModbusGroupConfig,
-} from "./config.ts";
+import { DEFAULT_GROUP, type ModbusDeviceConfig, type ModbusGroupConfig } from "./config.ts";
 import { BatchBuilder } from "../../src/model/batch.ts";
 import { Quality } from "../../src/model/sample.ts";
-import type { ActorContext, Output } from "../../src/runtime/actor.ts";
-import { recordLag } from "../../src/runtime/lag_histogram.ts";
-import { fixedRate, phaseFor, type ScheduleStats } from "../../src/runtime/schedule.ts";
+import {
+  type ActorContext,
+  fixedRate,
+  type Output,
+  phaseFor,
+  recordLag,
+  type ScheduleStats,
+} from "../../src/runtime/kit.ts";
 import { decodeRegisters } from "./codec.ts";
 import { ModbusLink } from "./link.ts";
 import { planReads, type ReadRequest } from "./plan.ts";
@@ -103,7 +104,7 @@ async function poll(
   g: Group,
   tags: ModbusTag[],
   link: ModbusLink,
-  ctx: ActorContext,
+  ctx: ActorContext<ModbusDeviceConfig>,
   output: Output,
   ts: number,
 ) {
@@ -114,7 +115,7 @@ async function poll(
     g.reportedDown = true;
   } else {
     g.reportedDown = false;
-    const outcomes = await readAll(client, g.requests, ctx.config as ModbusDeviceConfig);
+    const outcomes = await readAll(client, g.requests, ctx.config);
     let lost: string | undefined;
     for (let i = 0; i < outcomes.length; i++) {
       const o = outcomes[i], req = g.requests[i];
@@ -139,10 +140,10 @@ async function poll(
  * over the interval), coalesces reads per group, reports always or by exception, and takes
  * writes to writable tags through the command path.
  */
-export default async function modbus(ctx: ActorContext): Promise<void> {
-  const cfg = ctx.config as ModbusDeviceConfig;
+export default async function modbus(ctx: ActorContext<ModbusDeviceConfig>): Promise<void> {
+  const cfg = ctx.config;
   const output = ctx.output!;
-  const tags = cfg.tags.map((t, i) => resolveTag(cfg, t, i, ctx.id));
+  const tags = cfg.tags.map((t, i) => resolveTag(cfg, t, i, ctx.id, ctx.uns));
   output.registerTags(tags.map((t) => t.meta));
   const groups = groupsOf(cfg, tags, output.source);
   const link = new ModbusLink(cfg, ctx);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { bool, id, ms, num, port, uns } from "../../src/model/fields.ts";
 import { parseModbusAddress } from "./address.ts";
 import { byteOrder, modbusTag } from "./tag_config.ts";
-import { checkTags } from "../../src/runtime/kit/tag_checks.ts";
+import { checkTags } from "../../src/runtime/kit.ts";
 
 export { byteOrder, modbusTag, type ModbusTagConfig } from "./tag_config.ts";
 

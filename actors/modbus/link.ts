@@ -1,8 +1,6 @@
 import Modbus from "modbus-serial";
 import type { ModbusDeviceConfig } from "./config.ts";
-import type { ActorContext } from "../../src/runtime/actor.ts";
-import { Backoff } from "../../src/runtime/backoff.ts";
-import { sleepUnlessAborted } from "../../src/runtime/schedule.ts";
+import { type ActorContext, Backoff, sleepUnlessAborted } from "../../src/runtime/kit.ts";
 
 // Deno types the CommonJS default import as the module; the class is also its `default`.
 const ModbusRTU = Modbus.default;

@@ -1,5 +1,5 @@
 import type { ModbusDeviceConfig } from "./config.ts";
-import { delay } from "../../src/runtime/backoff.ts";
+import { delay } from "../../src/runtime/kit.ts";
 import { describeModbusError, type ModbusClient } from "./link.ts";
 import type { ReadRequest } from "./plan.ts";
 

@@ -1,11 +1,10 @@
 import type { ModbusSimulatorConfig } from "./config.ts";
-import type { ActorContext } from "../../src/runtime/actor.ts";
-import { whenAborted } from "../../src/runtime/schedule.ts";
+import { type ActorContext, whenAborted } from "../../src/runtime/kit.ts";
 import { startModbusSim } from "./sim_server.ts";
 
 /** Runs a built-in Modbus TCP simulator until stopped. */
-export default async function modbusSim(ctx: ActorContext): Promise<void> {
-  const cfg = ctx.config as ModbusSimulatorConfig;
+export default async function modbusSim(ctx: ActorContext<ModbusSimulatorConfig>): Promise<void> {
+  const cfg = ctx.config;
   const sim = await startModbusSim({
     host: cfg.host,
     port: cfg.port,

@@ -1,11 +1,7 @@
-import {
-  DEFAULT_GROUP,
-  type ModbusDeviceConfig,
-  type ModbusTagConfig,
-} from "./config.ts";
+import { DEFAULT_GROUP, type ModbusDeviceConfig, type ModbusTagConfig } from "./config.ts";
 import { type ModbusAddress, parseModbusAddress } from "./address.ts";
 import { Quality, type QualityCode } from "../../src/model/sample.ts";
-import { type TagMeta, unsPath } from "../../src/model/tag.ts";
+import { type TagMeta, unsPath, type UnsPrefix } from "../../src/model/tag.ts";
 import { type ByteOrder, registerCount } from "./codec.ts";
 import type { WireTag } from "./plan.ts";
 
@@ -26,6 +22,7 @@ export function resolveTag(
   cfg: ModbusTagConfig,
   index: number,
   id: string,
+  uns: UnsPrefix,
 ): ModbusTag {
   const parsed = typeof cfg.address === "string"
     ? parseModbusAddress(cfg.address, dev.unit_id)
@@ -36,7 +33,7 @@ export function resolveTag(
   const meta: TagMeta = {
     name: cfg.name,
     device: id,
-    path: unsPath(dev.uns ?? {}, id, cfg.name),
+    path: unsPath(uns, id, cfg.name),
     type: cfg.type,
     writable: cfg.writable,
     group,

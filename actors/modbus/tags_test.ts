@@ -56,7 +56,7 @@ Deno.test("resolveTag: unit, area, bit, span, order, group and UNS path", () => 
       { name: "c", address: { area: "holding", address: 7 }, type: "string", length: 4 },
     ],
   });
-  const [a, b, c] = dev.tags.map((t, i) => resolveTag(dev, t, i, "press"));
+  const [a, b, c] = dev.tags.map((t, i) => resolveTag(dev, t, i, "press", dev.uns ?? {}));
   assert.deepEqual(a.address, { unit: 3, area: "holding", address: 9, bit: 3 });
   assert.equal(a.order, "CDAB");
   assert.equal(a.group, "default");

@@ -1,6 +1,6 @@
 import type { ModbusDeviceConfig } from "./config.ts";
 import { GatewayError } from "../../src/model/errors.ts";
-import type { Command } from "../../src/runtime/messages.ts";
+import type { Command } from "../../src/runtime/kit.ts";
 import { decodeRegisters, encodeValue } from "./codec.ts";
 import { describeModbusError, type ModbusClient } from "./link.ts";
 import { readOnce } from "./read.ts";

@@ -1,12 +1,11 @@
 import type { MqttClient } from "mqtt";
 import type { MqttSinkConfig } from "./config.ts";
 import type { SampleBatch } from "../../src/model/batch.ts";
-import type { ActorContext } from "../../src/runtime/actor.ts";
-import type { TagCatalog } from "../../src/runtime/frames.ts";
+import type { ActorContext, TagCatalog } from "../../src/runtime/kit.ts";
 import { MqttLink } from "./link.ts";
-import { messages } from "./payload.ts";
+import { messages, type PayloadOptions } from "./payload.ts";
 
-type Config = MqttSinkConfig & { client_id: string; gateway: string };
+type Config = MqttSinkConfig & PayloadOptions & { client_id: string };
 
 /** Batches published at once while more wait (see mqttSink). */
 const MAX_IN_FLIGHT = 16;
@@ -39,8 +38,12 @@ function publishBatch(
  * the router only after the broker took all of it; a batch cut off by a lost connection is sent
  * again on the next one (at least once).
  */
-export default async function mqttSink(ctx: ActorContext): Promise<void> {
-  const cfg = ctx.config as Config;
+export default async function mqttSink(ctx: ActorContext<MqttSinkConfig>): Promise<void> {
+  const cfg: Config = {
+    ...ctx.config,
+    client_id: ctx.config.client_id ?? `${ctx.gateway}-${ctx.id}`,
+    gateway: ctx.gateway,
+  };
   const input = ctx.input!;
   const link = new MqttLink(cfg, ctx);
   const stop = new AbortController();

@@ -1,13 +1,6 @@
 import mqtt, { type MqttClient } from "mqtt";
 import type { MqttSinkConfig } from "./config.ts";
-import type { ActorContext } from "../../src/runtime/actor.ts";
-import { Backoff } from "../../src/runtime/backoff.ts";
-import { sleepUnlessAborted } from "../../src/runtime/schedule.ts";
-
-/** The broker URL without credentials, for logs. */
-export function safeUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//***@");
-}
+import { type ActorContext, Backoff, safeUrl, sleepUnlessAborted } from "../../src/runtime/kit.ts";
 
 /** Opens one MQTT connection; rejects on the first error instead of retrying. */
 function connectOnce(cfg: MqttSinkConfig & { client_id: string }): Promise<MqttClient> {

@@ -1,6 +1,6 @@
 import { rows, type SampleBatch } from "../../src/model/batch.ts";
 import type { TagMeta } from "../../src/model/tag.ts";
-import type { TagCatalog } from "../../src/runtime/frames.ts";
+import type { TagCatalog } from "../../src/runtime/kit.ts";
 
 /** One MQTT message to publish. */
 export interface Message {

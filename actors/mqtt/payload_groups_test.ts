@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { BatchBuilder } from "../../src/model/batch.ts";
 import { Quality } from "../../src/model/sample.ts";
 import type { TagMeta } from "../../src/model/tag.ts";
-import { TagCatalog } from "../../src/runtime/frames.ts";
+import { TagCatalog } from "../../src/runtime/kit.ts";
 import { groupTopic, messages } from "./payload.ts";
 
 const meta = (name: string, group: string, type: TagMeta["type"] = "int16"): TagMeta => ({

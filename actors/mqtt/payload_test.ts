@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { samplePayload } from "./payload.ts";
-import { safeUrl } from "./link.ts";
+import { safeUrl } from "../../src/runtime/kit.ts";
 
 Deno.test("sample payload: value, ts, quality; unit and reason only when present", () => {
   assert.deepEqual(JSON.parse(samplePayload(21.5, 1700000000000, "good")), {

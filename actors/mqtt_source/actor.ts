@@ -1,17 +1,17 @@
 import mqtt, { type IClientOptions } from "mqtt";
 import type { MqttSourceConfig } from "./config.ts";
-import type { ActorContext } from "../../src/runtime/actor.ts";
-import { openBuffer } from "../../src/runtime/pipeline/buffered_sink.ts";
-import { whenAborted } from "../../src/runtime/schedule.ts";
-import { Turns } from "../../src/runtime/turns.ts";
+import {
+  type ActorContext,
+  openBuffer,
+  safeUrl,
+  Turns,
+  whenAborted,
+} from "../../src/runtime/kit.ts";
 import { mapMessage, type Mapped } from "./map.ts";
 import { MappedCache } from "./cache.ts";
 import { forward } from "./forward.ts";
 import { deadLetter } from "./dead_letter.ts";
-import { safeUrl } from "../mqtt/link.ts";
 import { type HeldStream, TurnAppender } from "./appender.ts";
-
-type Config = MqttSourceConfig & { gateway?: string };
 
 /**
  * The MQTT source: subscribes, maps each JSON message to samples by configuration, appends them
@@ -19,8 +19,8 @@ type Config = MqttSourceConfig & { gateway?: string };
  * survives a crash. A forwarder sends the buffer on to the router, registering tags as they
  * first appear. Bad messages are counted and dead-lettered with the reason.
  */
-export default async function mqttSource(ctx: ActorContext): Promise<void> {
-  const cfg = ctx.config as Config;
+export default async function mqttSource(ctx: ActorContext<MqttSourceConfig>): Promise<void> {
+  const cfg = ctx.config;
   const { dir, buffer } = await openBuffer(ctx.id, cfg.buffer);
   let pending = 0;
   // Arrival times in µs, rising: messages taken in the same ms are still told apart (a table
@@ -56,7 +56,7 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
     await turns.pause();
   };
 
-  const clientId = cfg.client_id ?? `${cfg.gateway ?? "tagflow"}-${ctx.id}`;
+  const clientId = cfg.client_id ?? `${ctx.gateway}-${ctx.id}`;
   const topics = sharedTopics(cfg, clientId.replace(/[/+#]/g, "_"));
   const subscribed = new Set<number>();
   const connect = (k: number) => {
@@ -124,7 +124,10 @@ export default async function mqttSource(ctx: ActorContext): Promise<void> {
  * The subscriptions as the clients make them: with several connections each filter becomes a
  * shared subscription of one group (a filter that is shared already keeps its own group).
  */
-function sharedTopics(cfg: Config, group: string): Config["subscriptions"] {
+function sharedTopics(
+  cfg: MqttSourceConfig,
+  group: string,
+): MqttSourceConfig["subscriptions"] {
   if (cfg.connections === 1) return cfg.subscriptions;
   return cfg.subscriptions.map((s) => ({
     ...s,

@@ -1,5 +1,5 @@
 import { setImmediate } from "node:timers";
-import type { DiskBuffer } from "../../src/runtime/disk_buffer.ts";
+import type { DiskBuffer } from "../../src/runtime/kit.ts";
 import type { MappedCache } from "./cache.ts";
 import type { Mapped } from "./map.ts";
 import { encodeKept, type KeptMessage } from "./record.ts";

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { id, ms, num, uns } from "../../src/model/fields.ts";
-import { diskBuffer } from "../../src/runtime/kit/settings.ts";
+import { diskBuffer, id, ms, num, uns } from "../../src/model/fields.ts";
 
 const level = z.strictObject({ topic_level: num(z.number().int().min(0).max(64)) })
   .describe("taken from this level of the topic (0 = first; a leading / makes level 0 empty)");

@@ -1,4 +1,4 @@
-import type { ActorContext } from "../../src/runtime/actor.ts";
+import type { ActorContext } from "../../src/runtime/kit.ts";
 
 const dec = new TextDecoder();
 

@@ -1,16 +1,19 @@
 import type { MqttSourceConfig } from "./config.ts";
 import { BatchBuilder, type SampleBatch } from "../../src/model/batch.ts";
 import { Quality } from "../../src/model/sample.ts";
-import { unsPath } from "../../src/model/tag.ts";
-import type { ActorContext, Output } from "../../src/runtime/actor.ts";
-import type { DiskBuffer, Peeked } from "../../src/runtime/disk_buffer.ts";
-import { ReadAhead } from "../../src/runtime/read_ahead.ts";
+import { unsPath, type UnsPrefix } from "../../src/model/tag.ts";
+import {
+  type ActorContext,
+  type DiskBuffer,
+  type Output,
+  type Peeked,
+  ReadAhead,
+} from "../../src/runtime/kit.ts";
 import { deadLetter } from "./dead_letter.ts";
 import type { MappedCache } from "./cache.ts";
 import { mapMessage, type Mapped } from "./map.ts";
 import { decodeKept } from "./record.ts";
 
-type Config = MqttSourceConfig & { gateway?: string };
 const dec = new TextDecoder();
 
 /** Samples per batch the source sends on. */
@@ -30,7 +33,7 @@ const CONFIRM_WAIT_MS = 5000;
  * sink worker dies with a batch in flight, everything not yet confirmed is sent again.
  */
 export async function forward(
-  ctx: ActorContext,
+  ctx: ActorContext<MqttSourceConfig>,
   dir: string,
   buffer: DiskBuffer,
   mapped: MappedCache,
@@ -38,7 +41,6 @@ export async function forward(
   onWait: (wake: () => void) => void,
 ): Promise<void> {
   const output = ctx.output!;
-  const cfg = ctx.config as Config;
   const index = new TagIndex();
   const reader = new ReadAhead(buffer);
   let rewind = false; // a sink worker died with a batch in flight: send from the oldest again
@@ -78,7 +80,7 @@ export async function forward(
     const groups = inBatches(messages);
     let unconfirmed = groups.length, lost = false;
     for (const group of groups) {
-      await output.send(toBatch(output, cfg, index, group), undefined, (stored) => {
+      await output.send(toBatch(output, ctx.uns, index, group), undefined, (stored) => {
         lost ||= !stored;
         if (--unconfirmed > 0 || !reader.out.includes(chunk)) return; // or rewound already
         if (!lost) return reader.done(chunk);
@@ -101,12 +103,12 @@ export async function forward(
  * values.
  */
 async function messagesOf(
-  ctx: ActorContext,
+  ctx: ActorContext<MqttSourceConfig>,
   dir: string,
   mapped: MappedCache,
   taken: Peeked,
 ): Promise<Mapped[]> {
-  const cfg = ctx.config as Config;
+  const cfg = ctx.config;
   const out: Mapped[] = [];
   for (const r of taken.records) {
     const cached = mapped.take(r.ts, r.payload.length);
@@ -175,14 +177,19 @@ class TagIndex {
 }
 
 /** A batch of these messages' values, registering tags the first time they appear. */
-function toBatch(output: Output, cfg: Config, index: TagIndex, messages: Mapped[]): SampleBatch {
+function toBatch(
+  output: Output,
+  uns: UnsPrefix,
+  index: TagIndex,
+  messages: Mapped[],
+): SampleBatch {
   let count = 0;
   for (const m of messages) count += m.tags.length;
   const builder = new BatchBuilder(output.source, count);
   for (const m of messages) {
     const ids = index.of(m.device);
     for (let i = 0; i < m.tags.length; i++) {
-      const tag = ids.get(m.tags[i]) ?? registerFrom(output, cfg, ids, m, i);
+      const tag = ids.get(m.tags[i]) ?? registerFrom(output, uns, ids, m, i);
       const v = m.values[i];
       if (typeof v === "string") builder.pushText(tag, m.ts, v, Quality.good);
       else builder.push(tag, m.ts, v, Quality.good);
@@ -194,7 +201,7 @@ function toBatch(output: Output, cfg: Config, index: TagIndex, messages: Mapped[
 /** Registers the tags of a message from position `from` on not known yet; the index of the first. */
 function registerFrom(
   output: Output,
-  cfg: Config,
+  uns: UnsPrefix,
   ids: Map<string, number>,
   m: Mapped,
   from: number,
@@ -204,7 +211,7 @@ function registerFrom(
   const first = output.registerTags(fresh.map((i) => ({
     name: m.tags[i],
     device: m.device,
-    path: unsPath(cfg.uns ?? {}, m.device, m.tags[i]),
+    path: unsPath(uns, m.device, m.tags[i]),
     type: m.bools?.includes(i)
       ? "bool" as const
       : typeof m.values[i] === "string"

@@ -1,7 +1,7 @@
 import { CertificateManager, setErrorLogger, setWarningLogger } from "node-opcua";
 import type { OpcuaDeviceConfig } from "./config.ts";
 import { Quality } from "../../src/model/sample.ts";
-import type { ActorContext } from "../../src/runtime/actor.ts";
+import type { ActorContext } from "../../src/runtime/kit.ts";
 import { Emitter } from "./emit.ts";
 import { pollGroups } from "./poll.ts";
 import { OpcuaLink } from "./session.ts";
@@ -18,8 +18,8 @@ let active = 0;
  * every tag bad while the server is away and subscribes again when it is back, and writes through
  * the command path.
  */
-export default async function opcua(ctx: ActorContext): Promise<void> {
-  const cfg = ctx.config as OpcuaDeviceConfig;
+export default async function opcua(ctx: ActorContext<OpcuaDeviceConfig>): Promise<void> {
+  const cfg = ctx.config;
   const output = ctx.output!;
   // node-opcua prints multi-line warnings of its own; the actor logs what an operator needs.
   const library = (...args: unknown[]) => ctx.log("debug", "node-opcua", { text: args.join(" ") });
@@ -33,7 +33,7 @@ export default async function opcua(ctx: ActorContext): Promise<void> {
   const register = () => {
     if (registered) return;
     registered = true;
-    output.registerTags(tags.map((t) => tagMeta(cfg, ctx.id, t)));
+    output.registerTags(tags.map((t) => tagMeta(ctx.uns, ctx.id, t)));
     const unknown = tags.filter((t) => !t.type).map((t) => t.cfg.name);
     if (unknown.length > 0) {
       ctx.log("warn", "tag types unknown: registered as float64", { tags: unknown.slice(0, 20) });

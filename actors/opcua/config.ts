@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { backoff, bool, id, ms, num, port, uns } from "../../src/model/fields.ts";
 import { deadband, opcuaTag } from "./tag_config.ts";
-import { checkTags } from "../../src/runtime/kit/tag_checks.ts";
+import { checkTags } from "../../src/runtime/kit.ts";
 
 export { deadband, opcuaTag, type OpcuaTagConfig, type OpcuaType } from "./tag_config.ts";
 

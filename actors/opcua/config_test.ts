@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, parseConfig } from "../../src/config/load.ts";
+import type { OpcuaDeviceConfig } from "./config.ts";
+import { ConfigError, parseConfig } from "../../src/gateway_config.ts";
 
 const noEnv = (_name: string) => undefined;
 
@@ -34,7 +35,7 @@ Deno.test("an opcua device with defaults: anonymous, no security, subscriptions 
     "test.jsonc",
     noEnv,
   );
-  const d = config.devices.plc;
+  const d = config.devices.plc as OpcuaDeviceConfig;
   assert.ok(d.kind === "opcua");
   assert.deepEqual(d.auth, { type: "anonymous" });
   assert.equal(d.security_policy, "None");

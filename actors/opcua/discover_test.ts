@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import type { OpcuaDeviceConfig } from "./config.ts";
 import { OPCUACertificateManager, OPCUAClient } from "node-opcua";
 import { parse } from "jsonc-parser";
-import { parseConfig } from "../../src/config/load.ts";
+import { parseConfig } from "../../src/gateway_config.ts";
 import { discover, snippet, tagName } from "./discover.ts";
 import { startOpcuaSim } from "./sim_server.ts";
 
@@ -65,7 +66,7 @@ Deno.test("discover: the simulator's variables become a device config that valid
     assert.equal(byUri[0].node_id, `nsu=urn:tagflow:sim:${sim.port};s=Compressor2.Temperature`);
     const text = snippet("compressor2", { kind: "opcua", endpoint: sim.endpoint }, found);
     const config = parseConfig(JSON.stringify(parse(text)), "discovered", () => undefined);
-    const device = config.devices.compressor2;
+    const device = config.devices.compressor2 as OpcuaDeviceConfig;
     assert.equal(device.kind, "opcua");
     assert.equal(device.kind === "opcua" && device.tags.length, found.length);
   } finally {
@@ -100,7 +101,7 @@ Deno.test("deno task discover: signed, encrypted, as a user; stdout is the confi
     assert.match(stderr, /6 variables below ns=1;s=Compressor2/);
     const env = (name: string) => name === "OPCUA_PASSWORD" ? "pw" : undefined;
     const config = parseConfig(JSON.stringify(parse(stdout)), "stdout", env);
-    const device = config.devices.c2;
+    const device = config.devices.c2 as OpcuaDeviceConfig;
     assert.ok(device.kind === "opcua");
     assert.equal(device.security_mode, "SignAndEncrypt");
     assert.deepEqual(device.auth, { type: "username", username: "op", password: "pw" });

@@ -1,7 +1,6 @@
 import { BatchBuilder, type SampleBatch } from "../../src/model/batch.ts";
 import { Quality, type QualityCode } from "../../src/model/sample.ts";
-import type { Output } from "../../src/runtime/actor.ts";
-import type { Counters } from "../../src/runtime/messages.ts";
+import type { Counters, Output } from "../../src/runtime/kit.ts";
 import { recordLatency } from "./latency.ts";
 import type { DataValue } from "node-opcua";
 import { type Reading, readingOf, timeOf } from "./values.ts";

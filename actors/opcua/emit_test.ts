@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { rows, type SampleBatch } from "../../src/model/batch.ts";
-import type { Output } from "../../src/runtime/actor.ts";
-import { zeroCounters } from "../../src/runtime/messages.ts";
+import { type Output, zeroCounters } from "../../src/runtime/kit.ts";
 import { Emitter } from "./emit.ts";
 
 /** An output that keeps what it is sent; `hold` makes sends wait until released. */

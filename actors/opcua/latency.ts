@@ -1,4 +1,4 @@
-import type { Counters } from "../../src/runtime/messages.ts";
+import type { Counters } from "../../src/runtime/kit.ts";
 
 /** Upper bounds (ms) of the change-to-sample latency buckets; a last bucket takes the rest. */
 export const LATENCY_BOUNDS = [

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { zeroCounters } from "../../src/runtime/messages.ts";
+import { zeroCounters } from "../../src/runtime/kit.ts";
 import { LATENCY_BUCKETS, latencyQuantile, recordLatency } from "./latency.ts";
 
 Deno.test("latency buckets count each sample once and give quantiles back", () => {

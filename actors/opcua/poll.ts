@@ -1,8 +1,12 @@
 import { AttributeIds, type ClientSession } from "node-opcua";
 import type { OpcuaDeviceConfig } from "./config.ts";
 import { Quality } from "../../src/model/sample.ts";
-import type { ActorContext } from "../../src/runtime/actor.ts";
-import { fixedRate, phaseFor, type ScheduleStats } from "../../src/runtime/schedule.ts";
+import {
+  type ActorContext,
+  fixedRate,
+  phaseFor,
+  type ScheduleStats,
+} from "../../src/runtime/kit.ts";
 import type { Emitter } from "./emit.ts";
 import { chunks, type OpcuaTag } from "./tags.ts";
 import { readingOf } from "./values.ts";

@@ -8,9 +8,7 @@ import {
 } from "node-opcua";
 import { Buffer } from "node:buffer";
 import type { OpcuaDeviceConfig } from "./config.ts";
-import type { ActorContext } from "../../src/runtime/actor.ts";
-import { Backoff } from "../../src/runtime/backoff.ts";
-import { sleepUnlessAborted } from "../../src/runtime/schedule.ts";
+import { type ActorContext, Backoff, sleepUnlessAborted } from "../../src/runtime/kit.ts";
 import { isUntrusted, openPki, type Pki, untrustedAdvice } from "./pki.ts";
 
 /** What the device does with a session: set up on connect, told when it is gone. */
@@ -180,7 +178,7 @@ export class OpcuaLink {
     return OPCUAClient.create({
       // One application per gateway: devices sharing a PKI folder share its certificate, whose
       // URI (urn:<host>:<name>) servers compare with the one the client announces.
-      applicationName: (cfg as { gateway?: string }).gateway ?? "tagflow",
+      applicationName: this.ctx.gateway,
       endpointMustExist: false,
       securityMode: MessageSecurityMode[cfg.security_mode],
       securityPolicy: SecurityPolicy[cfg.security_policy],

@@ -1,11 +1,10 @@
 import type { OpcuaSimulatorConfig } from "./config.ts";
-import type { ActorContext } from "../../src/runtime/actor.ts";
-import { whenAborted } from "../../src/runtime/schedule.ts";
+import { type ActorContext, whenAborted } from "../../src/runtime/kit.ts";
 import { startOpcuaSim } from "./sim_server.ts";
 
 /** Runs a built-in OPC UA simulator (compressor2) until stopped. */
-export default async function opcuaSim(ctx: ActorContext): Promise<void> {
-  const cfg = ctx.config as OpcuaSimulatorConfig;
+export default async function opcuaSim(ctx: ActorContext<OpcuaSimulatorConfig>): Promise<void> {
+  const cfg = ctx.config;
   const sim = await startOpcuaSim({
     host: cfg.host,
     port: cfg.port,

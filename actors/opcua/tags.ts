@@ -1,6 +1,6 @@
 import { AttributeIds, type ClientSession, makeBrowsePath, StatusCodes } from "node-opcua";
 import type { OpcuaDeviceConfig, OpcuaTagConfig, OpcuaType } from "./config.ts";
-import { type TagMeta, unsPath } from "../../src/model/tag.ts";
+import { type TagMeta, unsPath, type UnsPrefix } from "../../src/model/tag.ts";
 import { opcuaTypeName, tagTypeOf } from "./values.ts";
 
 /** A configured tag with its index and, once known, the node's DataType. */
@@ -27,11 +27,11 @@ export function resolveTags(cfg: OpcuaDeviceConfig): OpcuaTag[] {
 }
 
 /** What sinks learn about a tag; its type is the node's as far as known. */
-export function tagMeta(dev: OpcuaDeviceConfig, id: string, tag: OpcuaTag): TagMeta {
+export function tagMeta(uns: UnsPrefix, id: string, tag: OpcuaTag): TagMeta {
   const meta: TagMeta = {
     name: tag.cfg.name,
     device: id,
-    path: unsPath(dev.uns ?? {}, id, tag.cfg.name),
+    path: unsPath(uns, id, tag.cfg.name),
     type: tagTypeOf(tag.type),
     writable: tag.cfg.writable,
   };

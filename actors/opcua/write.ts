@@ -1,6 +1,6 @@
 import { AttributeIds, type ClientSession, Variant, VariantArrayType } from "node-opcua";
 import { GatewayError } from "../../src/model/errors.ts";
-import type { Command } from "../../src/runtime/messages.ts";
+import type { Command } from "../../src/runtime/kit.ts";
 import { coerce } from "./coerce.ts";
 import { type OpcuaTag, readTypes } from "./tags.ts";
 import { readingOf, statusQuality } from "./values.ts";

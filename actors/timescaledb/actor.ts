@@ -4,14 +4,14 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { TimescaledbSinkConfig } from "./config.ts";
-import type { ActorContext } from "../../src/runtime/actor.ts";
 import {
+  type ActorContext,
   type Row,
   type Rows,
   runBufferedSink,
   type SinkWriter,
   type Verdict,
-} from "../../src/runtime/pipeline/buffered_sink.ts";
+} from "../../src/runtime/kit.ts";
 
 const q = (name: string) => `"${name}"`;
 
@@ -262,7 +262,9 @@ async function connect(cfg: TimescaledbSinkConfig): Promise<SinkWriter> {
  * The TimescaleDB sink (plain PostgreSQL works too): a narrow table keyed by (path, time), and
  * optional wide tables keyed by time, written idempotently from the disk buffer.
  */
-export default async function timescaledb(ctx: ActorContext): Promise<void> {
-  const cfg = ctx.config as TimescaledbSinkConfig;
+export default async function timescaledb(
+  ctx: ActorContext<TimescaledbSinkConfig>,
+): Promise<void> {
+  const cfg = ctx.config;
   await runBufferedSink(ctx, cfg, () => connect(cfg));
 }

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { id, queue } from "../../src/model/fields.ts";
-import { batching, diskBuffer } from "../../src/runtime/kit/settings.ts";
+import { batching, diskBuffer, id, queue } from "../../src/model/fields.ts";
 
 const sqlName = z.string().regex(/^[a-z_][a-z0-9_]*$/, "lower-case letters, digits and _ only");
 

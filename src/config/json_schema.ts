@@ -1,14 +1,8 @@
 import { z } from "zod";
-import { configSchema } from "./schema.ts";
+import type { ConfigSchema } from "./schema.ts";
 
 /** The JSON Schema of config.jsonc, generated from the zod schema. */
-export function configJsonSchema(): string {
+export function configJsonSchema(configSchema: ConfigSchema): string {
   const schema = z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });
   return JSON.stringify({ ...schema, title: "Tagflow gateway configuration" }, null, 2) + "\n";
-}
-
-if (import.meta.main) {
-  const out = Deno.args[0] ?? "config.schema.json";
-  await Deno.writeTextFile(out, configJsonSchema());
-  console.log(`wrote ${out}`);
 }

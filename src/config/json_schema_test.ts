@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parse } from "jsonc-parser";
-import { configJsonSchema } from "./json_schema.ts";
+import { configJsonSchema } from "../gateway_config.ts";
 
 const root = new URL("../../", import.meta.url);
 

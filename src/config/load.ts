@@ -1,5 +1,5 @@
 import { parse, type ParseError, printParseErrorCode } from "jsonc-parser";
-import { type Config, configSchema } from "./schema.ts";
+import type { Config, ConfigSchema } from "./schema.ts";
 import { type ConfigIssue, formatPath, substituteEnv } from "./env.ts";
 
 /** The config cannot be used; every problem is listed by path. */
@@ -14,6 +14,7 @@ export class ConfigError extends Error {
 
 /** Parses, substitutes `${ENV}` and validates config text; throws ConfigError listing every issue. */
 export function parseConfig(
+  configSchema: ConfigSchema,
   text: string,
   file = "config.jsonc",
   env: (name: string) => string | undefined = (n) => Deno.env.get(n),
@@ -45,7 +46,7 @@ export function parseConfig(
 }
 
 /** Reads and parses a config file. */
-export async function loadConfig(file: string): Promise<Config> {
+export async function loadConfig(configSchema: ConfigSchema, file: string): Promise<Config> {
   let text: string;
   try {
     text = await Deno.readTextFile(file);
@@ -55,7 +56,7 @@ export async function loadConfig(file: string): Promise<Config> {
       message: `cannot read: ${(err as Error).message}`,
     }]);
   }
-  return parseConfig(text, file);
+  return parseConfig(configSchema, text, file);
 }
 
 function describe(issue: { code: string; message: string; keys?: string[] }): string {

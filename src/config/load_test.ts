@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, parseConfig } from "./load.ts";
+import { ConfigError, parseConfig } from "../gateway_config.ts";
 import { formatPath } from "./env.ts";
 
 const noEnv = (_name: string) => undefined;

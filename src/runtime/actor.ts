@@ -1,8 +1,8 @@
-import type { TagMeta } from "../model/tag.ts";
+import type { TagMeta, UnsPrefix } from "../model/tag.ts";
 import type { SampleBatch } from "../model/batch.ts";
 import type { BatchReceiver, BatchSender, TagCatalog } from "./frames.ts";
 import type { Logger } from "./log.ts";
-import type { Command, Counters } from "./messages.ts";
+import type { Command, Counters, Role } from "./messages.ts";
 import type { OnSettled, ReceiptWaiters } from "./receipts.ts";
 
 /** Runs one command (a write, say) and returns what the caller gets back. */
@@ -58,12 +58,16 @@ export class Output {
   }
 }
 
-/** What the worker host hands to an actor. */
-export interface ActorContext {
+/** What the worker host hands to an actor; `C` is its kind's validated config section. */
+export interface ActorContext<C = unknown> {
   readonly id: string;
   readonly kind: string;
   /** The actor kind's own config section, validated by the main thread. */
-  readonly config: unknown;
+  readonly config: C;
+  /** The gateway's name (`gateway.name`), for client ids and application names. */
+  readonly gateway: string;
+  /** Devices: the gateway's UNS levels merged with the device's own `uns` overrides. */
+  readonly uns: UnsPrefix;
   /** Aborted when the actor is asked to stop. */
   readonly signal: AbortSignal;
   /** Mutate in place; the host reports them to the supervisor every second. */
@@ -86,9 +90,17 @@ export interface ActorContext {
  * aborts (having flushed its output); a sink returns once its input ended and everything taken
  * was written. Throwing fails the actor and the supervisor restarts it.
  */
-export type ActorMain = (ctx: ActorContext) => Promise<void>;
+export type ActorMain<C = unknown> = (ctx: ActorContext<C>) => Promise<void>;
 
-/** Actor kinds by name, each loaded on first use in the worker that hosts it. */
-export type ActorRegistry = Record<string, () => Promise<{ default: ActorMain }>>;
+/** One kind of actor in one role, loaded on first use in the worker that hosts it. */
+export interface ActorKind {
+  kind: string;
+  role: Role;
+  // `never`: the host hands each kind the config its own schema validated.
+  load(): Promise<{ default: ActorMain<never> }>;
+}
+
+/** Every actor kind a worker can host; a kind is found by its role and name. */
+export type ActorRegistry = readonly ActorKind[];
 
 export type { BatchReceiver, BatchSender };

@@ -1,3 +1,4 @@
+import type { WhenFull } from "../model/fields.ts";
 import {
   encodeRecord,
   HEADER_BYTES,
@@ -16,7 +17,7 @@ export interface DiskBufferOptions {
   /** A new segment file starts past this size. */
   segmentBytes: number;
   /** block: append waits for acks to free room; drop_oldest: the oldest segment goes (counted). */
-  whenFull: "block" | "drop_oldest";
+  whenFull: WhenFull;
   /** always: fsync every append; interval: every `fsyncIntervalMs`; never: leave it to the OS. */
   fsync: "always" | "interval" | "never";
   fsyncIntervalMs?: number;

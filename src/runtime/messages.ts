@@ -1,6 +1,7 @@
 import type { CounterTable } from "./counter_table.ts";
 import type { ErrorInfo } from "../model/errors.ts";
 import type { LogLevel } from "./log.ts";
+import type { UnsPrefix } from "../model/tag.ts";
 
 /** What an actor is for: devices produce samples, sinks consume them, simulators serve devices. */
 export type Role = "device" | "sink" | "simulator";
@@ -14,6 +15,10 @@ export interface ActorSpec {
   kind: string;
   role: Role;
   config: unknown;
+  /** The gateway's name; default "tagflow". */
+  gateway?: string;
+  /** Devices: UNS levels above the device (the gateway's merged with the device's own). */
+  uns?: UnsPrefix;
   /** Actors with the same placement key share a worker; default: a worker of its own. */
   placement?: string;
 }

@@ -1,7 +1,9 @@
 import type { SampleBatch } from "../model/batch.ts";
 
 /** What a full queue does with a new batch: wait for room, or make room by dropping the oldest. */
-export type WhenFull = "block" | "drop_oldest";
+import type { WhenFull } from "../model/fields.ts";
+
+export type { WhenFull };
 
 /**
  * The bounded queue in front of one sink, measured in samples. It lives in the main thread, so it

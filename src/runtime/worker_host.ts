@@ -1,5 +1,11 @@
 import { GatewayError, toErrorInfo } from "../model/errors.ts";
-import { type ActorContext, type ActorRegistry, type CommandHandler, Output } from "./actor.ts";
+import {
+  type ActorContext,
+  type ActorMain,
+  type ActorRegistry,
+  type CommandHandler,
+  Output,
+} from "./actor.ts";
 import { batchReceiver, type BatchSender, batchSender, TagCatalog } from "./frames.ts";
 import { logger, setLogLevel } from "./log.ts";
 import { KeyList, packCounters } from "./counter_table.ts";
@@ -29,7 +35,7 @@ interface Hosted {
 export function hostActors(registry: ActorRegistry, scope = self as unknown as Scope): void {
   const actors = new Map<string, Hosted>();
   // One import per kind: a thousand actors starting at once must not load a module a thousand times.
-  const modules = new Map<string, ReturnType<ActorRegistry[string]>>();
+  const modules = new Map<string, ReturnType<ActorRegistry[number]["load"]>>();
   let output: BatchSender | undefined;
   const receipts = new ReceiptWaiters();
   const post = (m: FromActor) => scope.postMessage(m);
@@ -95,20 +101,21 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
   async function run(msg: Extract<ToActor, { type: "start" }>, hosted: Hosted): Promise<void> {
     const { spec } = msg;
     setLogLevel(msg.logLevel);
-    const load = registry[spec.kind];
-    if (!load) {
+    const kind = registry.find((k) => k.kind === spec.kind && k.role === spec.role);
+    if (!kind) {
       throw new GatewayError(
         "bad_config",
         "start",
-        `Cannot start ${spec.id}: unknown kind "${spec.kind}"`,
+        `Cannot start ${spec.id}: no ${spec.role} kind "${spec.kind}"`,
       );
     }
-    let loading = modules.get(spec.kind);
+    const key = `${spec.role}:${spec.kind}`;
+    let loading = modules.get(key);
     if (!loading) {
-      modules.set(spec.kind, loading = load());
-      loading.catch(() => modules.delete(spec.kind)); // a failed import is tried again on restart
+      modules.set(key, loading = kind.load());
+      loading.catch(() => modules.delete(key)); // a failed import is tried again on restart
     }
-    const main = (await loading).default;
+    const main = (await loading).default as ActorMain;
     let state = "";
     let stateReason: string | undefined;
     const { counters, stop } = hosted;
@@ -126,6 +133,8 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
       id: spec.id,
       kind: spec.kind,
       config: spec.config,
+      gateway: spec.gateway ?? "tagflow",
+      uns: spec.uns ?? {},
       signal: stop.signal,
       counters,
       log: logger({ actor: spec.id, kind: spec.kind }),

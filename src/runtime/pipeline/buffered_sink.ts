@@ -1,3 +1,4 @@
+import type { WhenFull } from "../../model/fields.ts";
 import type { ActorContext } from "../actor.ts";
 import { DiskBuffer } from "../disk_buffer.ts";
 import { Turns } from "../turns.ts";
@@ -23,7 +24,7 @@ export interface PipelineOptions {
     dir?: string;
     max_bytes: number;
     segment_bytes: number;
-    when_full: "block" | "drop_oldest";
+    when_full: WhenFull;
     fsync: "always" | "interval" | "never";
     fsync_interval_ms: number;
   };

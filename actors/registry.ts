@@ -1,0 +1,14 @@
+import type { Driver } from "../src/runtime/kit.ts";
+
+/**
+ * Every driver, one line each: its folder's definition. The config schema, config.schema.json,
+ * the workers and the API all take the kinds from here.
+ */
+export const drivers: readonly Driver[] = [
+  (await import("./modbus/mod.ts")).default,
+  (await import("./mqtt_source/mod.ts")).default,
+  (await import("./opcua/mod.ts")).default,
+  (await import("./mqtt/mod.ts")).default,
+  (await import("./timescaledb/mod.ts")).default,
+  (await import("./influxdb/mod.ts")).default,
+];

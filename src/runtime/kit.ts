@@ -1,0 +1,33 @@
+/**
+ * The driver kit: everything a driver under actors/ takes from the runtime, through this one file.
+ * A driver imports this and the model (src/model/), never the runtime's inner files and never
+ * another driver's folder; a test reads the imports and holds every driver to that.
+ */
+export { actorKinds, defineDriver, type Driver, type DriverPart } from "./kit/driver.ts";
+export type { ActorContext, ActorMain, CommandHandler, Output } from "./actor.ts";
+export { type Command, type Counters, zeroCounters } from "./messages.ts";
+export { TagCatalog } from "./frames.ts";
+export { Backoff, type BackoffOptions, delay } from "./backoff.ts";
+export {
+  fixedRate,
+  phaseFor,
+  type ScheduleStats,
+  sleepUnlessAborted,
+  whenAborted,
+} from "./schedule.ts";
+export { recordLag } from "./lag_histogram.ts";
+export { Turns } from "./turns.ts";
+export { DiskBuffer, type Peeked } from "./disk_buffer.ts";
+export { ReadAhead } from "./read_ahead.ts";
+export {
+  openBuffer,
+  type PipelineOptions,
+  type Row,
+  type Rows,
+  runBufferedSink,
+  type SinkWriter,
+  type Verdict,
+} from "./pipeline/buffered_sink.ts";
+export { blockOf, type RowBlock } from "./pipeline/block.ts";
+export { checkTags, type TagIssue } from "./kit/tag_checks.ts";
+export { safeUrl } from "./kit/url.ts";
