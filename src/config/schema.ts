@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { backoff, id, ms, num, port, uns, type WhenFull } from "../model/fields.ts";
+import { backoff, id, ms, num, uns, type WhenFull } from "../model/fields.ts";
 import type { UnsPrefix } from "../model/tag.ts";
 
 /** What the config needs of a driver: its role, and schemas loaded on demand (see actors/). */
