@@ -5,7 +5,7 @@
 //     [--gateway-v8-flags=…] [--baseline-v8-flags=…]  (the baseline takes the gateway's by default)
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { bucketQuantile, LAG_KEYS } from "./modbus_plain_loop.ts";
+import { pollStartLag } from "../src/runtime/histogram.ts";
 import { actorCounters, waitReady } from "./gateway_api.ts";
 import { cliArgs, Proc } from "./proc.ts";
 import { meter, type Usage } from "./proc_usage.ts";
@@ -94,7 +94,7 @@ async function runBaseline(
       pollsPerS: out.polls_per_s as number,
       overruns: out.overruns as number,
       errors: out.errors as number,
-      buckets: LAG_KEYS.map((k) => b[k]),
+      buckets: pollStartLag.keys.map((k) => b[k]),
       exact: out.jitter_ms as Result["exact"],
       usage,
       sim: simUsage,
@@ -144,7 +144,7 @@ async function runGateway(
     const delta = (k: string) => c1.has(k) ? c1.get(k)! - (c0.get(k) ?? 0) : undefined;
     // An actor creates a bucket's counter on its first poll in that bucket: absent means 0,
     // unless no bucket exists at all (a gateway without the histogram).
-    const hasHistogram = LAG_KEYS.some((k) => c1.has(k));
+    const hasHistogram = pollStartLag.keys.some((k) => c1.has(k));
     return {
       name: `gateway: ${workers} modbus worker${workers > 1 ? "s" : ""}, no sinks${
         coalesceMs > 0 ? `, coalesce_ms ${coalesceMs}` : ""
@@ -152,7 +152,7 @@ async function runGateway(
       pollsPerS: (delta("polls") ?? NaN) / window,
       overruns: delta("overruns"),
       errors: delta("errors"),
-      buckets: hasHistogram ? LAG_KEYS.map((k) => delta(k) ?? 0) : undefined,
+      buckets: hasHistogram ? pollStartLag.keys.map((k) => delta(k) ?? 0) : undefined,
       usage,
       sim: simUsage,
     };
@@ -166,7 +166,7 @@ function table(rows: Result[], n: number): string {
   const f = (x: number | undefined, d = 1) =>
     x === undefined || Number.isNaN(x) ? "n/a" : x.toFixed(d);
   const q = (r: Result, p: 0.5 | 0.99) => {
-    const b = f(r.buckets && bucketQuantile(r.buckets, p), 2);
+    const b = f(r.buckets && pollStartLag.quantile(r.buckets, p), 2);
     return r.exact ? `${b} (exact ${f(p === 0.5 ? r.exact.p50 : r.exact.p99, 2)})` : b;
   };
   return [

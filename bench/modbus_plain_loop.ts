@@ -6,38 +6,12 @@
 // line when it closes, then exits.
 import Modbus from "modbus-serial";
 import { parseArgs } from "node:util";
+import { pollStartLag } from "../src/runtime/histogram.ts";
 
-/** Upper bounds (ms) of the poll-lag histogram; the gateway's `lag_le_<ms>` counters use them. */
-export const LAG_BOUNDS = [0.5, 1, 1.5, 2, 3, 4, 5, 7.5, 10, 20, 50, 100, 250, 1000];
-
-/** Counter names of the histogram buckets, `lag_gt_1000` last. */
-export const LAG_KEYS = [
-  ...LAG_BOUNDS.map((b) => `lag_le_${String(b).replace(".", "_")}`),
-  "lag_gt_1000",
-];
-
-/** Index of the bucket (previous bound, bound] that a lag falls in. */
+/** Index of the bucket (previous bound, bound] of the gateway's poll-lag histogram a lag falls in. */
 export function lagBucket(lagMs: number): number {
-  const i = LAG_BOUNDS.findIndex((b) => lagMs <= b);
-  return i < 0 ? LAG_BOUNDS.length : i;
-}
-
-/** The q-quantile of a histogram, interpolated linearly inside its bucket; undefined if empty. */
-export function bucketQuantile(counts: number[], q: number): number | undefined {
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (total === 0) return undefined;
-  const rank = q * total;
-  let below = 0;
-  for (let i = 0; i < counts.length; i++) {
-    if (counts[i] > 0 && below + counts[i] >= rank) {
-      const lo = i === 0 ? 0 : LAG_BOUNDS[i - 1];
-      // The open top bucket has no upper bound: report its lower edge (a floor, not an estimate).
-      if (i === LAG_BOUNDS.length) return lo;
-      return lo + ((rank - below) / counts[i]) * (LAG_BOUNDS[i] - lo);
-    }
-    below += counts[i];
-  }
-  return LAG_BOUNDS.at(-1);
+  const i = pollStartLag.bounds.findIndex((b) => lagMs <= b);
+  return i < 0 ? pollStartLag.bounds.length : i;
 }
 
 /** The exact q-quantile (nearest rank) of sorted values. */
@@ -77,7 +51,7 @@ async function main(): Promise<void> {
   const from = t0 + Number(args["warmup-seconds"]) * 1000;
   const to = from + Number(args.seconds) * 1000;
   const lags: number[] = [];
-  const buckets = new Array(LAG_KEYS.length).fill(0);
+  const buckets = new Array(pollStartLag.keys.length).fill(0);
   let overruns = 0, errors = 0;
   const measured = (due: number) => due >= from && due < to;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -129,7 +103,7 @@ async function main(): Promise<void> {
       p99: exactQuantile(sorted, 0.99),
       max: sorted.at(-1),
     },
-    buckets: Object.fromEntries(LAG_KEYS.map((k, i) => [k, buckets[i]])),
+    buckets: Object.fromEntries(pollStartLag.keys.map((k, i) => [k, buckets[i]])),
   }));
   await Promise.all(clients.map((c) => new Promise((done) => c.close(done))));
 }

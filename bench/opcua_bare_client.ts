@@ -10,7 +10,7 @@ import {
   TimestampsToReturn,
 } from "node-opcua";
 import { parseArgs } from "node:util";
-import { LATENCY_BUCKETS, recordLatency } from "../actors/opcua/latency.ts";
+import { changeLatency } from "../actors/opcua/latency.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -57,7 +57,7 @@ for (let i = 0; i < items; i += 1000) {
     count++;
     const ms = Date.now() - (dv.sourceTimestamp?.getTime() ?? Date.now());
     latencies.push(ms);
-    recordLatency(counters as never, ms);
+    changeLatency.observe(counters, ms);
   });
 }
 await new Promise((r) => setTimeout(r, Number(args["warmup-seconds"]) * 1000));
@@ -73,7 +73,7 @@ const q = (p: number) =>
 console.log(JSON.stringify({
   samples_per_s: count / window,
   latency_ms: { p50: q(0.5), p99: q(0.99), max: latencies.at(-1) },
-  buckets: LATENCY_BUCKETS.map((n) => counters[n] ?? 0),
+  buckets: changeLatency.counts(counters),
 }));
 // Stay up until told to stop, so the runner can read this process's memory after the window.
 await new Promise((resolve) => Deno.addSignalListener("SIGTERM", () => resolve(undefined)));

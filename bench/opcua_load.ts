@@ -4,7 +4,7 @@
 // same run. Prints a Markdown table for BENCHMARKS.md.
 //   deno task bench:opcua [--items 10000] [--seconds 30] [--v8-flags="<flags>;<flags>"]
 import { parseArgs } from "node:util";
-import { LATENCY_BUCKETS, latencyQuantile } from "../actors/opcua/latency.ts";
+import { changeLatency } from "../actors/opcua/latency.ts";
 import { actorCounters, waitReady } from "./gateway_api.ts";
 import { cliArgs, Proc } from "./proc.ts";
 import { meter, type Usage } from "./proc_usage.ts";
@@ -63,8 +63,8 @@ async function baseline({ sim, endpoint, items, seconds, dir, v8Flags }: Run) {
     return {
       name: `baseline: bare node-opcua client${label(v8Flags)}`,
       samplesPerS: out.samples_per_s as number,
-      p50: latencyQuantile(buckets, 0.5),
-      p99: latencyQuantile(buckets, 0.99),
+      p50: changeLatency.quantile(buckets, 0.5),
+      p99: changeLatency.quantile(buckets, 0.99),
       exact: out.latency_ms as Row["exact"],
       usage,
       sim: simUsage,
@@ -133,12 +133,12 @@ async function gateway({ sim, endpoint, items, seconds, dir, v8Flags }: Run) {
     const c1 = await freshCounters(api), window = (performance.now() - t0) / 1000;
     const [usage, simUsage] = [cpu(), simCpu()];
     const delta = (k: string) => (c1.get(k) ?? 0) - (c0.get(k) ?? 0);
-    const buckets = LATENCY_BUCKETS.map(delta);
+    const buckets = changeLatency.keys.map(delta);
     return {
       name: `gateway: one opcua device actor, no sinks${label(v8Flags)}`,
       samplesPerS: delta("samples_out") / window,
-      p50: latencyQuantile(buckets, 0.5),
-      p99: latencyQuantile(buckets, 0.99),
+      p50: changeLatency.quantile(buckets, 0.5),
+      p99: changeLatency.quantile(buckets, 0.99),
       usage,
       sim: simUsage,
     } satisfies Row;

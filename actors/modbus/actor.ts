@@ -4,13 +4,14 @@ import { Quality } from "../../src/model/sample.ts";
 import {
   type ActorContext,
   fixedRate,
+  type Link,
   type Output,
   phaseFor,
-  recordLag,
+  pollStartLag,
   type ScheduleStats,
 } from "../../src/runtime/kit.ts";
 import { decodeRegisters } from "./codec.ts";
-import { ModbusLink } from "./link.ts";
+import { type ModbusClient, modbusLink } from "./link.ts";
 import { planReads, type ReadRequest } from "./plan.ts";
 import { readAll } from "./read.ts";
 import { ReportFilter } from "./report.ts";
@@ -25,8 +26,8 @@ interface Group {
   requests: ReadRequest[];
   filter: ReportFilter;
   builder: BatchBuilder;
-  /** Set once the group said every value is bad because the device is gone. */
-  reportedDown: boolean;
+  /** The link's outage for which the group said every value is bad (the device is gone). */
+  reportedOutage: number;
 }
 
 function groupsOf(cfg: ModbusDeviceConfig, tags: ModbusTag[], source: number): Group[] {
@@ -60,7 +61,7 @@ function groupsOf(cfg: ModbusDeviceConfig, tags: ModbusTag[], source: number): G
         heartbeatMs: s.heartbeat_ms,
       }, deadbands),
       builder: new BatchBuilder(source, members.length),
-      reportedDown: false,
+      reportedOutage: 0,
     };
   });
 }
@@ -103,18 +104,19 @@ function markBad(g: Group, req: ReadRequest, ts: number, reason: string): void {
 async function poll(
   g: Group,
   tags: ModbusTag[],
-  link: ModbusLink,
+  link: Link<ModbusClient>,
   ctx: ActorContext<ModbusDeviceConfig>,
   output: Output,
   ts: number,
 ) {
-  const client = link.client;
+  const client = link.current;
   if (!client) {
     // Say once that every value is bad now, rather than leave the last good one standing.
-    if (!g.reportedDown) { for (const req of g.requests) markBad(g, req, ts, link.reason); }
-    g.reportedDown = true;
+    if (g.reportedOutage !== link.outages) {
+      for (const req of g.requests) markBad(g, req, ts, link.reason);
+      g.reportedOutage = link.outages;
+    }
   } else {
-    g.reportedDown = false;
     const outcomes = await readAll(client, g.requests, ctx.config);
     let lost: string | undefined;
     for (let i = 0; i < outcomes.length; i++) {
@@ -146,10 +148,10 @@ export default async function modbus(ctx: ActorContext<ModbusDeviceConfig>): Pro
   const tags = cfg.tags.map((t, i) => resolveTag(cfg, t, i, ctx.id, ctx.uns));
   output.registerTags(tags.map((t) => t.meta));
   const groups = groupsOf(cfg, tags, output.source);
-  const link = new ModbusLink(cfg, ctx);
+  const link = modbusLink(cfg, ctx);
   const linked = link.run(ctx.signal);
   const byName = new Map(tags.map((t) => [t.cfg.name, t]));
-  ctx.onCommand((cmd) => writeTag(link.client, byName, cfg, ctx.id, cmd));
+  ctx.onCommand((cmd) => writeTag(link.current, byName, cfg, ctx.id, cmd));
   await link.firstAttempt;
   Object.assign(ctx.counters, { polls: 0, overruns: 0, poll_lag_ms: 0 });
   const stats = ctx.counters as typeof ctx.counters & ScheduleStats;
@@ -165,7 +167,7 @@ export default async function modbus(ctx: ActorContext<ModbusDeviceConfig>): Pro
             `${ctx.id}/${g.name === DEFAULT_GROUP ? "" : g.name}`,
             g.settings.interval_ms,
           ),
-          onLag: (lag) => recordLag(ctx.counters, lag),
+          onLag: (lag) => pollStartLag.observe(ctx.counters, lag),
         },
       )
     ),

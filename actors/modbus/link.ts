@@ -1,6 +1,6 @@
 import Modbus from "modbus-serial";
 import type { ModbusDeviceConfig } from "./config.ts";
-import { type ActorContext, Backoff, sleepUnlessAborted } from "../../src/runtime/kit.ts";
+import { type ActorContext, type Connector, Link } from "../../src/runtime/kit.ts";
 
 // Deno types the CommonJS default import as the module; the class is also its `default`.
 const ModbusRTU = Modbus.default;
@@ -35,73 +35,43 @@ export function describeModbusError(err: unknown): { reason: string; connectionL
   return { reason: `connection lost: ${e?.message ?? String(err)}`, connectionLost: true };
 }
 
-/** Keeps one TCP connection to a Modbus device, reconnecting with jittered backoff. */
-export class ModbusLink {
-  client: ModbusClient | undefined;
-  reason = "connecting";
-  #wake: (() => void) | undefined;
-  #attempted!: () => void;
-  /** Resolves once the first connection attempt succeeded or failed. */
-  readonly firstAttempt = new Promise<void>((resolve) => this.#attempted = resolve);
-  readonly #backoff: Backoff;
-
-  constructor(private readonly cfg: ModbusDeviceConfig, private readonly ctx: ActorContext) {
-    this.#backoff = new Backoff({
-      initialMs: cfg.reconnect.initial_ms,
-      maxMs: cfg.reconnect.max_ms,
-    });
-  }
-
-  /** Connects and reconnects until the signal aborts; then closes. */
-  async run(signal: AbortSignal): Promise<void> {
-    const where = `${this.cfg.host}:${this.cfg.port}`;
-    while (!signal.aborted) {
+/** Opens Modbus TCP connections (or RTU frames over TCP) to one device, for a Link. */
+export function modbusConnector(cfg: ModbusDeviceConfig): Connector<ModbusClient> {
+  const where = `${cfg.host}:${cfg.port}`;
+  return {
+    async open(lost) {
       const client = new ModbusRTU();
       const events = client as unknown as Emitter;
-      events.on("error", (e) => this.lost(`connection lost: ${e?.message}`));
+      events.on("error", (e) => lost(`connection lost: ${e?.message}`));
       try {
-        if (this.cfg.framing === "rtu_over_tcp") {
+        if (cfg.framing === "rtu_over_tcp") {
           // modbus-serial's "telnet" port sends raw RTU frames (with CRC) over TCP.
-          await client.connectTelnet(this.cfg.host, { port: this.cfg.port });
+          await client.connectTelnet(cfg.host, { port: cfg.port });
         } else {
-          await client.connectTCP(this.cfg.host, { port: this.cfg.port });
+          await client.connectTCP(cfg.host, { port: cfg.port });
         }
-        client.setTimeout(this.cfg.timeout_ms);
-        this.client = client;
-        this.#backoff.reset();
-        this.ctx.setState("running");
-        this.#attempted();
-        const closed = new Promise<void>((resolve) => {
-          this.#wake = resolve;
-          events.on("close", () => this.lost("connection lost: closed by peer"));
-          signal.addEventListener("abort", () => resolve(), { once: true });
-        });
-        await closed;
       } catch (err) {
-        this.reason = `connection failed: Cannot connect to ${where}: ${(err as Error).message}`;
-        this.ctx.counters.errors++;
-        this.ctx.setState("degraded", this.reason);
-        this.#attempted();
+        close(client);
+        throw new Error(`connection failed: Cannot connect to ${where}: ${(err as Error).message}`);
       }
-      this.#close(client);
-      if (!signal.aborted) await sleepUnlessAborted(this.#backoff.next(), signal);
-    }
-  }
+      client.setTimeout(cfg.timeout_ms);
+      events.on("close", () => lost("connection lost: closed by peer"));
+      return client;
+    },
+    close,
+  };
+}
 
-  /** Marks the connection as gone; the run loop reconnects after a backoff. */
-  lost(reason: string): void {
-    if (!this.client) return;
-    this.reason = reason;
-    this.client = undefined;
-    this.ctx.counters.reconnects = (this.ctx.counters.reconnects ?? 0) + 1;
-    this.ctx.setState("degraded", reason);
-    this.#wake?.();
-  }
+function close(client: ModbusClient): void {
+  (client as unknown as Emitter).removeAllListeners("close");
+  if (client.isOpen) client.close(() => {});
+  else (client as unknown as { _port?: { destroy?: () => void } })._port?.destroy?.();
+}
 
-  #close(client: ModbusClient): void {
-    if (this.client === client) this.client = undefined;
-    (client as unknown as Emitter).removeAllListeners("close");
-    if (client.isOpen) client.close(() => {});
-    else (client as unknown as { _port?: { destroy?: () => void } })._port?.destroy?.();
-  }
+/** Keeps one connection to a Modbus device, reconnecting with jittered backoff. */
+export function modbusLink(cfg: ModbusDeviceConfig, ctx: ActorContext): Link<ModbusClient> {
+  return new Link(ctx, modbusConnector(cfg), {
+    initialMs: cfg.reconnect.initial_ms,
+    maxMs: cfg.reconnect.max_ms,
+  });
 }

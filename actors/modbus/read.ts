@@ -1,5 +1,5 @@
 import type { ModbusDeviceConfig } from "./config.ts";
-import { delay } from "../../src/runtime/kit.ts";
+import { sleep } from "../../src/runtime/kit.ts";
 import { describeModbusError, type ModbusClient } from "./link.ts";
 import type { ReadRequest } from "./plan.ts";
 
@@ -80,7 +80,7 @@ export async function readAll(
         out[i] = lost;
         continue;
       }
-      if (cfg.request_delay_ms > 0 && i > 0) await delay(cfg.request_delay_ms);
+      if (cfg.request_delay_ms > 0 && i > 0) await sleep(cfg.request_delay_ms);
       out[i] = await readWithRetries(client, requests[i], cfg.retries);
       if (!out[i].ok && (out[i] as { connectionLost: boolean }).connectionLost) lost ??= out[i];
     }

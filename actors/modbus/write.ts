@@ -1,6 +1,6 @@
 import type { ModbusDeviceConfig } from "./config.ts";
 import { GatewayError } from "../../src/model/errors.ts";
-import type { Command } from "../../src/runtime/kit.ts";
+import { type Command, writeRefused, writeTarget } from "../../src/runtime/kit.ts";
 import { decodeRegisters, encodeValue } from "./codec.ts";
 import { describeModbusError, type ModbusClient } from "./link.ts";
 import { readOnce } from "./read.ts";
@@ -13,8 +13,7 @@ export interface WriteResult {
   readback?: number | string | boolean;
 }
 
-const reject = (where: string, why: string) =>
-  new GatewayError("rejected", "write", `Cannot write ${where}: ${why}`);
+const reject = writeRefused;
 
 /** Coerces a JSON value to the tag's type, or refuses it naming the tag. */
 function coerce(tag: ModbusTag, value: unknown, where: string): number | string {
@@ -62,28 +61,15 @@ async function readTag(client: ModbusClient, tag: ModbusTag): Promise<number | s
  * then reads it back when the device config asks to verify.
  */
 export async function writeTag(
-  client: ModbusClient | undefined,
+  link: ModbusClient | undefined,
   tags: Map<string, ModbusTag>,
   cfg: ModbusDeviceConfig,
   device: string,
   command: Command,
 ): Promise<WriteResult> {
-  if (command.op !== "write") {
-    throw reject(device, `unknown command "${command.op}" (modbus takes "write")`);
-  }
-  const name = String(command.tag);
-  const where = `${device}.${name}`;
-  const tag = tags.get(name);
-  if (!tag) throw reject(where, "no such tag");
-  if (!tag.cfg.writable) throw reject(where, "the tag is not writable");
-  if (!client) {
-    throw new GatewayError(
-      "connection_failed",
-      "write",
-      `Cannot write ${where}: device not connected`,
-    );
-  }
-  const value = coerce(tag, command.value, where);
+  const target = writeTarget("modbus", device, tags, command, link);
+  const { tag, name, where, connection: client } = target;
+  const value = coerce(tag, target.value, where);
   const { address } = tag;
   const multiple = cfg.write.function === "multiple";
   client.setID(address.unit);

@@ -2,7 +2,7 @@ import type { MqttClient } from "mqtt";
 import type { MqttSinkConfig } from "./config.ts";
 import type { SampleBatch } from "../../src/model/batch.ts";
 import type { ActorContext, TagCatalog } from "../../src/runtime/kit.ts";
-import { MqttLink } from "./link.ts";
+import { mqttLink } from "./link.ts";
 import { messages, type PayloadOptions } from "./payload.ts";
 
 type Config = MqttSinkConfig & PayloadOptions & { client_id: string };
@@ -45,22 +45,23 @@ export default async function mqttSink(ctx: ActorContext<MqttSinkConfig>): Promi
     gateway: ctx.gateway,
   };
   const input = ctx.input!;
-  const link = new MqttLink(cfg, ctx);
+  const link = mqttLink(cfg, ctx);
   const stop = new AbortController();
   const linked = link.run(stop.signal);
   /** Publishes a batch until the broker took all of it, on a new connection after a loss. */
   const publish = async (batch: SampleBatch): Promise<number> => {
     for (;;) {
-      const client = await link.connected();
+      const conn = await link.connected(stop.signal);
+      if (!conn) throw new Error("Cannot publish: the sink stopped");
       try {
-        await publishBatch(client, link.closed, batch, ctx.tags, cfg);
+        await publishBatch(conn.client, conn.closed, batch, ctx.tags, cfg);
         return batch.count;
       } catch (err) {
         ctx.counters.errors++;
         ctx.log("warn", "publish failed; retrying on the next connection", {
           error: (err as Error).message,
         });
-        if (link.client === client) link.lost(); // another batch may have seen it go already
+        if (link.current === conn) link.lost("connection lost"); // another batch may have seen it go
       }
     }
   };

@@ -10,7 +10,7 @@ import {
 import { mapMessage, type Mapped } from "./map.ts";
 import { MappedCache } from "./cache.ts";
 import { forward } from "./forward.ts";
-import { deadLetter } from "./dead_letter.ts";
+import { deadLetterMessage } from "./dead_letter.ts";
 import { type HeldStream, TurnAppender } from "./appender.ts";
 
 /**
@@ -49,7 +49,7 @@ export default async function mqttSource(ctx: ActorContext<MqttSourceConfig>): P
       }
       values = mapMessage(topic, payload, cfg, ctx.id, at);
     } catch (err) {
-      return await deadLetter(ctx, dir, topic, payload, (err as Error).message);
+      return await deadLetterMessage(ctx, dir, topic, payload, (err as Error).message);
     }
     appender.add({ topic, payload, at }, values);
     ctx.counters.samples_in += values.tags.length;

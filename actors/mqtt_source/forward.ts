@@ -9,7 +9,7 @@ import {
   type Peeked,
   ReadAhead,
 } from "../../src/runtime/kit.ts";
-import { deadLetter } from "./dead_letter.ts";
+import { deadLetterMessage } from "./dead_letter.ts";
 import type { MappedCache } from "./cache.ts";
 import { mapMessage, type Mapped } from "./map.ts";
 import { decodeKept } from "./record.ts";
@@ -125,7 +125,7 @@ async function messagesOf(
       try {
         out.push(mapMessage(m.topic, m.payload, cfg, ctx.id, m.at));
       } catch (err) {
-        await deadLetter(ctx, dir, m.topic, m.payload, (err as Error).message);
+        await deadLetterMessage(ctx, dir, m.topic, m.payload, (err as Error).message);
       }
     }
   }

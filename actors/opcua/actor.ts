@@ -4,7 +4,7 @@ import { Quality } from "../../src/model/sample.ts";
 import type { ActorContext } from "../../src/runtime/kit.ts";
 import { Emitter } from "./emit.ts";
 import { pollGroups } from "./poll.ts";
-import { OpcuaLink } from "./session.ts";
+import { opcuaLink } from "./session.ts";
 import { subscribe } from "./subscribe.ts";
 import { readTypes, readUnits, resolveNamespaces, resolveTags, tagMeta } from "./tags.ts";
 import { writeTag } from "./write.ts";
@@ -40,8 +40,10 @@ export default async function opcua(ctx: ActorContext<OpcuaDeviceConfig>): Promi
     }
   };
   ctx.counters.reconnects = 0;
-  const link = new OpcuaLink(cfg, ctx, {
-    async up(session, lost) {
+  const link = opcuaLink(
+    cfg,
+    ctx,
+    async (session, lost) => {
       const unknown = await resolveNamespaces(session, tags);
       if (!registered) {
         await readTypes(session, tags, cfg.subscription.max_items_per_call);
@@ -66,17 +68,17 @@ export default async function opcua(ctx: ActorContext<OpcuaDeviceConfig>): Promi
       });
       subscription.on("terminated", () => lost("connection lost: subscription terminated"));
     },
-    down(reason) {
+    (reason) => {
       register();
       emit.markDown(tags.map((t) => t.index), reason);
     },
-  });
+  );
   const byName = new Map(tags.map((t) => [t.cfg.name, t]));
-  ctx.onCommand((cmd) => writeTag(link.session, byName, ctx.id, cmd));
+  ctx.onCommand((cmd) => writeTag(link.current?.session, byName, ctx.id, cmd));
   try {
     const linked = link.run(ctx.signal);
     await link.firstAttempt;
-    await Promise.all([linked, pollGroups(ctx, cfg, tags, () => link.session, emit)]);
+    await Promise.all([linked, pollGroups(ctx, cfg, tags, () => link.current?.session, emit)]);
     await emit.flush();
   } finally {
     if (--active === 0) await CertificateManager.disposeAll();

@@ -1,7 +1,7 @@
 import { BatchBuilder, type SampleBatch } from "../../src/model/batch.ts";
 import { Quality, type QualityCode } from "../../src/model/sample.ts";
 import type { Counters, Output } from "../../src/runtime/kit.ts";
-import { recordLatency } from "./latency.ts";
+import { changeLatency } from "./latency.ts";
 import type { DataValue } from "node-opcua";
 import { type Reading, readingOf, timeOf } from "./values.ts";
 
@@ -41,11 +41,11 @@ export class Emitter {
     const v = dv.value.value;
     if (dv.statusCode.value === 0 && (typeof v === "number" || typeof v === "boolean")) {
       const ts = timeOf(dv, timestamp, now);
-      recordLatency(this.counters, now - ts);
+      changeLatency.observe(this.counters, now - ts);
       this.#add(tag, ts, typeof v === "number" ? v : v ? 1 : 0, Quality.good, undefined);
     } else {
       const r = readingOf(dv, timestamp, now);
-      if (r.quality !== Quality.bad) recordLatency(this.counters, now - r.ts);
+      if (r.quality !== Quality.bad) changeLatency.observe(this.counters, now - r.ts);
       this.push(tag, r);
     }
   }

@@ -8,16 +8,8 @@ import {
 } from "node-opcua";
 import { Buffer } from "node:buffer";
 import type { OpcuaDeviceConfig } from "./config.ts";
-import { type ActorContext, Backoff, sleepUnlessAborted } from "../../src/runtime/kit.ts";
+import { type ActorContext, type Connector, Link } from "../../src/runtime/kit.ts";
 import { isUntrusted, openPki, type Pki, untrustedAdvice } from "./pki.ts";
-
-/** What the device does with a session: set up on connect, told when it is gone. */
-export interface SessionHooks {
-  /** Called with each new session; it may throw to drop the connection and retry. */
-  up(session: ClientSession, lost: (reason: string) => void): Promise<void>;
-  /** Called once per outage (including a failed first attempt), with why. */
-  down(reason: string): void;
-}
 
 /** The DER bytes of a certificate file in PEM or DER form. */
 function certificateBytes(file: string): Buffer {
@@ -66,57 +58,37 @@ function describe(
   return `Cannot ${action} ${cfg.endpoint}: ${first}`;
 }
 
+/** A live connection: the client, its session, and the PKI folder it was opened with. */
+export interface OpcuaConnection {
+  client: OPCUAClient;
+  session: ClientSession;
+  pki: Pki;
+}
+
 /**
- * Keeps one client and session to an OPC UA server: connects, hands the session to the device,
- * and on any loss tears everything down and starts over after a jittered backoff (the new session
- * gets new subscriptions). node-opcua's own reconnection is off so one loop owns the retries.
+ * Keeps one client and session to an OPC UA server: connects, hands the session to `setup` (the
+ * device subscribes there; it may throw to drop the connection and retry), and on any loss tears
+ * everything down and starts over after a jittered backoff (the new session gets new
+ * subscriptions). node-opcua's own reconnection is off so one loop owns the retries. `down` is
+ * called once per outage.
  */
-export class OpcuaLink {
-  session: ClientSession | undefined;
-  reason = "connecting";
+export function opcuaLink(
+  cfg: OpcuaDeviceConfig,
+  ctx: ActorContext,
+  setup: (session: ClientSession, lost: (reason: string) => void) => Promise<void>,
+  down: (reason: string) => void,
+): Link<OpcuaConnection> {
   /** A session lost with its connection: the server may still hold it (and its subscription). */
-  #orphan: ClientSession | undefined;
-  #attempted!: () => void;
-  /** Resolves once the first connection attempt succeeded or failed. */
-  readonly firstAttempt = new Promise<void>((resolve) => this.#attempted = resolve);
-  readonly #backoff: Backoff;
-
-  constructor(
-    private readonly cfg: OpcuaDeviceConfig,
-    private readonly ctx: ActorContext,
-    private readonly hooks: SessionHooks,
-  ) {
-    this.#backoff = new Backoff({
-      initialMs: cfg.reconnect.initial_ms,
-      maxMs: cfg.reconnect.max_ms,
-    });
-  }
-
-  /** Connects and reconnects until the signal aborts; then closes the session and client. */
-  async run(signal: AbortSignal): Promise<void> {
-    let connected = false;
-    while (!signal.aborted) {
+  let orphan: ClientSession | undefined;
+  const connector: Connector<OpcuaConnection> = {
+    async open(lost, signal) {
       let pki: Pki | undefined;
       let client: OPCUAClient | undefined;
+      let session: ClientSession | undefined;
       let stage: "connect" | "subscribe" = "connect";
-      let wake = () => {};
-      const ended = new Promise<void>((resolve) => wake = resolve);
-      signal.addEventListener("abort", wake, { once: true });
-      let current: ClientSession | undefined;
-      const lost = (reason: string) => {
-        // Only this attempt's session counts: an orphan's late events must not end the next one.
-        if (signal.aborted || current === undefined || this.session !== current) return;
-        this.reason = reason;
-        this.#orphan = current;
-        current.removeAllListeners("keepalive_failure");
-        current.removeAllListeners("session_closed");
-        (current as unknown as { stopKeepAliveManager?(): void }).stopKeepAliveManager?.();
-        this.session = undefined;
-        wake();
-      };
       try {
-        pki = await openPki(this.cfg);
-        client = this.#client(pki);
+        pki = await openPki(cfg);
+        client = createClient(cfg, pki, ctx.gateway);
         client.on(
           "close",
           (err?: Error | null) => lost(`connection lost: ${err?.message ?? "closed"}`),
@@ -124,118 +96,115 @@ export class OpcuaLink {
         // The first start makes the application certificate (an RSA key): not part of the
         // connect timeout below, which is for the server.
         await unlessAborted(client.createDefaultCertificate(), signal);
-        if (signal.aborted) break;
         // A server that accepts the socket and then says nothing must not hold the loop.
-        await unlessAborted(
-          withTimeout(client.connect(this.cfg.endpoint), this.cfg.timeout_ms),
-          signal,
-        );
-        if (signal.aborted) break;
-        await unlessAborted(this.#closeOrphan(client), signal);
-        const session = await unlessAborted(client.createSession(identity(this.cfg)), signal);
-        if (!session) break;
+        await unlessAborted(withTimeout(client.connect(cfg.endpoint), cfg.timeout_ms), signal);
+        await unlessAborted(closeOrphan(client), signal);
+        session = await unlessAborted(client.createSession(identity(cfg)), signal);
         session.on("keepalive_failure", () => lost("connection lost: session keep-alive failed"));
         session.on("session_closed", () => lost("connection lost: session closed by the server"));
-        this.session = current = session;
         if (pki.trustingFirst) {
-          this.ctx.log("warn", "trusted the server's certificate on first use", {
-            endpoint: this.cfg.endpoint,
+          ctx.log("warn", "trusted the server's certificate on first use", {
+            endpoint: cfg.endpoint,
             trusted: `${pki.root}/trusted/certs`,
           });
         }
         stage = "subscribe";
-        await unlessAborted(this.hooks.up(session, lost), signal);
-        if (signal.aborted) break;
-        this.#backoff.reset();
-        connected = true;
-        this.ctx.setState("running");
-        this.#attempted();
-        await ended;
+        await unlessAborted(setup(session, lost), signal);
+        return { client, session, pki };
       } catch (err) {
-        if (signal.aborted) break;
-        this.reason = describe(err, this.cfg, pki, stage);
-        this.ctx.counters.errors++;
-      } finally {
-        signal.removeEventListener("abort", wake);
-        const session = this.session;
-        this.session = undefined;
-        if (client) await this.#close(client, session, signal.aborted);
+        const reason = describe(err, cfg, pki, stage);
+        if (client) await closeClient(client, session, signal.aborted);
         await pki?.manager.dispose();
+        throw new Error(reason);
       }
-      if (signal.aborted) break;
-      if (connected) this.ctx.counters.reconnects = (this.ctx.counters.reconnects ?? 0) + 1;
-      this.ctx.setState("degraded", this.reason);
-      this.ctx.log("warn", "OPC UA connection down", { reason: this.reason });
-      this.hooks.down(this.reason);
-      this.#attempted();
-      await sleepUnlessAborted(this.#backoff.next(), signal);
-    }
-    this.#attempted();
-  }
-
-  #client(pki: Pki): OPCUAClient {
-    const cfg = this.cfg;
-    return OPCUAClient.create({
-      // One application per gateway: devices sharing a PKI folder share its certificate, whose
-      // URI (urn:<host>:<name>) servers compare with the one the client announces.
-      applicationName: this.ctx.gateway,
-      endpointMustExist: false,
-      securityMode: MessageSecurityMode[cfg.security_mode],
-      securityPolicy: SecurityPolicy[cfg.security_policy],
-      clientCertificateManager: pki.manager,
-      connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 1000 },
-      // A lost session stays usable, so the next connection can close it on the server.
-      keepPendingSessionsOnDisconnect: true,
-      keepSessionAlive: true,
-      keepAliveInterval: Math.max(1000, Math.min(10_000, cfg.timeout_ms)),
-      requestedSessionTimeout: 60_000,
-      defaultTransactionTimeout: cfg.timeout_ms,
-    });
-  }
+    },
+    async close({ client, session, pki }, stopping) {
+      if (!stopping) {
+        // Keep the session to close it on the server over the next connection.
+        orphan = session;
+        session.removeAllListeners("keepalive_failure");
+        session.removeAllListeners("session_closed");
+        (session as unknown as { stopKeepAliveManager?(): void }).stopKeepAliveManager?.();
+      }
+      await closeClient(client, session, stopping);
+      await pki.manager.dispose();
+    },
+  };
 
   /**
    * Takes the session lost with the last connection over to this one and closes it, so the
    * server frees it and its monitored items now rather than when it times out (a PLC allows few
    * sessions). A server that restarted has forgotten it: nothing to do.
    */
-  async #closeOrphan(client: OPCUAClient): Promise<void> {
-    const orphan = this.#orphan;
-    this.#orphan = undefined;
-    if (!orphan) return;
+  async function closeOrphan(client: OPCUAClient): Promise<void> {
+    const lostSession = orphan;
+    orphan = undefined;
+    if (!lostSession) return;
     try {
-      await withTimeout(client.reactivateSession(orphan), this.cfg.timeout_ms);
-      await withTimeout(orphan.close(true), this.cfg.timeout_ms);
-      this.ctx.log("info", "closed the session lost with the connection", {
-        endpoint: this.cfg.endpoint,
-      });
+      await withTimeout(client.reactivateSession(lostSession), cfg.timeout_ms);
+      await withTimeout(lostSession.close(true), cfg.timeout_ms);
+      ctx.log("info", "closed the session lost with the connection", { endpoint: cfg.endpoint });
     } catch {
       // The server no longer has it; stop what the library would still try with it.
-      (orphan as unknown as { _terminatePublishEngine?(): void })._terminatePublishEngine?.();
+      (lostSession as unknown as { _terminatePublishEngine?(): void })._terminatePublishEngine?.();
     }
   }
 
   /** Closes the session when stopping (a lost one is gone anyway), then the client. */
-  async #close(client: OPCUAClient, session: ClientSession | undefined, stopping: boolean) {
+  async function closeClient(
+    client: OPCUAClient,
+    session: ClientSession | undefined,
+    stopping: boolean,
+  ): Promise<void> {
     client.removeAllListeners("close");
     // At shutdown closing is a courtesy to the server, bounded so the drain deadline holds.
-    const limit = stopping ? Math.min(this.cfg.timeout_ms, STOP_CLOSE_MS) : this.cfg.timeout_ms;
+    const limit = stopping ? Math.min(cfg.timeout_ms, STOP_CLOSE_MS) : cfg.timeout_ms;
     if (session && stopping) await withTimeout(session.close(true), limit).catch(() => {});
     await withTimeout(client.disconnect(), limit).catch(() => {});
   }
+
+  return new Link(ctx, connector, {
+    initialMs: cfg.reconnect.initial_ms,
+    maxMs: cfg.reconnect.max_ms,
+  }, {
+    down(reason) {
+      ctx.log("warn", "OPC UA connection down", { reason });
+      down(reason);
+    },
+  });
+}
+
+function createClient(cfg: OpcuaDeviceConfig, pki: Pki, gateway: string): OPCUAClient {
+  return OPCUAClient.create({
+    // One application per gateway: devices sharing a PKI folder share its certificate, whose
+    // URI (urn:<host>:<name>) servers compare with the one the client announces.
+    applicationName: gateway,
+    endpointMustExist: false,
+    securityMode: MessageSecurityMode[cfg.security_mode],
+    securityPolicy: SecurityPolicy[cfg.security_policy],
+    clientCertificateManager: pki.manager,
+    connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 1000 },
+    // A lost session stays usable, so the next connection can close it on the server.
+    keepPendingSessionsOnDisconnect: true,
+    keepSessionAlive: true,
+    keepAliveInterval: Math.max(1000, Math.min(10_000, cfg.timeout_ms)),
+    requestedSessionTimeout: 60_000,
+    defaultTransactionTimeout: cfg.timeout_ms,
+  });
 }
 
 /** How long each step of closing may take when the gateway stops. */
 const STOP_CLOSE_MS = 2000;
 
 /**
- * Settles as `p` does, or resolves with undefined as soon as the signal aborts (a later failure
- * of `p` is then ignored): stopping does not wait for a server that does not answer.
+ * Settles as `p` does, or rejects as soon as the signal aborts (a later failure of `p` is then
+ * ignored): stopping does not wait for a server that does not answer.
  */
-function unlessAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+function unlessAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       p.catch(() => {});
-      resolve(undefined);
+      reject(new Error("stopping"));
     };
     if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });

@@ -1,6 +1,6 @@
 import { AttributeIds, type ClientSession, Variant, VariantArrayType } from "node-opcua";
 import { GatewayError } from "../../src/model/errors.ts";
-import type { Command } from "../../src/runtime/kit.ts";
+import { type Command, writeRefused, writeTarget } from "../../src/runtime/kit.ts";
 import { coerce } from "./coerce.ts";
 import { type OpcuaTag, readTypes } from "./tags.ts";
 import { readingOf, statusQuality } from "./values.ts";
@@ -13,37 +13,27 @@ export interface WriteResult {
   readback?: number | string | boolean | null;
 }
 
-const reject = (where: string, why: string) =>
-  new GatewayError("rejected", "write", `Cannot write ${where}: ${why}`);
+const reject = writeRefused;
 
 /**
  * Writes a JSON value to a writable tag, coerced to the node's DataType (declared, or read from
  * the server), and reads it back. A status other than Good is refused with its name.
  */
 export async function writeTag(
-  session: ClientSession | undefined,
+  current: ClientSession | undefined,
   tags: Map<string, OpcuaTag>,
   device: string,
   command: Command,
 ): Promise<WriteResult> {
-  if (command.op !== "write") {
-    throw reject(device, `unknown command "${command.op}" (opcua takes "write")`);
-  }
-  const name = String(command.tag);
-  const where = `${device}.${name}`;
-  const tag = tags.get(name);
-  if (!tag) throw reject(where, "no such tag");
-  if (!tag.cfg.writable) throw reject(where, "the tag is not writable");
-  if (!session) {
-    throw new GatewayError("connection_failed", "write", `Cannot write ${where}: not connected`);
-  }
+  const target = writeTarget("opcua", device, tags, command, current);
+  const { tag, name, where, value, connection: session } = target;
   if (tag.nodeId === undefined) {
     throw reject(where, `the server has no namespace for ${tag.cfg.node_id}`);
   }
   try {
     if (!tag.type) await readTypes(session, [tag], 1);
     if (!tag.type) throw reject(where, `the node ${tag.cfg.node_id} has no built-in scalar type`);
-    const c = coerce(command.value, tag.type);
+    const c = coerce(value, tag.type);
     if (!c.ok) throw reject(where, c.reason);
     const nodeId = tag.nodeId;
     const status = await session.write({
@@ -67,9 +57,7 @@ export async function writeTag(
     );
     const bad = typeof back.value === "number" && Number.isNaN(back.value);
     const readback = bad ? null : tag.type === "Boolean" ? back.value === 1 : back.value;
-    const written = typeof command.value === "boolean"
-      ? command.value
-      : command.value as number | string;
+    const written = typeof value === "boolean" ? value : value as number | string;
     return { tag: name, written, status: status.name, readback };
   } catch (err) {
     if (err instanceof GatewayError) throw err;

@@ -1,4 +1,4 @@
-import { LAG_BOUNDS, LAG_BUCKETS } from "../runtime/lag_histogram.ts";
+import { histogramsIn } from "../runtime/histogram.ts";
 import type { ActorStatus } from "../runtime/supervisor.ts";
 
 const GAUGES = new Set(["queue_depth", "queued_samples", "poll_lag_ms"]);
@@ -26,30 +26,32 @@ export function prometheusText(actors: ActorStatus[]): string {
       );
     }
     add("tagflow_actor_restarts_total", "counter", "restarts after a failure", base, a.restarts);
-    for (const [k, v] of Object.entries(a.counters)) {
-      if (k.startsWith("lag_")) continue;
+    const { plain, histograms } = histogramsIn(a.counters);
+    for (const [k, v] of plain) {
       if (GAUGES.has(k)) add(`tagflow_${k}`, "gauge", `current ${k.replaceAll("_", " ")}`, base, v);
       else add(`tagflow_${k}_total`, "counter", `${k.replaceAll("_", " ")} since start`, base, v);
     }
-    if (LAG_BUCKETS.some((b) => a.counters[b] !== undefined)) {
+    for (const h of histograms) {
+      const name = `tagflow_${h.name}`;
       let cumulative = 0;
-      LAG_BUCKETS.forEach((b, i) => {
-        cumulative += a.counters[b] ?? 0;
-        const le = i < LAG_BOUNDS.length ? String(LAG_BOUNDS[i]) : "+Inf";
+      for (const [bound, count] of h.buckets) {
+        cumulative += count;
+        const le = bound === Infinity ? "+Inf" : String(bound);
         add(
-          "tagflow_poll_start_lag_ms_bucket",
+          `${name}_bucket`,
           "histogram",
-          "poll start lag behind the schedule",
+          h.name.replaceAll("_", " "),
           `${base},le="${le}"`,
           cumulative,
         );
-      });
-      add("tagflow_poll_start_lag_ms_count", "histogram", "", base, cumulative);
+      }
+      add(`${name}_sum`, "histogram", "", base, h.sum);
+      add(`${name}_count`, "histogram", "", base, cumulative);
     }
   }
   const out: string[] = [];
   for (const [name, f] of families) {
-    if (name.endsWith("_count")) {
+    if (name.endsWith("_count") || name.endsWith("_sum")) {
       out.push(...f.lines);
       continue;
     }

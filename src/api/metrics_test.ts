@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
+import { Histogram, pollStartLag } from "../runtime/histogram.ts";
+import { zeroCounters } from "../runtime/messages.ts";
 import type { ActorStatus } from "../runtime/supervisor.ts";
 import { createApi } from "./app.ts";
+
+const counters = { ...zeroCounters(), samples_in: 40, samples_out: 38, errors: 1, polls: 2 };
+pollStartLag.observe(counters, 0.3);
+pollStartLag.observe(counters, 4.5);
+const latency = new Histogram("change_latency_ms", [10, 100]);
+latency.observe(counters, 50);
 
 const actors: ActorStatus[] = [{
   id: "press1",
@@ -10,19 +18,10 @@ const actors: ActorStatus[] = [{
   reason: "timed out",
   since: new Date(0).toISOString(),
   restarts: 2,
-  counters: {
-    samples_in: 40,
-    samples_out: 38,
-    errors: 1,
-    dropped: 0,
-    queue_depth: 3,
-    polls: 2,
-    lag_le_0_5: 1,
-    lag_le_5: 1,
-  },
+  counters: { ...counters, queue_depth: 3 },
 }];
 
-Deno.test("/metrics: states, counters, gauges and the lag histogram in Prometheus text", async () => {
+Deno.test("/metrics: states, counters, gauges and histograms in Prometheus text", async () => {
   const res = await createApi({ status: () => actors }).request("/metrics");
   assert.equal(res.status, 200);
   assert.match(res.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
@@ -43,8 +42,15 @@ Deno.test("/metrics: states, counters, gauges and the lag histogram in Prometheu
       `tagflow_poll_start_lag_ms_bucket{${base},le="4"} 1`,
       `tagflow_poll_start_lag_ms_bucket{${base},le="5"} 2`,
       `tagflow_poll_start_lag_ms_bucket{${base},le="+Inf"} 2`,
+      `tagflow_poll_start_lag_ms_sum{${base}} 4.8`,
       `tagflow_poll_start_lag_ms_count{${base}} 2`,
+      "# TYPE tagflow_change_latency_ms histogram",
+      `tagflow_change_latency_ms_bucket{${base},le="10"} 0`,
+      `tagflow_change_latency_ms_bucket{${base},le="100"} 1`,
+      `tagflow_change_latency_ms_bucket{${base},le="+Inf"} 1`,
+      `tagflow_change_latency_ms_count{${base}} 1`,
     ]
   ) assert.ok(text.split("\n").includes(line), `missing: ${line}\n${text}`);
-  assert.ok(!text.includes("lag_le_"), "buckets are not also listed as counters");
+  assert.ok(!text.includes("{le="), "buckets are not also listed as counters");
+  assert.ok(!text.includes("_sum_total"), "a histogram's sum is not also a counter");
 });

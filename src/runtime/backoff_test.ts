@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Backoff, delay } from "./backoff.ts";
+import { Backoff } from "./backoff.ts";
 
 Deno.test("delays grow by the factor up to maxMs; reset() starts over", () => {
   const b = new Backoff({ initialMs: 100, maxMs: 1000, factor: 3, jitter: 0.5 }, () => 0);
@@ -23,13 +23,4 @@ Deno.test("jitter takes at most the jitter fraction off, never exceeding maxMs",
       if (jitter > 0) assert.ok(l < base, `jitter ${jitter} took nothing off ${base}`);
     }
   }
-});
-
-Deno.test("delay() rejects with the signal's reason when aborted", async () => {
-  const ac = new AbortController();
-  const waiting = delay(60_000, ac.signal);
-  ac.abort(new Error("shutdown"));
-  await assert.rejects(waiting, /shutdown/);
-  await assert.rejects(delay(60_000, ac.signal), /shutdown/, "an aborted signal rejects at once");
-  await delay(0, new AbortController().signal);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { columns } from "../model/batch.ts";
-import { delay } from "./backoff.ts";
+import { sleep as delay } from "./kit/sleep.ts";
 import { batchReceiver } from "./frames.ts";
 import { ChannelReceiver, ChannelSender } from "./channel.ts";
 

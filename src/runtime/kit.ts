@@ -7,15 +7,11 @@ export { actorKinds, defineDriver, type Driver, type DriverPart } from "./kit/dr
 export type { ActorContext, ActorMain, CommandHandler, Output } from "./actor.ts";
 export { type Command, type Counters, zeroCounters } from "./messages.ts";
 export { TagCatalog } from "./frames.ts";
-export { Backoff, type BackoffOptions, delay } from "./backoff.ts";
-export {
-  fixedRate,
-  phaseFor,
-  type ScheduleStats,
-  sleepUnlessAborted,
-  whenAborted,
-} from "./schedule.ts";
-export { recordLag } from "./lag_histogram.ts";
+export { Backoff, type BackoffOptions } from "./backoff.ts";
+export { fixedRate, phaseFor, type ScheduleStats } from "./kit/schedule.ts";
+export { sleep, whenAborted } from "./kit/sleep.ts";
+export { type Connector, Link, type LinkHooks } from "./kit/link.ts";
+export { Histogram, pollStartLag } from "./histogram.ts";
 export { Turns } from "./turns.ts";
 export { DiskBuffer, type Peeked } from "./disk_buffer.ts";
 export { ReadAhead } from "./read_ahead.ts";
@@ -27,7 +23,9 @@ export {
   runBufferedSink,
   type SinkWriter,
   type Verdict,
-} from "./pipeline/buffered_sink.ts";
-export { blockOf, type RowBlock } from "./pipeline/block.ts";
+} from "./kit/pipeline/buffered_sink.ts";
+export { blockOf, type RowBlock } from "./kit/pipeline/block.ts";
 export { checkTags, type TagIssue } from "./kit/tag_checks.ts";
 export { safeUrl } from "./kit/url.ts";
+export { writeRefused, type WriteTarget, writeTarget } from "./kit/write.ts";
+export { deadLetter, type DeadLetterActor } from "./kit/dead_letter.ts";

@@ -1,9 +1,10 @@
-import type { WhenFull } from "../../model/fields.ts";
-import type { ActorContext } from "../actor.ts";
-import { DiskBuffer } from "../disk_buffer.ts";
-import { Turns } from "../turns.ts";
+import type { WhenFull } from "../../../model/fields.ts";
+import type { ActorContext } from "../../actor.ts";
+import { DiskBuffer } from "../../disk_buffer.ts";
+import { Turns } from "../../turns.ts";
 import { encodeBlock, type Row, type Rows } from "./block.ts";
 import { drainBuffer } from "./drain.ts";
+import { deadLetter } from "../dead_letter.ts";
 
 export type { Row, Rows };
 
@@ -85,7 +86,10 @@ export async function runBufferedSink(
     onWait: (w) => wake = w,
     report,
     recordSamples: () => size.average,
-    deadLetter: (rows, reason) => deadLetter(ctx, dir, rows, reason),
+    deadLetter: (rows, reason) => {
+      ctx.log("warn", "rows dead-lettered", { rows: rows.length, reason });
+      return deadLetter(ctx, dir, "sink", rows.length, reason, { rows });
+    },
   });
   const input = ctx.input!;
   const turns = new Turns(); // queued batches must not hold the drain's writes up
@@ -115,17 +119,4 @@ class RecordSize {
   get average(): number {
     return this.#avg === 0 ? 50 : Math.max(1, this.#avg);
   }
-}
-
-/** Writes rows that can never be stored to dead_letter.jsonl in the sink's buffer directory. */
-async function deadLetter(
-  ctx: ActorContext,
-  dir: string,
-  rows: Row[],
-  reason: string,
-): Promise<void> {
-  ctx.counters.dead_lettered = (ctx.counters.dead_lettered ?? 0) + rows.length;
-  ctx.log("warn", "rows dead-lettered", { rows: rows.length, reason });
-  const line = JSON.stringify({ at: new Date().toISOString(), sink: ctx.id, reason, rows }) + "\n";
-  await Deno.writeTextFile(`${dir}/dead_letter.jsonl`, line, { append: true });
 }

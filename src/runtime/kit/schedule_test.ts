@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { delay } from "./backoff.ts";
+import { sleep as delay } from "./sleep.ts";
 import { fixedRate, type ScheduleStats } from "./schedule.ts";
 
 const zero = (): ScheduleStats => ({ polls: 0, overruns: 0, poll_lag_ms: 0 });

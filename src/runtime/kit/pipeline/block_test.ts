@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { BatchBuilder } from "../../model/batch.ts";
-import { Quality } from "../../model/sample.ts";
-import { TagCatalog } from "../frames.ts";
+import { BatchBuilder } from "../../../model/batch.ts";
+import { Quality } from "../../../model/sample.ts";
+import { TagCatalog } from "../../frames.ts";
 import { blockOf, decodeBlock, encodeBlock, type Row, Rows, rowsOf } from "./block.ts";
 
 function catalog(...names: string[]): TagCatalog {

@@ -1,8 +1,8 @@
-import type { ActorContext } from "../actor.ts";
-import { Backoff } from "../backoff.ts";
-import type { DiskBuffer } from "../disk_buffer.ts";
-import { type Chunk, ReadAhead } from "../read_ahead.ts";
-import { sleepUnlessAborted } from "../schedule.ts";
+import type { ActorContext } from "../../actor.ts";
+import { Backoff } from "../../backoff.ts";
+import type { DiskBuffer } from "../../disk_buffer.ts";
+import { type Chunk, ReadAhead } from "../../read_ahead.ts";
+import { sleep } from "../sleep.ts";
 import type { PipelineOptions, SinkWriter } from "./buffered_sink.ts";
 import { decodeBlock, type Row, type RowBlock, Rows } from "./block.ts";
 
@@ -59,7 +59,6 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
     initialMs: opts.batch.retry.initial_ms,
     maxMs: opts.batch.retry.max_ms,
   });
-  const never = new AbortController().signal;
   const writers: (SinkWriter | undefined)[] = new Array(opts.batch.max_in_flight).fill(undefined);
   const busy = new Set<number>();
   const retryAt: number[] = new Array(writers.length).fill(0);
@@ -105,7 +104,7 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
       await Promise.all(writing);
       await reader.rewind();
       failing = false;
-      await sleepUnlessAborted(backoff.next(), never);
+      await sleep(backoff.next());
       continue;
     }
     // A free connection, else a free slot that may try to connect (not one cooling down).
@@ -114,7 +113,7 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
     if (slot < 0) slot = writers.findIndex((w, i) => !w && !busy.has(i) && retryAt[i] <= now);
     if (slot < 0) {
       if (writing.size > 0) await anySettled();
-      else await sleepUnlessAborted(Math.max(1, Math.min(...retryAt) - now), never);
+      else await sleep(Math.max(1, Math.min(...retryAt) - now));
       continue;
     }
     if (!writers[slot]) {
@@ -140,7 +139,7 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
         await new Promise<void>((resolve) => p.onWait(resolve));
       } else {
         await reader.acked();
-        await sleepUnlessAborted(5, never);
+        await sleep(5);
       }
       continue;
     }
@@ -156,7 +155,7 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
     }
     const chunk = await reader.next(perWrite);
     if (!chunk) { // the counts are catching up with acks under way
-      await sleepUnlessAborted(5, never);
+      await sleep(5);
       continue;
     }
     const rows = new Rows(

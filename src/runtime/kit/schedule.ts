@@ -83,31 +83,9 @@ export async function fixedRate(
   return stats;
 }
 
-/** Resolves after ms or as soon as the signal aborts. */
-export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
 /** A stable phase in [0, intervalMs) for a name, so a fleet's polls spread over the interval. */
 export function phaseFor(name: string, intervalMs: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
   return ((h >>> 0) / 0x100000000) * intervalMs;
-}
-
-/** Resolves when the signal aborts. */
-export function whenAborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener("abort", () => resolve(), { once: true });
-  });
 }

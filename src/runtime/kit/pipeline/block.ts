@@ -1,7 +1,7 @@
-import { columns, type SampleBatch } from "../../model/batch.ts";
-import { Quality } from "../../model/sample.ts";
-import type { TagCatalog } from "../frames.ts";
-import type { TagMeta } from "../../model/tag.ts";
+import { columns, type SampleBatch } from "../../../model/batch.ts";
+import { Quality } from "../../../model/sample.ts";
+import type { TagCatalog } from "../../frames.ts";
+import type { TagMeta } from "../../../model/tag.ts";
 
 /** A sample as a database sink stores it: [path, ts ms, number or null, text or null, quality, reason]. */
 export type Row = [string, number, number | null, string | null, number, string | null];

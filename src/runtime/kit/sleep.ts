@@ -1,0 +1,25 @@
+/**
+ * Resolves after `ms`, or as soon as the signal aborts: a loop that sleeps between attempts checks
+ * its signal afterwards and stops. Never rejects. (A schedule that sleeps thousands of times a
+ * second keeps one abort listener for all of its sleeps instead: see fixedRate.)
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Resolves when the signal aborts. */
+export function whenAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}

@@ -1,0 +1,47 @@
+import { GatewayError } from "../../model/errors.ts";
+import type { Command } from "../messages.ts";
+
+/** A tag a driver can be asked to write: its name and whether config allows writing it. */
+export interface WritableTag {
+  cfg: { name: string; writable: boolean };
+}
+
+/** A write command checked against the device's tags: the tag, the value, `device.tag` for errors. */
+export interface WriteTarget<T, C> {
+  tag: T;
+  /** The device's connection, there when the checks pass. */
+  connection: C;
+  name: string;
+  where: string;
+  value: unknown;
+}
+
+/** A write refused for good (bad value, unknown tag, read-only tag): the message names the tag. */
+export function writeRefused(where: string, why: string): GatewayError {
+  return new GatewayError("rejected", "write", `Cannot write ${where}: ${why}`);
+}
+
+/**
+ * The checks every driver makes before writing: the command is a write, the tag exists, config
+ * marks it writable, and the device is connected. Throws the refusal, naming device and tag.
+ */
+export function writeTarget<T extends WritableTag, C>(
+  kind: string,
+  device: string,
+  tags: ReadonlyMap<string, T>,
+  command: Command,
+  connection: C | undefined,
+): WriteTarget<T, C> {
+  if (command.op !== "write") {
+    throw writeRefused(device, `unknown command "${command.op}" (${kind} takes "write")`);
+  }
+  const name = String(command.tag);
+  const where = `${device}.${name}`;
+  const tag = tags.get(name);
+  if (!tag) throw writeRefused(where, "no such tag");
+  if (!tag.cfg.writable) throw writeRefused(where, "the tag is not writable");
+  if (connection === undefined) {
+    throw new GatewayError("connection_failed", "write", `Cannot write ${where}: not connected`);
+  }
+  return { tag, connection, name, where, value: command.value };
+}
