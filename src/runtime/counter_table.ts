@@ -1,4 +1,4 @@
-import type { Counters } from "./messages.ts";
+import type { Counters } from "./counters.ts";
 
 /**
  * The counters of every actor in a worker as one message: the names once, the values in one

@@ -8,6 +8,9 @@ import {
   type StoredRecord,
 } from "./disk_segment.ts";
 import { RecentRecords } from "./recent_records.ts";
+import { before, type Cursor, type Peeked } from "./disk_cursor.ts";
+
+export type { Cursor, Peeked };
 
 /** Settings of a store-and-forward buffer. */
 export interface DiskBufferOptions {
@@ -25,28 +28,9 @@ export interface DiskBufferOptions {
   memoryBytes?: number;
 }
 
-/** Where the first unacked record is. */
-export interface Cursor {
-  seq: number;
-  offset: number;
-}
-
-/** Records taken by peek; ack(batch) removes them. */
-export interface Peeked {
-  /** `memo`: what the record was made from, when it was served from memory (see append). */
-  records: { ts: number; payload: Uint8Array; memo?: unknown }[];
-  next: Cursor;
-  bytes: number;
-}
-
 const READ_CHUNK = 1 << 20;
 /** Payloads from this size on are written after their header rather than copied behind it. */
 const SEPARATE_WRITE = 16 << 10;
-
-/** True when cursor a is before cursor b. */
-function before(a: Cursor, b: Cursor): boolean {
-  return a.seq < b.seq || (a.seq === b.seq && a.offset < b.offset);
-}
 
 /**
  * An append-only, checksummed on-disk queue: what a sink accepted survives a restart and a

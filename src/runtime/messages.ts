@@ -2,6 +2,9 @@ import type { CounterTable } from "./counter_table.ts";
 import type { ErrorInfo } from "../model/errors.ts";
 import type { LogLevel } from "./log.ts";
 import type { UnsPrefix } from "../model/tag.ts";
+import type { Counters } from "./counters.ts";
+
+export { type Counters, zeroCounters } from "./counters.ts";
 
 /** What an actor is for: devices produce samples, sinks consume them, simulators serve devices. */
 export type Role = "device" | "sink" | "simulator";
@@ -21,15 +24,6 @@ export interface ActorSpec {
   uns?: UnsPrefix;
   /** Actors with the same placement key share a worker; default: a worker of its own. */
   placement?: string;
-}
-
-/** Counters an actor keeps; kinds may add their own (overruns, reconnects…). */
-export interface Counters {
-  samples_in: number;
-  samples_out: number;
-  errors: number;
-  dropped: number;
-  [name: string]: number;
 }
 
 /** A request to an actor, e.g. a write to a tag; actors that take commands say which ops. */
@@ -71,8 +65,3 @@ export type FromActor =
   | { type: "failed"; id?: string; error: ErrorInfo }
   | { type: "stopped"; id: string; counters: Counters }
   | { type: "result"; id: string; request: number; result: CommandResult };
-
-/** A fresh set of zeroed counters. */
-export function zeroCounters(): Counters {
-  return { samples_in: 0, samples_out: 0, errors: 0, dropped: 0 };
-}

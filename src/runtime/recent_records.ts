@@ -1,4 +1,4 @@
-import type { Cursor, Peeked } from "./disk_buffer.ts";
+import type { Cursor, Peeked } from "./disk_cursor.ts";
 
 /** A record appended to a segment, kept in memory: where it lies, its time and payload. */
 interface Kept {

@@ -13,7 +13,8 @@ import type {
 } from "./messages.ts";
 import { zeroCounters } from "./messages.ts";
 import type { Router } from "./router.ts";
-import { addCounters, beforeDeadline } from "./supervisor_util.ts";
+import { addCounters } from "./counters.ts";
+import { beforeDeadline } from "./deadline.ts";
 
 /** How the supervisor runs actors. */
 export interface SupervisorOptions {

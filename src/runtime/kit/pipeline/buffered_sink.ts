@@ -1,4 +1,3 @@
-import type { WhenFull } from "../../../model/fields.ts";
 import type { ActorContext } from "../../actor.ts";
 import { DiskBuffer } from "../../disk_buffer.ts";
 import { Turns } from "../../turns.ts";
@@ -6,36 +5,10 @@ import { encodeBlock, type Row, type Rows } from "./block.ts";
 import { drainBuffer } from "./drain.ts";
 import { deadLetter } from "../dead_letter.ts";
 
-export type { Row, Rows };
+import type { PipelineOptions, SinkWriter } from "./writer.ts";
 
-/** What a failed write means: try again later, or the rows can never be written (dead-letter). */
-export type Verdict = "retry" | "reject";
-
-/** The database side of a buffered sink. */
-export interface SinkWriter {
-  /** Writes rows; must be idempotent (a replay after a crash adds nothing). */
-  write(rows: Rows): Promise<void>;
-  classify(err: unknown): Verdict;
-  close(): Promise<void>;
-}
-
-/** Settings of the pipeline, from the sink's config. */
-export interface PipelineOptions {
-  buffer: {
-    dir?: string;
-    max_bytes: number;
-    segment_bytes: number;
-    when_full: WhenFull;
-    fsync: "always" | "interval" | "never";
-    fsync_interval_ms: number;
-  };
-  batch: {
-    max_samples: number;
-    max_linger_ms: number;
-    max_in_flight: number;
-    retry: { initial_ms: number; max_ms: number };
-  };
-}
+export type { PipelineOptions, Row, Rows, SinkWriter };
+export type { Verdict } from "./writer.ts";
 
 /** Opens an actor's disk buffer from its `buffer` config; the default directory is data/buffer/<id>. */
 export async function openBuffer(

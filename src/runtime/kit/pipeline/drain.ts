@@ -3,7 +3,7 @@ import { Backoff } from "../../backoff.ts";
 import type { DiskBuffer } from "../../disk_buffer.ts";
 import { type Chunk, ReadAhead } from "../../read_ahead.ts";
 import { sleep } from "../sleep.ts";
-import type { PipelineOptions, SinkWriter } from "./buffered_sink.ts";
+import type { PipelineOptions, SinkWriter } from "./writer.ts";
 import { decodeBlock, type Row, type RowBlock, Rows } from "./block.ts";
 
 /** What the drain needs from the pipeline around it. */

@@ -1,11 +1,3 @@
-import type { Counters } from "./messages.ts";
-
-/** Adds every counter of `more` into `into`; returns `into`. */
-export function addCounters(into: Counters, more: Counters): Counters {
-  for (const [k, v] of Object.entries(more)) into[k] = (into[k] ?? 0) + v;
-  return into;
-}
-
 /** Waits for the promise until the deadline; true if it settled in time. */
 export async function beforeDeadline(p: Promise<unknown>, deadline: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
