@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { ActorStatus } from "../runtime/supervisor.ts";
+import type { ActorStatus } from "../runtime/status.ts";
 import { prometheusText } from "./metrics.ts";
 
 /** What the API reads from the runtime. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ActorStatus } from "../runtime/supervisor.ts";
+import type { ActorStatus } from "../runtime/status.ts";
 import { createApi } from "./app.ts";
 
 function actor(id: string, state: ActorStatus["state"], reason?: string): ActorStatus {

@@ -1,5 +1,5 @@
 import { histogramsIn } from "../runtime/histogram.ts";
-import type { ActorStatus } from "../runtime/supervisor.ts";
+import type { ActorStatus } from "../runtime/status.ts";
 
 const GAUGES = new Set(["queue_depth", "queued_samples", "poll_lag_ms"]);
 const STATES = ["starting", "running", "degraded", "failed", "stopped"];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Histogram, pollStartLag } from "../runtime/histogram.ts";
 import { zeroCounters } from "../runtime/messages.ts";
-import type { ActorStatus } from "../runtime/supervisor.ts";
+import type { ActorStatus } from "../runtime/status.ts";
 import { createApi } from "./app.ts";
 
 const counters = { ...zeroCounters(), samples_in: 40, samples_out: 38, errors: 1, polls: 2 };

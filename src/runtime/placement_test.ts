@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { eventually } from "../../tests/helpers/net.ts";
 import type { ActorSpec } from "./messages.ts";
 import { Router } from "./router.ts";
+import { place } from "./placement.ts";
 import { Supervisor } from "./supervisor.ts";
 
 const workerUrl = new URL("../../tests/fixtures/test_worker.ts", import.meta.url);
@@ -124,4 +125,32 @@ Deno.test("commands reach the actor and come back; unknown actors and ops are re
   } finally {
     await sup.stop(3000);
   }
+});
+
+Deno.test("place(): per role and kind, round robin; simulators and unlisted kinds alone", () => {
+  const spec = (id: string, kind: string, role: ActorSpec["role"]): ActorSpec => ({
+    id,
+    kind,
+    role,
+    config: {},
+  });
+  const specs = [
+    spec("d1", "modbus", "device"),
+    spec("d2", "modbus", "device"),
+    spec("d3", "modbus", "device"),
+    spec("src", "mqtt", "device"),
+    spec("out", "mqtt", "sink"),
+    spec("sim", "modbus", "simulator"),
+    spec("db", "timescaledb", "sink"),
+  ];
+  place(specs, { modbus: 2, mqtt: 1 });
+  assert.deepEqual(Object.fromEntries(specs.map((s) => [s.id, s.placement])), {
+    d1: "device/modbus#0",
+    d2: "device/modbus#1",
+    d3: "device/modbus#0",
+    src: "device/mqtt#0",
+    out: "sink/mqtt#0",
+    sim: undefined,
+    db: undefined,
+  });
 });

@@ -1,20 +1,22 @@
 import type { ErrorInfo } from "../model/errors.ts";
-import { type CounterTable, unpackRow } from "./counter_table.ts";
-import { Backoff, type BackoffOptions } from "./backoff.ts";
+import { ActorEntry, RestartPolicy } from "./actor_entry.ts";
+import type { BackoffOptions } from "./backoff.ts";
+import { commandFailed, PendingCommands } from "./commands.ts";
+import { beforeDeadline } from "./deadline.ts";
 import { type Logger, logger, type LogLevel } from "./log.ts";
 import type {
   ActorSpec,
   ActorState,
   Command,
   CommandResult,
-  Counters,
   FromActor,
   ToActor,
 } from "./messages.ts";
-import { zeroCounters } from "./messages.ts";
 import type { Router } from "./router.ts";
-import { addCounters } from "./counters.ts";
-import { beforeDeadline } from "./deadline.ts";
+import { type ActorStatus, statusOf } from "./status.ts";
+import { WorkerSlot } from "./worker_slot.ts";
+
+export type { ActorStatus };
 
 /** How the supervisor runs actors. */
 export interface SupervisorOptions {
@@ -31,83 +33,36 @@ export interface SupervisorOptions {
   logLevel: LogLevel;
 }
 
-/** One actor as /api/actors shows it. */
-export interface ActorStatus {
-  id: string;
-  kind: string;
-  role: ActorSpec["role"];
-  state: ActorState;
-  reason?: string;
-  since: string;
-  restarts: number;
-  /** The delay before the latest scheduled restart. */
-  backoff_ms?: number;
-  counters: Counters & { queue_depth: number };
-}
-
-interface Entry {
-  spec: ActorSpec;
-  source: number;
-  slot: Slot;
-  /** The actor has been started in its slot's worker and has not ended. */
-  live: boolean;
-  state: ActorState;
-  reason?: string;
-  since: number;
-  startedAt: number;
-  restarts: number;
-  backoff: Backoff;
-  backoffMs?: number;
-  restartTimer?: ReturnType<typeof setTimeout>;
-  /** Counters of earlier incarnations, so totals survive restarts. */
-  base: Counters;
-  current: Counters;
-  /** The latest report, unpacked into `current` only when someone reads it. */
-  packed?: { table: CounterTable; row: number };
-  stopped?: () => void;
-}
-
-/** A worker and the actors placed in it. */
-interface Slot {
-  key: string;
-  worker?: Worker;
-  entries: Entry[];
-}
-
 /**
- * Places actors in workers (one each unless a placement key groups them), restarts a failed actor
- * with backoff — or a failed worker with the actors it hosted — and stops everything in order.
+ * Runs the actors: places them in workers (one each unless a placement key groups them), starts
+ * them in order, restarts a failed actor with backoff — or a failed worker with the actors it
+ * hosted — routes commands to them, and stops everything in order. The pieces it orchestrates:
+ * ActorEntry (state machine, restart policy, counters), WorkerSlot (a worker and its ports),
+ * PendingCommands, and the status view.
  */
 export class Supervisor {
-  #entries = new Map<string, Entry>();
-  #slots = new Map<string, Slot>();
+  #entries = new Map<string, ActorEntry>();
+  #slots = new Map<string, WorkerSlot>();
   #stopping = false;
-  #requests = new Map<number, { id: string; resolve: (r: CommandResult) => void }>();
-  #nextRequest = 1;
+  #commands = new PendingCommands();
   #log: Logger = logger({ component: "supervisor" });
 
   constructor(
     specs: ActorSpec[],
     private readonly router: Router,
-    private readonly opts: SupervisorOptions,
+    opts: SupervisorOptions,
   ) {
+    const workerOptions = {
+      workerUrl: opts.workerUrl,
+      channelCapacity: opts.channelCapacity,
+      coalesceMs: opts.coalesceMs ?? 0,
+      logLevel: opts.logLevel,
+    };
     specs.forEach((spec, i) => {
       const key = spec.placement ?? `actor:${spec.id}`;
       let slot = this.#slots.get(key);
-      if (!slot) this.#slots.set(key, slot = { key, entries: [] });
-      const entry: Entry = {
-        spec,
-        source: i,
-        slot,
-        live: false,
-        state: "stopped",
-        since: Date.now(),
-        startedAt: 0,
-        restarts: 0,
-        backoff: new Backoff(opts.restart),
-        base: zeroCounters(),
-        current: zeroCounters(),
-      };
+      if (!slot) this.#slots.set(key, slot = new WorkerSlot(key, router, workerOptions));
+      const entry = new ActorEntry(spec, i, key, new RestartPolicy(opts.restart, opts.stableMs));
       slot.entries.push(entry);
       this.#entries.set(spec.id, entry);
       if (spec.role === "device") router.registerSource(spec.id, i);
@@ -133,64 +88,28 @@ export class Supervisor {
 
   /** State and counters of every actor. */
   status(): ActorStatus[] {
-    return [...this.#entries.values()].map((e) => {
-      const counters = {
-        ...addCounters({ ...e.base }, currentOf(e)),
-        queue_depth: 0,
-      } as ActorStatus["counters"];
-      if (e.spec.role === "device") counters.queue_depth = this.router.outputDepth(e.slot.key);
-      if (e.spec.role === "sink") {
-        const q = this.router.sinkQueue(e.spec.id);
-        counters.queue_depth = q.depth;
-        counters.queued_samples = q.samples;
-        counters.dropped += q.dropped;
-        counters.lost_batches = q.lost_batches;
-      }
-      const status: ActorStatus = {
-        id: e.spec.id,
-        kind: e.spec.kind,
-        role: e.spec.role,
-        state: e.state,
-        since: new Date(e.since).toISOString(),
-        restarts: e.restarts,
-        counters,
-      };
-      if (e.reason) status.reason = e.reason;
-      if (e.backoffMs !== undefined) status.backoff_ms = e.backoffMs;
-      return status;
-    });
+    return [...this.#entries.values()].map((e) => statusOf(e, this.router));
   }
 
   /** Sends a command to an actor and waits for its answer (at most timeoutMs). */
   command(id: string, command: Command, timeoutMs = 10_000): Promise<CommandResult> {
     const e = this.#entries.get(id);
-    const fail = (code: ErrorInfo["code"], message: string): CommandResult => ({
-      ok: false,
-      error: { code, stage: "command", message },
-    });
-    if (!e) return Promise.resolve(fail("rejected", `Cannot run ${command.op}: no actor "${id}"`));
-    if (!e.live || !e.slot.worker) {
+    if (!e) {
       return Promise.resolve(
-        fail("connection_failed", `Cannot run ${command.op} on ${id}: actor is ${e.state}`),
+        commandFailed("rejected", `Cannot run ${command.op}: no actor "${id}"`),
       );
     }
-    const request = this.#nextRequest++;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#requests.delete(request);
-        resolve(
-          fail("timed_out", `Cannot run ${command.op} on ${id}: no answer within ${timeoutMs} ms`),
-        );
-      }, timeoutMs);
-      this.#requests.set(request, {
-        id,
-        resolve: (r) => {
-          clearTimeout(timer);
-          this.#requests.delete(request);
-          resolve(r);
-        },
-      });
-      e.slot.worker!.postMessage({ type: "command", id, request, command } satisfies ToActor);
+    const slot = this.#slots.get(e.slot)!;
+    if (!e.live || !slot.worker) {
+      return Promise.resolve(
+        commandFailed(
+          "connection_failed",
+          `Cannot run ${command.op} on ${id}: actor is ${e.state}`,
+        ),
+      );
+    }
+    return this.#commands.send(id, command, timeoutMs, (request) => {
+      slot.post({ type: "command", id, request, command } satisfies ToActor);
     });
   }
 
@@ -208,111 +127,63 @@ export class Supervisor {
     // Each step gets what is left of the deadline; a late step does not skip the next.
     const devicesStopped = await beforeDeadline(stopped("device"), deadline);
     for (const slot of this.#slots.values()) {
-      if (slot.worker && slot.entries.some((e) => e.spec.role === "device")) {
-        slot.worker.postMessage({ type: "end_output" } satisfies ToActor);
-      }
+      if (slot.entries.some((e) => e.spec.role === "device")) slot.post({ type: "end_output" });
     }
     const steps = [
       devicesStopped,
       await beforeDeadline(this.router.drain(), deadline),
       await beforeDeadline(
-        Promise.all(this.#byRole("sink").map((e) => this.#whenStopped(e))),
+        Promise.all(this.#byRole("sink").map((e) => this.#whenEnded(e))),
         deadline,
       ),
     ];
     await beforeDeadline(stopped("simulator"), Math.max(deadline, Date.now() + 1000));
     for (const e of this.#entries.values()) {
       if (!e.live) continue;
-      this.#log("warn", "actor terminated at shutdown deadline", { actor: e.spec.id });
+      this.#log("warn", "actor terminated at shutdown deadline", { actor: e.id });
       this.#end(e, "stopped", "terminated at shutdown deadline");
     }
-    for (const slot of this.#slots.values()) {
-      slot.worker?.terminate();
-      slot.worker = undefined;
-    }
+    for (const slot of this.#slots.values()) slot.close();
     return steps.every(Boolean);
   }
 
-  #byRole(role: ActorSpec["role"]): Entry[] {
+  #byRole(role: ActorSpec["role"]): ActorEntry[] {
     return [...this.#entries.values()].filter((e) => e.spec.role === role);
   }
 
-  #spawn(e: Entry): void {
-    const worker = e.slot.worker ?? this.#startWorker(e.slot);
-    e.live = true;
-    e.startedAt = Date.now();
-    e.current = zeroCounters();
-    e.packed = undefined;
-    this.#setState(e, "starting");
-    let port: MessagePort | undefined;
-    let capacity = this.opts.channelCapacity;
-    if (e.spec.role === "sink") {
-      const ch = new MessageChannel();
-      this.router.attachSink(e.spec.id, ch.port2);
-      port = ch.port1;
-      capacity = this.router.window;
-    }
-    const start: ToActor = {
-      type: "start",
-      spec: e.spec,
-      source: e.source,
-      port,
-      capacity,
-      logLevel: this.opts.logLevel,
-    };
-    worker.postMessage(start, port ? [port] : []);
+  #spawn(e: ActorEntry): void {
+    const slot = this.#slots.get(e.slot)!;
+    slot.open(
+      (msg) => this.#onMessage(slot, msg),
+      (message) => this.#failWorker(slot, { code: "crashed", stage: "worker", message }),
+    );
+    e.begin();
+    this.#logState(e);
+    slot.start(e);
   }
 
-  #startWorker(slot: Slot): Worker {
-    const worker = new Worker(this.opts.workerUrl, { type: "module", name: slot.key });
-    slot.worker = worker;
-    const devices = slot.entries.filter((e) => e.spec.role === "device").length;
-    if (devices > 0) {
-      // One channel for all the devices of the worker: a port costs memory and a message loop.
-      const capacity = Math.min(4096, this.opts.channelCapacity * devices);
-      const ch = new MessageChannel();
-      this.router.attachOutput(slot.key, ch.port2, capacity);
-      const coalesceMs = this.opts.coalesceMs ?? 0;
-      worker.postMessage(
-        { type: "output", port: ch.port1, capacity, coalesceMs } satisfies ToActor,
-        [ch.port1],
-      );
-    }
-    worker.onmessage = (ev: MessageEvent<FromActor>) => {
-      if (slot.worker === worker) this.#onMessage(slot, ev.data);
-    };
-    worker.onerror = (ev) => {
-      ev.preventDefault();
-      if (slot.worker === worker) {
-        this.#failWorker(slot, { code: "crashed", stage: "worker", message: ev.message });
-      }
-    };
-    return worker;
-  }
-
-  #onMessage(slot: Slot, msg: FromActor): void {
+  #onMessage(slot: WorkerSlot, msg: FromActor): void {
     if (msg.type === "counters") {
       msg.table.ids.forEach((id, row) => {
         const e = this.#entries.get(id);
-        if (e?.live) e.packed = { table: msg.table, row };
+        if (e?.live) e.counters.report(msg.table, row);
       });
       return;
     }
     if (msg.type === "failed" && msg.id === undefined) return this.#failWorker(slot, msg.error);
     const e = this.#entries.get(msg.id!);
-    if (!e || e.slot !== slot) return;
+    if (!e || e.slot !== slot.key) return;
     switch (msg.type) {
       case "state":
-        if (e.live) this.#setState(e, msg.state, msg.reason);
+        if (e.live && e.transition(msg.state, msg.reason)) this.#logState(e);
         return;
       case "result":
-        return this.#requests.get(msg.request)?.resolve(msg.result);
+        return this.#commands.answer(msg.request, msg.result);
       case "failed":
         return this.#fail(e, msg.error);
       case "stopped":
         if (!e.live) return;
-        e.current = msg.counters;
-        e.packed = undefined;
+        e.counters.final(msg.counters);
         if (!this.#stopping) {
           return this.#fail(e, {
             code: "crashed",
@@ -323,26 +194,23 @@ export class Supervisor {
         // The worker's device channel stays: its last batches may still be on the way, and the
         // router takes them before draining.
         this.#end(e, "stopped");
-        e.stopped?.();
+        e.whenEnded?.();
     }
   }
 
-  #failWorker(slot: Slot, error: ErrorInfo): void {
-    slot.worker?.terminate();
-    slot.worker = undefined;
-    this.router.detachOutput(slot.key);
+  #failWorker(slot: WorkerSlot, error: ErrorInfo): void {
+    slot.close();
     for (const e of slot.entries) if (e.live) this.#fail(e, error);
   }
 
-  #fail(e: Entry, error: ErrorInfo): void {
+  #fail(e: ActorEntry, error: ErrorInfo): void {
     if (!e.live) return;
-    if (e.spec.role === "sink") this.router.detachSink(e.spec.id);
-    e.base.errors++;
-    this.#end(e, "failed", `${error.code} in ${error.stage}: ${error.message}`);
-    if (this.#stopping) return e.stopped?.();
-    if (Date.now() - e.startedAt >= this.opts.stableMs) e.backoff.reset();
-    const wait = e.backoffMs = e.backoff.next();
-    this.#log("info", "actor restart scheduled", { actor: e.spec.id, in_ms: wait });
+    if (e.spec.role === "sink") this.router.detachSink(e.id);
+    e.fail(error);
+    this.#ended(e);
+    if (this.#stopping) return e.whenEnded?.();
+    const wait = e.restartDelay();
+    this.#log("info", "actor restart scheduled", { actor: e.id, in_ms: wait });
     e.restartTimer = setTimeout(() => {
       if (this.#stopping) return;
       e.restarts++;
@@ -350,52 +218,37 @@ export class Supervisor {
     }, wait);
   }
 
-  /** Marks an actor as ended, keeping its counters in the running totals; answers its pending commands. */
-  #end(e: Entry, state: ActorState, reason?: string): void {
-    e.live = false;
-    addCounters(e.base, currentOf(e));
-    e.current = zeroCounters();
-    this.#setState(e, state, reason);
-    for (const r of [...this.#requests.values()]) {
-      if (r.id !== e.spec.id) continue;
-      r.resolve({
-        ok: false,
-        error: { code: "connection_lost", stage: "command", message: `${e.spec.id} ${state}` },
-      });
-    }
+  /** Ends an actor's run, keeping its counters in the totals; answers its pending commands. */
+  #end(e: ActorEntry, state: "stopped" | "failed", reason?: string): void {
+    e.end(state, reason);
+    this.#ended(e);
   }
 
-  #stopEntry(e: Entry): Promise<void> {
-    if (!e.live || !e.slot.worker) return Promise.resolve();
-    const done = this.#whenStopped(e);
-    e.slot.worker.postMessage({ type: "stop", id: e.spec.id } satisfies ToActor);
+  #ended(e: ActorEntry): void {
+    this.#logState(e);
+    this.#commands.actorEnded(e.id, e.state);
+  }
+
+  #stopEntry(e: ActorEntry): Promise<void> {
+    const slot = this.#slots.get(e.slot)!;
+    if (!e.live || !slot.worker) return Promise.resolve();
+    const done = this.#whenEnded(e);
+    slot.post({ type: "stop", id: e.id });
     return done;
   }
 
-  #whenStopped(e: Entry): Promise<void> {
+  #whenEnded(e: ActorEntry): Promise<void> {
     if (!e.live) return Promise.resolve();
-    return new Promise((resolve) => e.stopped = resolve);
+    return new Promise((resolve) => e.whenEnded = resolve);
   }
 
-  #setState(e: Entry, state: ActorState, reason?: string): void {
-    if (e.state === state && e.reason === reason) return;
-    e.state = state;
-    e.reason = reason;
-    e.since = Date.now();
+  #logState(e: ActorEntry): void {
+    const state: ActorState = e.state;
     const level = state === "failed" ? "error" : state === "degraded" ? "warn" : "info";
     this.#log(level, `actor ${state}`, {
-      actor: e.spec.id,
+      actor: e.id,
       kind: e.spec.kind,
-      ...(reason ? { reason } : {}),
+      ...(e.reason ? { reason: e.reason } : {}),
     });
   }
-}
-
-/** An actor's counters of its current run, unpacking the latest report if not done yet. */
-function currentOf(e: Entry): Counters {
-  if (e.packed) {
-    e.current = unpackRow(e.packed.table, e.packed.row);
-    e.packed = undefined;
-  }
-  return e.current;
 }

@@ -1,0 +1,46 @@
+import type { ActorEntry } from "./actor_entry.ts";
+import type { Counters } from "./counters.ts";
+import type { ActorSpec, ActorState } from "./messages.ts";
+import type { Router } from "./router.ts";
+
+/** One actor as /api/actors shows it. */
+export interface ActorStatus {
+  id: string;
+  kind: string;
+  role: ActorSpec["role"];
+  state: ActorState;
+  reason?: string;
+  since: string;
+  restarts: number;
+  /** The delay before the latest scheduled restart. */
+  backoff_ms?: number;
+  counters: Counters & { queue_depth: number };
+}
+
+/**
+ * An actor's status: its state and counter totals, with the router's view of its queue (a
+ * device's shared channel depth; a sink's queue depth, samples held, drops and lost batches).
+ */
+export function statusOf(e: ActorEntry, router: Router): ActorStatus {
+  const counters = { ...e.counters.total(), queue_depth: 0 } as ActorStatus["counters"];
+  if (e.spec.role === "device") counters.queue_depth = router.outputDepth(e.slot);
+  if (e.spec.role === "sink") {
+    const q = router.sinkQueue(e.id);
+    counters.queue_depth = q.depth;
+    counters.queued_samples = q.samples;
+    counters.dropped += q.dropped;
+    counters.lost_batches = q.lost_batches;
+  }
+  const status: ActorStatus = {
+    id: e.id,
+    kind: e.spec.kind,
+    role: e.spec.role,
+    state: e.state,
+    since: new Date(e.since).toISOString(),
+    restarts: e.restarts,
+    counters,
+  };
+  if (e.reason) status.reason = e.reason;
+  if (e.backoffMs !== undefined) status.backoff_ms = e.backoffMs;
+  return status;
+}
