@@ -6,32 +6,20 @@
  * items, and a sender without credit waits (send) or is told no (trySend). Control messages
  * (tag registrations) cost no credit and are handed to `onControl` on arrival, in order with data.
  */
-
-type Wire<T, C> =
-  | { t: "d"; v: T }
-  | { t: "D"; v: T[] }
-  | { t: "x"; v: C }
-  | { t: "credit"; n: number }
-  | { t: "r"; v: unknown }
-  | { t: "end" };
+import { Coalescer } from "./coalescer.ts";
+import { WIRE, type Wire } from "./channel_wire.ts";
 
 /**
  * The sending end; `transfer` names the buffers each item hands over instead of copying.
  *
- * With `coalesceMs` > 0, an item sent within that long of the previous message waits for the rest
- * of the window and leaves with whatever else was sent meanwhile, as one message: a message
- * between threads costs both of them far more than the few samples a poll yields. An item after
- * a quiet spell leaves at once, so a steady trickle gains no delay; credit is taken on send either
- * way, so capacity bounds what waits here too.
+ * With `coalesceMs` > 0, items sent close together cross as one message (see Coalescer); credit
+ * is taken on send either way, so capacity bounds what waits there too.
  */
 export class ChannelSender<T, C = never> {
   #credit: number;
   #waiters: (() => void)[] = [];
   #closed = false;
-  #held: T[] = [];
-  #heldTransfers: Transferable[] = [];
-  #lastPost = -Infinity;
-  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #coalescer: Coalescer<T>;
   /** Called whenever credit comes back (with how much), for senders that push rather than wait. */
   onCredit: ((n: number) => void) | undefined;
   /** Called with each reply the receiver sends back (see ChannelReceiver.reply). */
@@ -47,9 +35,16 @@ export class ChannelSender<T, C = never> {
       throw new RangeError(`Cannot create channel: capacity ${capacity} is not a positive integer`);
     }
     this.#credit = capacity;
+    this.#coalescer = new Coalescer<T>(
+      coalesceMs,
+      (item, transfers) =>
+        port.postMessage({ t: WIRE.item, v: item } satisfies Wire<T, C>, transfers),
+      (items, transfers) =>
+        port.postMessage({ t: WIRE.items, v: items } satisfies Wire<T, C>, transfers),
+    );
     port.onmessage = (e: MessageEvent<Wire<T, C>>) => {
-      if (e.data.t === "r") return this.onReply?.(e.data.v);
-      if (e.data.t !== "credit") return;
+      if (e.data.t === WIRE.reply) return this.onReply?.(e.data.v);
+      if (e.data.t !== WIRE.credit) return;
       this.#credit = Math.min(this.capacity, this.#credit + e.data.n);
       const waiters = this.#waiters.splice(0);
       for (const wake of waiters) wake();
@@ -72,29 +67,8 @@ export class ChannelSender<T, C = never> {
     if (this.#closed) throw new Error("Cannot send: channel is closed");
     if (this.#credit === 0) return false;
     this.#credit--;
-    const wait = this.coalesceMs > 0 ? this.#lastPost + this.coalesceMs - performance.now() : 0;
-    if (wait <= 0 && this.#held.length === 0) {
-      if (this.coalesceMs > 0) this.#lastPost = performance.now();
-      this.port.postMessage({ t: "d", v: item } satisfies Wire<T, C>, this.transfer(item));
-      return true;
-    }
-    this.#held.push(item);
-    for (const t of this.transfer(item)) this.#heldTransfers.push(t);
-    this.#flushTimer ??= setTimeout(() => this.#flush(), Math.max(0, wait));
+    this.#coalescer.add(item, this.transfer(item));
     return true;
-  }
-
-  /** Posts the items held for coalescing now. */
-  #flush(): void {
-    clearTimeout(this.#flushTimer);
-    this.#flushTimer = undefined;
-    if (this.#held.length === 0) return;
-    const items = this.#held, transfers = this.#heldTransfers;
-    this.#held = [];
-    this.#heldTransfers = [];
-    this.#lastPost = performance.now();
-    const msg: Wire<T, C> = items.length === 1 ? { t: "d", v: items[0] } : { t: "D", v: items };
-    this.port.postMessage(msg, transfers);
   }
 
   /** Sends once credit is available; rejects if the signal aborts or the channel closes first. */
@@ -121,15 +95,15 @@ export class ChannelSender<T, C = never> {
   /** Sends a control message; it costs no credit. */
   control(message: C): void {
     if (this.#closed) throw new Error("Cannot send: channel is closed");
-    this.#flush(); // data sent before it arrives before it
-    this.port.postMessage({ t: "x", v: message } satisfies Wire<T, C>);
+    this.#coalescer.flush(); // data sent before it arrives before it
+    this.port.postMessage({ t: WIRE.control, v: message } satisfies Wire<T, C>);
   }
 
   /** Tells the receiver no more items follow; it still drains what it holds. */
   end(): void {
     if (this.#closed) return;
-    this.#flush();
-    this.port.postMessage({ t: "end" } satisfies Wire<T, C>);
+    this.#coalescer.flush();
+    this.port.postMessage({ t: WIRE.end } satisfies Wire<T, C>);
     this.close();
   }
 
@@ -137,7 +111,7 @@ export class ChannelSender<T, C = never> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#flushTimer); // held items are lost with the port, as posted ones would be
+    this.#coalescer.discard(); // held items are lost with the port, as posted ones would be
     this.port.onmessage = null;
     this.port.close();
     for (const wake of this.#waiters.splice(0)) wake();
@@ -242,7 +216,7 @@ export class ChannelReceiver<T, C = never> {
 
   /** Sends a message back to the sender (a receipt, say); it costs no credit. */
   reply(message: unknown): void {
-    if (!this.#closed) this.port.postMessage({ t: "r", v: message } satisfies Wire<T, C>);
+    if (!this.#closed) this.port.postMessage({ t: WIRE.reply, v: message } satisfies Wire<T, C>);
   }
 
   /** Stops receiving and closes the port. */
@@ -256,20 +230,20 @@ export class ChannelReceiver<T, C = never> {
 
   #flushCredit(): void {
     if (this.#pendingCredit === 0 || this.#ended) return;
-    this.port.postMessage({ t: "credit", n: this.#pendingCredit } satisfies Wire<T, C>);
+    this.port.postMessage({ t: WIRE.credit, n: this.#pendingCredit } satisfies Wire<T, C>);
     this.#pendingCredit = 0;
   }
 
   #onWire(msg: Wire<T, C>): void {
-    if (msg.t === "d" || msg.t === "D") {
-      if (msg.t === "d") this.#queue.push(msg.v);
+    if (msg.t === WIRE.item || msg.t === WIRE.items) {
+      if (msg.t === WIRE.item) this.#queue.push(msg.v);
       else for (const item of msg.v) this.#queue.push(item);
-      this.#unacked += msg.t === "d" ? 1 : msg.v.length;
+      this.#unacked += msg.t === WIRE.item ? 1 : msg.v.length;
       if (this.#unacked > this.#maxDepth) this.#maxDepth = this.#unacked;
-    } else if (msg.t === "x") {
+    } else if (msg.t === WIRE.control) {
       this.options.onControl?.(msg.v);
       return;
-    } else if (msg.t === "end") {
+    } else if (msg.t === WIRE.end) {
       this.#ended = true;
     } else return;
     const wake = this.#wake;

@@ -33,9 +33,28 @@ const READ_CHUNK = 1 << 20;
 const SEPARATE_WRITE = 16 << 10;
 
 /**
- * An append-only, checksummed on-disk queue: what a sink accepted survives a restart and a
- * `kill -9` (with fsync "always"), and is read back oldest first. A record torn by a crash
- * mid-write is cut off at open; a damaged one ends its segment and is counted as corrupt.
+ * An append-only, checksummed on-disk queue, read back oldest first.
+ *
+ * On disk, in `dir`: segment files `<seq>.seg` (16 digits), each a run of records (a 16-byte
+ * header with length, crc32 and timestamp, then the payload; see disk_segment.ts), and
+ * `cursor.json`, the position of the first record not yet acked. A new segment starts past
+ * `segmentBytes`; a segment is deleted once the cursor has moved past it.
+ *
+ * Durability: append writes synchronously, so once it resolves the record is in the operating
+ * system's page cache and survives the process dying (`kill -9`) under any fsync policy. Power
+ * loss is what fsync is for: "always" syncs every append before it resolves, "interval" every
+ * `fsyncIntervalMs` (the last moments may be lost), "never" leaves it to the OS.
+ *
+ * The cursor is written to a temporary file and renamed over `cursor.json` (so it is never torn)
+ * but not fsynced: after a power loss it may be older than the last ack, and the records between
+ * are delivered again. That is safe because delivery is at least once by design and the sinks'
+ * writes are idempotent (a replayed record adds nothing); a missing or unreadable cursor starts
+ * from the oldest segment for the same reason. Segments are deleted only after the cursor that
+ * passed them was written.
+ *
+ * At open, a record cut off by a crash mid-write at the end of the last segment is truncated
+ * away. A record that fails its checksum anywhere else ends its segment: the rest of that segment
+ * is truncated and the segment counted in `corrupt`.
  */
 export class DiskBuffer {
   #segments: { seq: number; size: number }[] = [];
@@ -76,11 +95,12 @@ export class DiskBuffer {
     return this.#pendingBytes;
   }
 
-  /** Records dropped by drop_oldest, and records lost to damage found at open. */
+  /** Records dropped by drop_oldest to make room (counted, never silently). */
   get dropped(): number {
     return this.#dropped;
   }
 
+  /** Segments found damaged at open (their tail from the bad record on was cut off). */
   get corrupt(): number {
     return this.#corrupt;
   }
@@ -166,7 +186,10 @@ export class DiskBuffer {
     return { records, next: cursor, bytes };
   }
 
-  /** Removes what a peek returned, once its records were delivered. */
+  /**
+   * Removes what a peek returned, once its records were delivered: moves the cursor past them,
+   * saves it, and deletes the segments it left behind; wakes appends waiting for room (block).
+   */
   async ack(p: Peeked): Promise<void> {
     // Records dropped (drop_oldest) while they were peeked are already gone.
     if (p.records.length > 0 && before(this.#cursor, p.next)) {
@@ -190,7 +213,7 @@ export class DiskBuffer {
     for (const wake of this.#waiters.splice(0)) wake();
   }
 
-  /** Flushes and closes the files. */
+  /** Syncs what the fsync policy left unsynced, and closes the segment being written. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
     await this.#syncIfDirty();
@@ -257,6 +280,7 @@ export class DiskBuffer {
     return { records: records.length, bytes: validEnd - from };
   }
 
+  /** Writes the cursor atomically (rename), without fsync: see the class comment for why. */
   async #saveCursor(): Promise<void> {
     const tmp = `${this.opts.dir}/cursor.json.tmp`;
     await Deno.writeTextFile(tmp, JSON.stringify(this.#cursor));
