@@ -1,10 +1,10 @@
 // kill -9 of the gateway mid-stream (MQTT source → TimescaleDB sink, both disk-buffered): after a
 // restart, every message published arrives exactly once.
 import assert from "node:assert/strict";
-import { GatewayProcess } from "./helpers/gateway_process.ts";
-import { eventually, freePort } from "./helpers/net.ts";
-import { psql } from "./helpers/psql.ts";
-import { BASE_TS, mqttIntoTable as setup } from "./helpers/mqtt_table.ts";
+import { GatewayProcess } from "../helpers/gateway_process.ts";
+import { eventually, freePort } from "../helpers/net.ts";
+import { psql } from "../helpers/psql.ts";
+import { BASE_TS, mqttIntoTable as setup } from "../helpers/mqtt_table.ts";
 
 async function kill(gw: GatewayProcess): Promise<void> {
   gw.child.kill("SIGKILL");

@@ -1,9 +1,9 @@
 // The MQTT source with several connections: one shared subscription splits the stream among its
 // clients, and every message lands exactly once.
 import assert from "node:assert/strict";
-import { GatewayProcess } from "./helpers/gateway_process.ts";
-import { eventually } from "./helpers/net.ts";
-import { mqttIntoTable } from "./helpers/mqtt_table.ts";
+import { GatewayProcess } from "../helpers/gateway_process.ts";
+import { eventually } from "../helpers/net.ts";
+import { mqttIntoTable } from "../helpers/mqtt_table.ts";
 
 Deno.test("connections 3: the stream is split among three clients, each message stored once", async () => {
   const total = 900;

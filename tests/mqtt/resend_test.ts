@@ -2,9 +2,9 @@
 // buffer (no receipt came back) and sends them again, so every message arrives.
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
-import { mqttSource } from "../actors/mqtt_source/config.ts";
-import { eventually } from "./helpers/net.ts";
-import { pairSupervisor } from "./helpers/sink_run.ts";
+import { mqttSource } from "../../actors/mqtt_source/config.ts";
+import { eventually } from "../helpers/net.ts";
+import { pairSupervisor } from "../helpers/sink_run.ts";
 
 Deno.test("a sink that dies with batches unacked: the source sends them again, nothing is missing", async () => {
   const id = crypto.randomUUID().replaceAll("-", "").slice(0, 8);

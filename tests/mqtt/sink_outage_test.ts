@@ -2,11 +2,11 @@
 // the broker's port mid-stream and every sample still reaches an independent subscriber (at least
 // once), and the sink acks the router only what the broker took.
 import assert from "node:assert/strict";
-import { mqttSink } from "../actors/mqtt/config.ts";
-import { subscribe } from "./helpers/mosquitto.ts";
-import { eventually, freePort } from "./helpers/net.ts";
-import { pairSupervisor } from "./helpers/sink_run.ts";
-import { TcpProxy } from "./helpers/tcp_proxy.ts";
+import { mqttSink } from "../../actors/mqtt/config.ts";
+import { subscribe } from "../helpers/mosquitto.ts";
+import { eventually, freePort } from "../helpers/net.ts";
+import { pairSupervisor } from "../helpers/sink_run.ts";
+import { TcpProxy } from "../helpers/tcp_proxy.ts";
 
 Deno.test("the MQTT sink's port cut mid-stream: batches in flight are sent again, none is missing", async () => {
   const total = 3000;

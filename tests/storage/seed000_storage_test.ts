@@ -1,10 +1,10 @@
 // Seed 000 from config alone, storage half: compressor JSON on remote_plant_1/<compressor> →
 // InfluxDB, raw (raw_data) and modelled (compressor: temperature, run_status), read back by query.
 import assert from "node:assert/strict";
-import { GatewayProcess } from "./helpers/gateway_process.ts";
-import { eventually, freePort } from "./helpers/net.ts";
+import { GatewayProcess } from "../helpers/gateway_process.ts";
+import { eventually, freePort } from "../helpers/net.ts";
 
-const CONFIG = new URL("./fixtures/seeds/seed000_storage.jsonc", import.meta.url).pathname;
+const CONFIG = new URL("../fixtures/seeds/seed000_storage.jsonc", import.meta.url).pathname;
 
 async function query(db: string, q: string) {
   // Times as µs since the epoch (the sink writes µs here).
