@@ -143,7 +143,10 @@ Deno.test("opcua: stopping does not wait for a server that does not answer", asy
   });
   try {
     await eventually("c2 has started", () => rig.status().state === "starting" || undefined);
-    await new Promise((r) => setTimeout(r, 500)); // the connection attempt is under way
+    await eventually(
+      "the connection attempt is under way (the frozen proxy took it)",
+      () => proxy.accepted > 0 || undefined,
+    );
     // Well below the 60 s timeout, with room for a busy machine.
     assert.equal(await rig.stop(15_000), true, "every actor stopped before the deadline");
   } finally {

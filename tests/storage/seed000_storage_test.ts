@@ -47,6 +47,8 @@ Deno.test("seed 000 storage: compressor JSON → InfluxDB raw and modelled", asy
         ],
       }).output();
       assert.equal(out.code, 0);
+      // Paces the publisher on purpose (not a wait for anything): points are timed by arrival, so
+      // compressor1's two messages arrive apart and make two points, not one overwritten.
       await new Promise((r) => setTimeout(r, 5));
     }
     const modelled = await eventually("three modelled points", async () => {

@@ -44,7 +44,9 @@ Deno.test("seed 001 storage: JSON on /neuron/demo_app/demo/demo_group becomes ro
     const sent = [[296, 709], [281, 700], [309, 729], [300, 715], [288, 722]];
     for (const [t, h] of sent) {
       await publish(JSON.stringify({ temperature: t, humidity: h }));
-      await new Promise((r) => setTimeout(r, 5)); // arrival times differ: one row each
+      // Paces the publisher on purpose (not a wait for anything): rows are keyed by arrival
+      // time, so each message arrives at a time of its own and makes a row of its own.
+      await new Promise((r) => setTimeout(r, 5));
     }
     await publish("not json at all");
     const blob = await Deno.makeTempFile();
