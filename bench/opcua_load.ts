@@ -9,7 +9,7 @@ import { actorCounters, waitReady } from "./gateway_api.ts";
 import { cliArgs, Proc } from "./proc.ts";
 import { meter, type Usage } from "./proc_usage.ts";
 import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
-import { opcuaSimArgs } from "../tests/fixtures/opcua_sim_process.ts";
+import { opcuaSimArgs } from "../tests/helpers/opcua_sim_process.ts";
 
 const WARMUP_S = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

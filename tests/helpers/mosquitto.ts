@@ -7,8 +7,9 @@ export interface Received {
 /**
  * Subscribes to `filter` (ending in `#`) with mosquitto_sub until `count` messages arrived or
  * `timeoutS` passed, and resolves with what came. `ready` resolves once a probe published under
- * the filter came back, so nothing published later can be missed; probes are not returned.
- * `received` fills as messages arrive; `close` ends the subscription early.
+ * the filter came back, so nothing published later can be missed (and rejects, ending the
+ * subscription, when no probe came back); probes are not returned. `received` fills as messages
+ * arrive; `close` ends the subscription early.
  */
 export function subscribe(
   filter: string,
@@ -34,18 +35,8 @@ export function subscribe(
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  let seenProbe = false;
+  let seenProbe = false, ended = false;
   const out: Received[] = [];
-  const ready = (async () => {
-    for (let i = 0; i < timeoutS * 10 && !seenProbe; i++) {
-      await new Deno.Command("mosquitto_pub", {
-        args: ["-h", "127.0.0.1", "-p", String(port), "-t", probe, "-m", "probe"],
-        stdout: "null",
-        stderr: "null",
-      }).output();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
   const messages = (async () => {
     let buf = "";
     const decoder = new TextDecoder();
@@ -66,7 +57,7 @@ export function subscribe(
       }
     }
     await child.status;
-    seenProbe = true;
+    ended = true;
     return out.slice(0, count);
   })();
   const close = () => {
@@ -74,6 +65,25 @@ export function subscribe(
       child.kill("SIGTERM");
     } catch { /* already exited */ }
   };
+  const ready = (async () => {
+    // A probe every 100 ms until one comes back: retries, each a new publish.
+    for (let i = 0; i < timeoutS * 10 && !seenProbe && !ended; i++) {
+      await new Deno.Command("mosquitto_pub", {
+        args: ["-h", "127.0.0.1", "-p", String(port), "-t", probe, "-m", "probe"],
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (seenProbe || out.length >= count) return; // subscribed (or done already)
+    const why = ended ? "mosquitto_sub ended" : `not within ${timeoutS} s`;
+    close();
+    await messages;
+    throw new Error(
+      `Cannot subscribe to ${filter} on 127.0.0.1:${port}: no probe came back (${why}); ` +
+        "is Mosquitto running (bash tests/services.sh mosquitto)?",
+    );
+  })();
   return { ready, messages, received: out, close };
 }
 

@@ -7,6 +7,22 @@ import { psql } from "./psql.ts";
 /** The first message's time; message i is at BASE_TS + i, with value i. */
 export const BASE_TS = 1_700_000_000_000;
 
+/** What the table holds: its row count, and the count, least and greatest of its values. */
+export interface Stored {
+  rows: number;
+  distinct: number;
+  min: number;
+  max: number;
+}
+
+/** What the table holds once messages 0…total-1 were each stored once. */
+export const eachOnce = (total: number): Stored => ({
+  rows: total,
+  distinct: total,
+  min: 0,
+  max: total - 1,
+});
+
 /**
  * A gateway config with an MQTT source on `<id>/#` feeding a TimescaleDB sink into table `<id>`,
  * the given settings merged in; a publisher of message i ({ts, n: i}); a wait for the rows.
@@ -48,13 +64,14 @@ export async function mqttIntoTable(
   const pub = await mqtt.connectAsync("mqtt://127.0.0.1:1883", { clientId: `${id}-pub` });
   const publish = (i: number) =>
     pub.publishAsync(`${id}/m`, JSON.stringify({ ts: BASE_TS + i, n: i }), { qos: 1 });
-  /** Waits until the table holds `total` rows and returns "count distinct min max". */
-  const stored = (total: number) =>
-    eventually("every message stored", async () => {
-      const r = await psql(
-        `SELECT count(*) || ' ' || count(DISTINCT value) || ' ' || min(value) || ' ' || max(value) FROM ${id}`,
-      ).catch(() => "");
-      return r.startsWith(`${total} `) ? r : undefined;
+  /** Waits until the table holds `total` rows and returns what they hold. */
+  const stored = (total: number): Promise<Stored> =>
+    eventually(`${total} rows in table ${id}`, async () => {
+      const [rows, distinct, min, max] = (await psql(
+        `SELECT count(*), count(DISTINCT value), min(value), max(value) FROM ${id}`,
+      )).split("|").map(Number);
+      if (rows !== total) throw new Error(`${rows} rows`);
+      return { rows, distinct, min, max };
     }, 30_000);
   const cleanup = async (gw: GatewayProcess) => {
     assert.equal((await gw.stop()).code, 0);

@@ -2,6 +2,7 @@ import type { ActorSpec } from "../../src/runtime/messages.ts";
 import type { WhenFull } from "../../src/runtime/outbox.ts";
 import { Router } from "../../src/runtime/router.ts";
 import { type ActorStatus, Supervisor } from "../../src/runtime/supervisor.ts";
+import { eventually } from "./net.ts";
 
 /**
  * One device routed to one sink in the gateway's runtime, hosted by the test worker (the product's
@@ -31,7 +32,8 @@ export function pairSupervisor(
 
 /**
  * Runs a counter device (values 0…total-1, one ms apart) into one sink until the device sent all,
- * then stops the gateway runtime, which drains the sink. Returns the sink's final status.
+ * then stops the gateway runtime, which drains the sink. Returns the sink's final status; throws,
+ * saying how far the device got, when it never sent all.
  */
 export async function runCounterInto(
   device: string,
@@ -45,8 +47,18 @@ export async function runCounterInto(
     { logLevel: "warn" },
   );
   await sup.start();
-  for (let i = 0; i < 400 && status(device).counters.samples_out < total; i++) {
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    await eventually(`device ${device} sent all ${total} samples into the ${kind} sink`, () => {
+      const [dev, sink] = [status(device), status("sink")];
+      if (dev.counters.samples_out >= total) return true;
+      const said = (a: ActorStatus) => `${a.state}${a.reason ? ` (${a.reason})` : ""}`;
+      throw new Error(
+        `sent ${dev.counters.samples_out}; device ${said(dev)}, sink ${said(sink)}`,
+      );
+    });
+  } catch (err) {
+    await sup.stop(1000);
+    throw err;
   }
   const clean = await sup.stop(30_000);
   return { clean, sink: status("sink") };

@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
-import { sleep as delay } from "./sleep.ts";
+import { eventually } from "../../../tests/helpers/net.ts";
 import { fixedRate, type ScheduleStats } from "./schedule.ts";
 
 const zero = (): ScheduleStats => ({ polls: 0, overruns: 0, poll_lag_ms: 0 });
-
-/** Waits (polling) until `ok()` holds; a guard against hanging, not a timing assertion. */
-async function until(ok: () => boolean, what: string) {
-  for (let i = 0; !ok(); i++) {
-    assert.ok(i < 1000, `gave up waiting for ${what}`);
-    await delay(5);
-  }
-}
 
 Deno.test("a slow run makes later runs overruns; the task never overlaps itself", async () => {
   const stats = zero();
@@ -25,18 +17,25 @@ Deno.test("a slow run makes later runs overruns; the task never overlaps itself"
     await gate;
     running = false;
   }, stats);
-  await until(() => stats.overruns >= 3, "three overruns");
+  await eventually("three overruns", () => stats.overruns >= 3 || undefined, undefined, 5);
   assert.equal(calls, 1, "due runs were skipped, not queued");
   release();
-  await until(() => calls >= 2, "the next run after the slow one");
+  await eventually("the next run after the slow one", () => calls >= 2 || undefined, undefined, 5);
   ac.abort();
   const result = await done;
   assert.equal(result, stats, "resolves with the stats it counted into");
   assert.equal(overlapped, false);
   assert.equal(result.polls, calls);
   assert.ok(result.overruns >= 3);
+  // No run after abort: a witness schedule of the same interval, started now, runs three times;
+  // a run the aborted schedule still had due would have come before the witness's.
   const after = calls;
-  await delay(60);
+  const witness = new AbortController();
+  let ticks = 0;
+  await fixedRate(20, witness.signal, () => {
+    if (++ticks === 3) witness.abort();
+    return Promise.resolve();
+  });
   assert.equal(calls, after, "no run after abort");
 });
 

@@ -2,12 +2,12 @@
 // 40001/40002 every second, on pymodbus) → tests/fixtures/seeds/seed001.jsonc → Mosquitto on
 // /neuron/demo_app/demo/demo_group, one JSON per group poll.
 import assert from "node:assert/strict";
-import { GatewayProcess } from "./helpers/gateway_process.ts";
-import { subscribe } from "./helpers/mosquitto.ts";
-import { freePort } from "./helpers/net.ts";
-import { PymodbusServer } from "./helpers/pymodbus.ts";
+import { GatewayProcess } from "../helpers/gateway_process.ts";
+import { subscribe } from "../helpers/mosquitto.ts";
+import { freePort } from "../helpers/net.ts";
+import { PymodbusServer } from "../helpers/pymodbus.ts";
 
-const CONFIG = new URL("./fixtures/seeds/seed001.jsonc", import.meta.url).pathname;
+const CONFIG = new URL("../fixtures/seeds/seed001.jsonc", import.meta.url).pathname;
 
 Deno.test("seed 001: a subscriber on /neuron/demo_app/demo/demo_group sees values in range", async () => {
   const [modbusPort, api] = [freePort(), freePort()];

@@ -2,9 +2,9 @@
 // counted, the source keeps running, and everything it took reaches the sink.
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
-import { mqttSource } from "../actors/mqtt_source/config.ts";
-import { eventually } from "./helpers/net.ts";
-import { pairSupervisor } from "./helpers/sink_run.ts";
+import { mqttSource } from "../../actors/mqtt_source/config.ts";
+import { eventually } from "../helpers/net.ts";
+import { pairSupervisor } from "../helpers/sink_run.ts";
 
 Deno.test("QoS 0 flood: drops beyond max_pending are counted; what was taken arrives", async () => {
   const id = crypto.randomUUID().replaceAll("-", "").slice(0, 8);

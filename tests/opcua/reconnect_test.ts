@@ -2,12 +2,12 @@
 // bad once with the reason, writes are refused meanwhile, and values resume on a new session and
 // subscription without restarting the actor.
 import assert from "node:assert/strict";
-import { eventually, freePort } from "./helpers/net.ts";
-import { bareRead } from "./fixtures/opcua_bare_read.ts";
-import { FreezeProxy } from "./fixtures/opcua_freeze_proxy.ts";
-import type { History } from "./fixtures/opcua_history_actor.ts";
-import { startRig } from "./fixtures/opcua_rig.ts";
-import { OpcuaSimProcess } from "./fixtures/opcua_sim_process.ts";
+import { eventually, freePort } from "../helpers/net.ts";
+import { bareRead } from "../helpers/opcua_bare_read.ts";
+import { FreezeProxy } from "../helpers/opcua_freeze_proxy.ts";
+import type { History } from "../fixtures/opcua_history_actor.ts";
+import { startRig } from "../helpers/opcua_rig.ts";
+import { OpcuaSimProcess } from "../helpers/opcua_sim_process.ts";
 
 const last = (h: History | undefined) => h?.samples.at(-1);
 
@@ -143,7 +143,10 @@ Deno.test("opcua: stopping does not wait for a server that does not answer", asy
   });
   try {
     await eventually("c2 has started", () => rig.status().state === "starting" || undefined);
-    await new Promise((r) => setTimeout(r, 500)); // the connection attempt is under way
+    await eventually(
+      "the connection attempt is under way (the frozen proxy took it)",
+      () => proxy.accepted > 0 || undefined,
+    );
     // Well below the 60 s timeout, with room for a busy machine.
     assert.equal(await rig.stop(15_000), true, "every actor stopped before the deadline");
   } finally {

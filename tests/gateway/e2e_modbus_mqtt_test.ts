@@ -1,9 +1,9 @@
 // End to end: built-in Modbus simulators → Modbus device actors → MQTT sink → real Mosquitto →
 // an independent subscriber (mosquitto_sub), all driven by a config file as a user writes it.
 import assert from "node:assert/strict";
-import { GatewayProcess } from "./helpers/gateway_process.ts";
-import { subscribe } from "./helpers/mosquitto.ts";
-import { freePort } from "./helpers/net.ts";
+import { GatewayProcess } from "../helpers/gateway_process.ts";
+import { subscribe } from "../helpers/mosquitto.ts";
+import { freePort } from "../helpers/net.ts";
 
 Deno.test("simulated compressor and seed-001 device reach Mosquitto scaled, on their UNS topics", async () => {
   const prefix = `e2e_${crypto.randomUUID().slice(0, 8)}/`;

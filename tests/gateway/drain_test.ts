@@ -1,10 +1,10 @@
 // Shutdown drains: samples queued for the MQTT sink when stop is requested still reach the broker.
 import assert from "node:assert/strict";
-import { mqttSink } from "../actors/mqtt/config.ts";
-import { Router } from "../src/runtime/router.ts";
-import { Supervisor } from "../src/runtime/supervisor.ts";
-import { subscribe } from "./helpers/mosquitto.ts";
-import { eventually } from "./helpers/net.ts";
+import { mqttSink } from "../../actors/mqtt/config.ts";
+import { Router } from "../../src/runtime/router.ts";
+import { Supervisor } from "../../src/runtime/supervisor.ts";
+import { subscribe } from "../helpers/mosquitto.ts";
+import { eventually } from "../helpers/net.ts";
 
 Deno.test("stop drains every queued sample into the broker before returning", async () => {
   const total = 5000;
@@ -30,7 +30,7 @@ Deno.test("stop drains every queued sample into the broker before returning", as
     ],
     router,
     {
-      workerUrl: new URL("./fixtures/test_worker.ts", import.meta.url),
+      workerUrl: new URL("../fixtures/test_worker.ts", import.meta.url),
       channelCapacity: 4,
       restart: { initialMs: 100, maxMs: 1000 },
       stableMs: 10_000,

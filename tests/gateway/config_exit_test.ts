@@ -1,9 +1,9 @@
 // A bad config stops the start with exit code 2 and every problem listed by path.
 import assert from "node:assert/strict";
-import { RUN_FLAGS } from "./helpers/gateway_process.ts";
+import { RUN_FLAGS } from "../helpers/gateway_process.ts";
 
-const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
-const ROOT = new URL("../", import.meta.url).pathname;
+const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
 
 async function run(args: string[], env: Record<string, string> = {}) {
   const out = await new Deno.Command(Deno.execPath(), {

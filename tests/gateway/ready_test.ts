@@ -1,9 +1,9 @@
 // `deno task start` with no broker: the process serves /health, /ready names the mqtt sink as
 // degraded; once a broker comes up /ready turns 200 and values flow. Then SIGINT (Ctrl-C) exits 0.
 import assert from "node:assert/strict";
-import { GatewayProcess } from "./helpers/gateway_process.ts";
-import { PrivateBroker, subscribe } from "./helpers/mosquitto.ts";
-import { eventually, freePort } from "./helpers/net.ts";
+import { GatewayProcess } from "../helpers/gateway_process.ts";
+import { PrivateBroker, subscribe } from "../helpers/mosquitto.ts";
+import { eventually, freePort } from "../helpers/net.ts";
 
 interface NotReady {
   status: string;

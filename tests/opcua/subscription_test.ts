@@ -3,10 +3,10 @@
 // and a deadband keeps small changes back while an unfiltered twin of the tag sees them.
 import assert from "node:assert/strict";
 import { AttributeIds, OPCUACertificateManager, OPCUAClient } from "node-opcua";
-import { eventually, freePort } from "./helpers/net.ts";
-import type { History } from "./fixtures/opcua_history_actor.ts";
-import { startRig } from "./fixtures/opcua_rig.ts";
-import { OpcuaSimProcess } from "./fixtures/opcua_sim_process.ts";
+import { eventually, freePort } from "../helpers/net.ts";
+import type { History } from "../fixtures/opcua_history_actor.ts";
+import { startRig } from "../helpers/opcua_rig.ts";
+import { OpcuaSimProcess } from "../helpers/opcua_sim_process.ts";
 
 const TYPES = {
   Boolean: ["bool", 1],

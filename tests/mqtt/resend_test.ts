@@ -2,9 +2,9 @@
 // buffer (no receipt came back) and sends them again, so every message arrives.
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
-import { mqttSource } from "../actors/mqtt_source/config.ts";
-import { eventually } from "./helpers/net.ts";
-import { pairSupervisor } from "./helpers/sink_run.ts";
+import { mqttSource } from "../../actors/mqtt_source/config.ts";
+import { eventually } from "../helpers/net.ts";
+import { pairSupervisor } from "../helpers/sink_run.ts";
 
 Deno.test("a sink that dies with batches unacked: the source sends them again, nothing is missing", async () => {
   const id = crypto.randomUUID().replaceAll("-", "").slice(0, 8);
@@ -32,7 +32,9 @@ Deno.test("a sink that dies with batches unacked: the source sends them again, n
     await eventually("source subscribed", () => status("in").state === "running" || undefined);
     for (let i = 0; i < total; i++) {
       await pub.publishAsync(`resend_${id}/m`, JSON.stringify({ n: i }), { qos: 1 });
-      if (i % 20 === 19) await new Promise((r) => setTimeout(r, 10)); // several batches
+      // Paces the publisher on purpose (not a wait for anything): the stream comes in several
+      // batches, so some are in flight when the sink crashes.
+      if (i % 20 === 19) await new Promise((r) => setTimeout(r, 10));
     }
     const seen = await eventually("every value stored", async () => {
       const text = await Deno.readTextFile(file).catch(() => "");

@@ -2,10 +2,10 @@
 // runtime (denort), which this machine cannot download: the test runs where DENORT_BIN is set or
 // Deno's cache already holds denort, and otherwise reports itself ignored with that reason.
 import assert from "node:assert/strict";
-import { GatewayProcess } from "./helpers/gateway_process.ts";
-import { eventually, freePort } from "./helpers/net.ts";
+import { GatewayProcess } from "../helpers/gateway_process.ts";
+import { eventually, freePort } from "../helpers/net.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = new URL("../../", import.meta.url).pathname;
 
 async function findDenort(): Promise<string | undefined> {
   const fromEnv = Deno.env.get("DENORT_BIN");

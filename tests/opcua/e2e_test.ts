@@ -3,9 +3,9 @@
 // process exits by itself with code 0 (node-opcua's certificate watchers and sockets do not keep
 // it alive).
 import assert from "node:assert/strict";
-import { GatewayProcess } from "./helpers/gateway_process.ts";
-import { subscribe } from "./helpers/mosquitto.ts";
-import { eventually, freePort } from "./helpers/net.ts";
+import { GatewayProcess } from "../helpers/gateway_process.ts";
+import { subscribe } from "../helpers/mosquitto.ts";
+import { eventually, freePort } from "../helpers/net.ts";
 
 /** The exit code, or undefined when the process is still running after ms. */
 async function exited(gw: GatewayProcess, ms: number): Promise<number | undefined> {

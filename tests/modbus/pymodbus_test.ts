@@ -2,11 +2,11 @@
 // register contents: every type in every order, all four areas, bits, strings, an illegal
 // address, writes read back by mbpoll, and the server going away and coming back.
 import assert from "node:assert/strict";
-import { modbusDevice } from "../actors/modbus/config.ts";
-import type { Captured } from "./fixtures/capture_actor.ts";
-import { eventually, freePort } from "./helpers/net.ts";
-import { mbpoll, PymodbusServer } from "./helpers/pymodbus.ts";
-import { pairSupervisor } from "./helpers/sink_run.ts";
+import { modbusDevice } from "../../actors/modbus/config.ts";
+import type { Captured } from "../fixtures/capture_actor.ts";
+import { eventually, freePort } from "../helpers/net.ts";
+import { mbpoll, PymodbusServer } from "../helpers/pymodbus.ts";
+import { pairSupervisor } from "../helpers/sink_run.ts";
 
 const ORDERS = ["ABCD", "CDAB", "BADC", "DCBA"] as const;
 const VALUES = {

@@ -2,9 +2,9 @@
 // influxdb, /write and /query) and VictoriaMetrics (/api/v2/write via @influxdata/influxdb-client,
 // read back through its export API).
 import assert from "node:assert/strict";
-import { influxdbSink } from "../actors/influxdb/config.ts";
-import { eventually } from "./helpers/net.ts";
-import { runCounterInto } from "./helpers/sink_run.ts";
+import { influxdbSink } from "../../actors/influxdb/config.ts";
+import { eventually } from "../helpers/net.ts";
+import { runCounterInto } from "../helpers/sink_run.ts";
 
 const unique = () => crypto.randomUUID().replaceAll("-", "").slice(0, 10);
 

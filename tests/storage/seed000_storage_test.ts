@@ -1,10 +1,10 @@
 // Seed 000 from config alone, storage half: compressor JSON on remote_plant_1/<compressor> →
 // InfluxDB, raw (raw_data) and modelled (compressor: temperature, run_status), read back by query.
 import assert from "node:assert/strict";
-import { GatewayProcess } from "./helpers/gateway_process.ts";
-import { eventually, freePort } from "./helpers/net.ts";
+import { GatewayProcess } from "../helpers/gateway_process.ts";
+import { eventually, freePort } from "../helpers/net.ts";
 
-const CONFIG = new URL("./fixtures/seeds/seed000_storage.jsonc", import.meta.url).pathname;
+const CONFIG = new URL("../fixtures/seeds/seed000_storage.jsonc", import.meta.url).pathname;
 
 async function query(db: string, q: string) {
   // Times as µs since the epoch (the sink writes µs here).
@@ -47,6 +47,8 @@ Deno.test("seed 000 storage: compressor JSON → InfluxDB raw and modelled", asy
         ],
       }).output();
       assert.equal(out.code, 0);
+      // Paces the publisher on purpose (not a wait for anything): points are timed by arrival, so
+      // compressor1's two messages arrive apart and make two points, not one overwritten.
       await new Promise((r) => setTimeout(r, 5));
     }
     const modelled = await eventually("three modelled points", async () => {

@@ -1,10 +1,10 @@
 // The TimescaleDB sink against real PostgreSQL (plain: no timescaledb extension here), read back
 // with psql: every value written once, and a replayed buffer adds nothing.
 import assert from "node:assert/strict";
-import { timescaledbSink } from "../actors/timescaledb/config.ts";
-import { DiskBuffer } from "../src/runtime/disk_buffer.ts";
-import { psql } from "./helpers/psql.ts";
-import { runCounterInto } from "./helpers/sink_run.ts";
+import { timescaledbSink } from "../../actors/timescaledb/config.ts";
+import { DiskBuffer } from "../../src/runtime/disk_buffer.ts";
+import { psql } from "../helpers/psql.ts";
+import { runCounterInto } from "../helpers/sink_run.ts";
 
 function run(table: string, dir: string, total: number) {
   const sink = timescaledbSink.parse({

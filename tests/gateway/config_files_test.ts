@@ -1,12 +1,12 @@
 // Every config file shipped in the repository validates against the schema.
 import assert from "node:assert/strict";
-import { loadConfig } from "../src/gateway_config.ts";
-import { V8_FLAGS } from "./helpers/gateway_process.ts";
+import { loadConfig } from "../../src/gateway_config.ts";
+import { V8_FLAGS } from "../helpers/gateway_process.ts";
 
-const files = [new URL("../config.jsonc", import.meta.url).pathname];
-for await (const e of Deno.readDir(new URL("./fixtures/seeds/", import.meta.url))) {
+const files = [new URL("../../config.jsonc", import.meta.url).pathname];
+for await (const e of Deno.readDir(new URL("../fixtures/seeds/", import.meta.url))) {
   if (e.name.endsWith(".jsonc")) {
-    files.push(new URL(`./fixtures/seeds/${e.name}`, import.meta.url).pathname);
+    files.push(new URL(`../fixtures/seeds/${e.name}`, import.meta.url).pathname);
   }
 }
 
@@ -18,7 +18,9 @@ for (const file of files) {
 }
 
 Deno.test("deno.json: start and compile pass the V8 flags the tests and benches run the gateway with", async () => {
-  const { tasks } = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  const { tasks } = JSON.parse(
+    await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
+  );
   for (const task of ["start", "compile"]) {
     assert.ok(tasks[task].includes(`--v8-flags=${V8_FLAGS} `), `${task}: ${tasks[task]}`);
   }

@@ -1,12 +1,12 @@
 // Outages: samples keep flowing while the database's port is cut; the sink buffers on disk and,
 // once the port is back, every sample arrives exactly once (compared by key).
 import assert from "node:assert/strict";
-import { influxdbSink } from "../actors/influxdb/config.ts";
-import { timescaledbSink } from "../actors/timescaledb/config.ts";
-import { eventually, freePort } from "./helpers/net.ts";
-import { pairSupervisor } from "./helpers/sink_run.ts";
-import { TcpProxy } from "./helpers/tcp_proxy.ts";
-import { psql } from "./helpers/psql.ts";
+import { influxdbSink } from "../../actors/influxdb/config.ts";
+import { timescaledbSink } from "../../actors/timescaledb/config.ts";
+import { eventually, freePort } from "../helpers/net.ts";
+import { pairSupervisor } from "../helpers/sink_run.ts";
+import { TcpProxy } from "../helpers/tcp_proxy.ts";
+import { psql } from "../helpers/psql.ts";
 
 const TOTAL = 3000;
 

@@ -2,11 +2,11 @@
 // /neuron/demo_app/demo/demo_group → rows in conditions(time, temperature, humidity), read back
 // with psql. Bad messages on the same topic are dead-lettered with the reason; the rest flows.
 import assert from "node:assert/strict";
-import { GatewayProcess } from "./helpers/gateway_process.ts";
-import { eventually, freePort } from "./helpers/net.ts";
-import { psql } from "./helpers/psql.ts";
+import { GatewayProcess } from "../helpers/gateway_process.ts";
+import { eventually, freePort } from "../helpers/net.ts";
+import { psql } from "../helpers/psql.ts";
 
-const CONFIG = new URL("./fixtures/seeds/seed001_storage.jsonc", import.meta.url).pathname;
+const CONFIG = new URL("../fixtures/seeds/seed001_storage.jsonc", import.meta.url).pathname;
 // The seed's topic shape under a prefix of this run's own, so no other test's messages mix in.
 const PREFIX = `/neuron_${crypto.randomUUID().slice(0, 8)}`;
 const TOPIC = `${PREFIX}/demo_app/demo/demo_group`;
@@ -44,7 +44,9 @@ Deno.test("seed 001 storage: JSON on /neuron/demo_app/demo/demo_group becomes ro
     const sent = [[296, 709], [281, 700], [309, 729], [300, 715], [288, 722]];
     for (const [t, h] of sent) {
       await publish(JSON.stringify({ temperature: t, humidity: h }));
-      await new Promise((r) => setTimeout(r, 5)); // arrival times differ: one row each
+      // Paces the publisher on purpose (not a wait for anything): rows are keyed by arrival
+      // time, so each message arrives at a time of its own and makes a row of its own.
+      await new Promise((r) => setTimeout(r, 5));
     }
     await publish("not json at all");
     const blob = await Deno.makeTempFile();

@@ -3,9 +3,9 @@
 // trust on first use, an X.509 user certificate, and a wrong password.
 import assert from "node:assert/strict";
 import { basename } from "node:path";
-import { eventually, freePort } from "./helpers/net.ts";
-import { type Rig, startRig } from "./fixtures/opcua_rig.ts";
-import { OpcuaSimProcess } from "./fixtures/opcua_sim_process.ts";
+import { eventually, freePort } from "../helpers/net.ts";
+import { type Rig, startRig } from "../helpers/opcua_rig.ts";
+import { OpcuaSimProcess } from "../helpers/opcua_sim_process.ts";
 
 const USER = { type: "username", username: "operator", password: "s3cret" };
 const TAGS = [{ name: "temperature", node_id: "ns=1;s=Compressor2.Temperature" }];

@@ -2,10 +2,10 @@
 // on and off and read back by a bare node-opcua client, every built-in type coerced from JSON,
 // and the refusals an operator should see.
 import assert from "node:assert/strict";
-import { eventually, freePort } from "./helpers/net.ts";
-import { bareRead } from "./fixtures/opcua_bare_read.ts";
-import { startRig } from "./fixtures/opcua_rig.ts";
-import { OpcuaSimProcess } from "./fixtures/opcua_sim_process.ts";
+import { eventually, freePort } from "../helpers/net.ts";
+import { bareRead } from "../helpers/opcua_bare_read.ts";
+import { startRig } from "../helpers/opcua_rig.ts";
+import { OpcuaSimProcess } from "../helpers/opcua_sim_process.ts";
 
 /** The signal light as a client no one here wrote reads it. */
 const signalLight = (endpoint: string, pki: string) =>
