@@ -18,7 +18,7 @@ export function heapAdvice(
   if (!m || Number(m[1]) === 0 || Number(m[1]) >= 50) return undefined;
   return `${devices} devices under --heap-growing-percent=${m[1]}: a fleet this size needs ` +
     `V8's default heap growth, or the collector falls behind and so do the polls; start it ` +
-    `without those --v8-flags (README: "A fleet of many devices")`;
+    `without those --v8-flags (docs/operations.md, "V8 flags")`;
 }
 
 /** This process's command line, as /proc has it (empty where there is no /proc). */

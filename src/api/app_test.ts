@@ -7,6 +7,7 @@ function actor(id: string, state: ActorStatus["state"], reason?: string): ActorS
     id,
     kind: id.startsWith("mqtt") ? "mqtt" : "modbus",
     role: id.startsWith("mqtt") ? "sink" : "device",
+    worker: `actor:${id}`,
     state,
     since: "2026-11-25T10:00:00.000Z",
     restarts: 0,

@@ -14,6 +14,7 @@ const actors: ActorStatus[] = [{
   id: "press1",
   kind: "modbus",
   role: "device",
+  worker: "device/modbus#0",
   state: "degraded",
   reason: "timed out",
   since: new Date(0).toISOString(),

@@ -8,6 +8,8 @@ export interface ActorStatus {
   id: string;
   kind: string;
   role: ActorSpec["role"];
+  /** The worker it runs in: its placement key (e.g. "device/modbus#0"), or "actor:<id>" alone. */
+  worker: string;
   state: ActorState;
   reason?: string;
   since: string;
@@ -35,6 +37,7 @@ export function statusOf(e: ActorEntry, router: Router): ActorStatus {
     id: e.id,
     kind: e.spec.kind,
     role: e.spec.role,
+    worker: e.slot,
     state: e.state,
     since: new Date(e.since).toISOString(),
     restarts: e.restarts,
