@@ -8,6 +8,7 @@ import {
   type Output,
   type Peeked,
   ReadAhead,
+  sleep,
 } from "../../src/runtime/kit.ts";
 import { deadLetterMessage } from "./dead_letter.ts";
 import type { MappedCache } from "./cache.ts";
@@ -62,13 +63,13 @@ export async function forward(
       // A few messages more make one batch where each would be its own, and every stage after
       // this one pays per batch: wait for them, once, briefly.
       lingered = true;
-      await new Promise((r) => setTimeout(r, LINGER_MS));
+      await sleep(LINGER_MS);
       continue;
     }
     lingered = false;
     const chunk = await reader.next(256);
     if (!chunk) { // counts catching up with acks in progress
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5);
       continue;
     }
     const messages = await messagesOf(ctx, dir, mapped, chunk.taken);
@@ -92,7 +93,7 @@ export async function forward(
   // Stopping: give the sinks a moment to confirm; whatever they did not stays for the next start.
   const deadline = Date.now() + CONFIRM_WAIT_MS;
   while (reader.out.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
   await reader.acked();
 }

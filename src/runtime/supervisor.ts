@@ -3,6 +3,7 @@ import { ActorEntry, RestartPolicy } from "./actor_entry.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import { commandFailed, PendingCommands } from "./commands.ts";
 import { beforeDeadline } from "./deadline.ts";
+import { sleep } from "./kit/sleep.ts";
 import { type Logger, logger, type LogLevel } from "./log.ts";
 import type {
   ActorSpec,
@@ -78,7 +79,7 @@ export class Supervisor {
     sims.forEach((e) => this.#spawn(e));
     const deadline = Date.now() + simulatorWaitMs;
     while (sims.some((e) => e.state === "starting") && Date.now() < deadline && !this.#stopping) {
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
     if (this.#stopping) return;
     for (const role of ["sink", "device"] as const) {
