@@ -34,7 +34,11 @@ export function prometheusText(actors: ActorStatus[]): string {
     for (const h of histograms) {
       const name = `tagflow_${h.name}`;
       let cumulative = 0;
-      for (const [bound, count] of h.buckets) {
+      // A bucket nothing fell in has no counter; the +Inf bucket is always written.
+      const buckets: [number, number][] = h.buckets.at(-1)?.[0] === Infinity
+        ? h.buckets
+        : [...h.buckets, [Infinity, 0]];
+      for (const [bound, count] of buckets) {
         cumulative += count;
         const le = bound === Infinity ? "+Inf" : String(bound);
         add(

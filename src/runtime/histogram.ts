@@ -18,17 +18,16 @@ export class Histogram {
     this.sumKey = `${name}{sum}`;
   }
 
-  /** Counts one observation; the first one adds every bucket (at 0) to the counters. */
+  /**
+   * Counts one observation. A bucket's counter exists once something fell in it (absent means 0):
+   * a thousand actors' counters cross workers four times a second, so empty buckets stay out.
+   */
   observe(counters: Record<string, number>, value: number): void {
-    const keys = this.keys;
-    if (counters[keys[0]] === undefined) {
-      for (const k of keys) counters[k] = 0;
-      counters[this.sumKey] = 0;
-    }
     let i = 0;
     while (i < this.bounds.length && value > this.bounds[i]) i++;
-    counters[keys[i]]++;
-    counters[this.sumKey] += value;
+    const key = this.keys[i];
+    counters[key] = (counters[key] ?? 0) + 1;
+    counters[this.sumKey] = (counters[this.sumKey] ?? 0) + value;
   }
 
   /** Observations per bucket (not cumulative), from counters that hold this histogram. */
