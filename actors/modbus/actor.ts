@@ -1,4 +1,5 @@
-import { DEFAULT_GROUP, type ModbusDeviceConfig, type ModbusGroupConfig } from "./config.ts";
+import type { ModbusDeviceConfig, ModbusGroupConfig } from "./config.ts";
+import { DEFAULT_GROUP } from "./default_group.ts";
 import { BatchBuilder } from "../../src/model/batch.ts";
 import { Quality } from "../../src/model/sample.ts";
 import {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { bool, id, ms, num, port, uns } from "../../src/model/fields.ts";
 import { parseModbusAddress } from "./address.ts";
 import { byteOrder, modbusTag } from "./tag_config.ts";
+import { DEFAULT_GROUP } from "./default_group.ts";
 import { checkTags } from "../../src/runtime/kit.ts";
 
 export { byteOrder, modbusTag, type ModbusTagConfig } from "./tag_config.ts";
@@ -18,8 +19,7 @@ const group = z.strictObject({
 });
 export type ModbusGroupConfig = z.output<typeof group>;
 
-/** The group tags without `group` belong to; its settings come from the device's own fields. */
-export const DEFAULT_GROUP = "default";
+export { DEFAULT_GROUP };
 
 export const modbusDevice = z.strictObject({
   kind: z.literal("modbus"),

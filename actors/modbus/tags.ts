@@ -1,4 +1,5 @@
-import { DEFAULT_GROUP, type ModbusDeviceConfig, type ModbusTagConfig } from "./config.ts";
+import type { ModbusDeviceConfig, ModbusTagConfig } from "./config.ts";
+import { DEFAULT_GROUP } from "./default_group.ts";
 import { type ModbusAddress, parseModbusAddress } from "./address.ts";
 import { Quality, type QualityCode } from "../../src/model/sample.ts";
 import { type TagMeta, unsPath, type UnsPrefix } from "../../src/model/tag.ts";

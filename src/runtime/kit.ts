@@ -13,16 +13,15 @@ export { sleep, whenAborted } from "./kit/sleep.ts";
 export { type Connector, Link, type LinkHooks } from "./kit/link.ts";
 export { Histogram, pollStartLag } from "./histogram.ts";
 export { Turns } from "./turns.ts";
-export { DiskBuffer, type Peeked } from "./disk_buffer.ts";
+export type { DiskBuffer, Peeked } from "./disk_buffer.ts";
 export { ReadAhead } from "./read_ahead.ts";
-export {
-  openBuffer,
-  type PipelineOptions,
-  type Row,
-  type Rows,
-  runBufferedSink,
-  type SinkWriter,
-  type Verdict,
+export { openBuffer, runBufferedSink } from "./kit/buffered.ts";
+export type {
+  PipelineOptions,
+  Row,
+  Rows,
+  SinkWriter,
+  Verdict,
 } from "./kit/pipeline/buffered_sink.ts";
 export { blockOf, type RowBlock } from "./kit/pipeline/block.ts";
 export { checkTags, type TagIssue } from "./kit/tag_checks.ts";

@@ -1,5 +1,3 @@
-import { setImmediate } from "node:timers";
-
 /**
  * Fair turns on a worker's event loop. A stream handled in microtasks (an MQTT client working
  * through a socket full of messages, a sink taking queued batches) never lets timers, I/O or
