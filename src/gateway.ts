@@ -1,4 +1,6 @@
 import { createApi } from "./api/app.ts";
+import { AuditLog } from "./runtime/audit.ts";
+import { Control } from "./runtime/control.ts";
 import type { Config } from "./config/schema.ts";
 import { planFromConfig } from "./plan.ts";
 import { logger, setLogLevel } from "./runtime/log.ts";
@@ -32,11 +34,27 @@ export async function startGateway(config: Config, workerUrl: URL): Promise<Gate
     stableMs: Math.max(10_000, 2 * config.gateway.restart.max_ms),
     logLevel: config.gateway.log_level,
   });
+  const audit = await AuditLog.open(config.commands.audit_file);
+  const control = new Control(supervisor, router, audit, {
+    timeoutMs: config.commands.timeout_ms,
+    perTagPerSecond: config.commands.per_tag_per_s,
+    globalPerSecond: config.commands.global_per_s,
+  });
+  const tokens = config.api.tokens;
+  if (!Object.values(tokens).some((t) => t.length > 0)) {
+    log(
+      isLoopback(config.api.host) ? "info" : "warn",
+      "writes and restarts are off: no api.tokens",
+      {
+        host: config.api.host,
+      },
+    );
+  }
   const server = Deno.serve({
     hostname: config.api.host,
     port: config.api.port,
     onListen: () => {},
-  }, createApi(supervisor).fetch);
+  }, createApi({ status: () => supervisor.status(), control }, { tokens }).fetch);
   const url = `http://${
     config.api.host === "0.0.0.0" ? "127.0.0.1" : config.api.host
   }:${server.addr.port}`;
@@ -57,4 +75,8 @@ export async function startGateway(config: Config, workerUrl: URL): Promise<Gate
       return clean;
     },
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
 }

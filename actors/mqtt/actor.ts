@@ -2,6 +2,7 @@ import type { MqttClient } from "mqtt";
 import type { MqttSinkConfig } from "./config.ts";
 import type { SampleBatch } from "../../src/model/batch.ts";
 import type { ActorContext, TagCatalog } from "../../src/runtime/kit.ts";
+import { CommandTopics } from "./commands.ts";
 import { mqttLink } from "./link.ts";
 import { messages, type PayloadOptions } from "./payload.ts";
 
@@ -45,9 +46,14 @@ export default async function mqttSink(ctx: ActorContext<MqttSinkConfig>): Promi
     gateway: ctx.gateway,
   };
   const input = ctx.input!;
-  const link = mqttLink(cfg, ctx);
+  const commands = cfg.commands
+    ? new CommandTopics({ ...cfg.commands, topic_prefix: cfg.topic_prefix }, ctx, ctx.tags)
+    : undefined;
+  const link = mqttLink(cfg, ctx, commands && ((conn) => commands.attach(conn.client)));
   const stop = new AbortController();
   const linked = link.run(stop.signal);
+  // Tags may register before any batch comes (a value that does not change): look every second too.
+  const lookForCommands = commands && setInterval(() => commands.refresh(), 1000);
   /** Publishes a batch until the broker took all of it, on a new connection after a loss. */
   const publish = async (batch: SampleBatch): Promise<number> => {
     for (;;) {
@@ -82,10 +88,12 @@ export default async function mqttSink(ctx: ActorContext<MqttSinkConfig>): Promi
       input.ack();
     } else if (got.batch) {
       ctx.counters.samples_in += got.batch.count;
+      commands?.refresh(); // tags registered before this batch may be writable
       inFlight.push(publish(got.batch));
       next = input.next();
     } else next = undefined; // the router ended the stream: finish what is in flight
   }
+  clearInterval(lookForCommands);
   stop.abort();
   await linked;
 }

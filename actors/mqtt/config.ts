@@ -24,6 +24,16 @@ export const mqttSink = z.strictObject({
     .describe(
       "format group: topic template with {gateway}, {device}, {group}, {device_path} (the device's UNS path)",
     ),
+  commands: z.strictObject({
+    topic: z.string().default("{path}/set").describe(
+      'the command topic of each writable tag routed to this sink; {path} is its UNS path (after topic_prefix). Payload {"value": …} or the bare value',
+    ),
+    result_topic: z.string().default("{path}/set/result").describe(
+      "where the answer goes when the command names no MQTT 5 response topic",
+    ),
+  }).optional().describe(
+    "take writes on command topics (MQTT 5; off when left out); they take the gateway's guarded command path: writable tags only, rate limits, audit",
+  ),
   connect_timeout_ms: ms(100).default(5000),
   reconnect: backoff(500, 30_000),
   queue: queue("drop_oldest"),

@@ -12,6 +12,8 @@ function connectOnce(cfg: MqttSinkConfig & { client_id: string }): Promise<MqttC
       reconnectPeriod: 0,
       connectTimeout: cfg.connect_timeout_ms,
       clean: true,
+      // MQTT 5 carries a command's response topic and correlation data.
+      protocolVersion: cfg.commands ? 5 : 4,
     });
     const fail = (err: Error) => {
       client.removeAllListeners();
@@ -40,6 +42,7 @@ export interface BrokerConnection {
 export function mqttLink(
   cfg: MqttSinkConfig & { client_id: string },
   ctx: ActorContext,
+  up?: (conn: BrokerConnection) => void,
 ): Link<BrokerConnection> {
   const connector: Connector<BrokerConnection> = {
     async open(lost) {
@@ -64,5 +67,5 @@ export function mqttLink(
   return new Link(ctx, connector, {
     initialMs: cfg.reconnect.initial_ms,
     maxMs: cfg.reconnect.max_ms,
-  });
+  }, { up });
 }

@@ -1,38 +1,70 @@
-import { Hono } from "hono";
-import type { ActorStatus } from "../runtime/status.ts";
-import { prometheusText } from "./metrics.ts";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import { auditRoutes } from "./audit_routes.ts";
+import { tokenChecker } from "./auth.ts";
+import { commandRoutes } from "./command_routes.ts";
+import type { ApiContext, ApiSource } from "./context.ts";
+import { deviceRoutes } from "./device_routes.ts";
+import { errorBody } from "./errors.ts";
+import { healthRoutes } from "./health_routes.ts";
 
-/** What the API reads from the runtime. */
-export interface ApiSource {
-  status(): ActorStatus[];
+export type { ApiSource };
+
+/** How the API is set up. */
+export interface ApiOptions {
+  /** When the gateway started, for /health's uptime. */
+  startedAt?: number;
+  /** Bearer tokens by name (`api.tokens`); without any, writes and restarts answer 403. */
+  tokens?: Readonly<Record<string, string>>;
 }
 
-/** The HTTP API: health for probes, readiness with reasons, actor states and counters, metrics. */
-export function createApi(runtime: ApiSource, startedAt = Date.now()): Hono {
-  const app = new Hono();
-  app.get("/health", (c) => c.json({ status: "ok", uptime_s: (Date.now() - startedAt) / 1000 }));
-  app.get("/ready", (c) => {
-    const notRunning = runtime.status()
-      .filter((a) => a.state !== "running")
-      .map(({ id, kind, role, state, reason, since }) => ({
-        id,
-        kind,
-        role,
-        state,
-        reason,
-        since,
-      }));
-    if (notRunning.length === 0) return c.json({ status: "ready" });
-    return c.json({ status: "not_ready", actors: notRunning }, 503);
+/**
+ * The HTTP API: health, readiness, actors and metrics; devices and tags with their latest values;
+ * writes and restarts behind a bearer token; the audit log; and its own OpenAPI document at
+ * /openapi.json, made from the same zod schemas that validate the requests.
+ */
+export function createApi(source: ApiSource, options: ApiOptions = {}): OpenAPIHono {
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const message = result.error.issues
+        .map((i) => `${i.path.length > 0 ? i.path.join(".") : "(body)"}: ${i.message}`)
+        .join("; ");
+      return c.json(errorBody("bad_request", message), 400);
+    },
   });
-  app.get("/api/actors", (c) => c.json(runtime.status()));
-  app.get(
-    "/metrics",
-    (c) =>
-      c.text(prometheusText(runtime.status()), 200, {
-        "content-type": "text/plain; version=0.0.4; charset=utf-8",
-      }),
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+  });
+  const ctx: ApiContext = {
+    source,
+    startedAt: options.startedAt ?? Date.now(),
+    auth: tokenChecker(options.tokens ?? {}),
+  };
+  healthRoutes(app, ctx);
+  deviceRoutes(app, ctx);
+  commandRoutes(app, ctx);
+  auditRoutes(app, ctx);
+  app.doc("/openapi.json", {
+    openapi: "3.0.3",
+    info: {
+      title: "Tagflow gateway API",
+      version: "1",
+      description: "Health, actors, devices and tags, commands (writes, restarts) and their audit.",
+    },
+  });
+  app.onError((err, c) => {
+    if (err instanceof HTTPException && err.status === 400) {
+      return c.json(
+        errorBody("bad_json", `The request body is not valid JSON: ${err.message}`),
+        400,
+      );
+    }
+    return c.json(errorBody("internal", (err as Error).message), 500);
+  });
+  app.notFound((c) =>
+    c.json(errorBody("not_found", `No route ${c.req.method} ${c.req.path}`), 404)
   );
-  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
   return app;
 }

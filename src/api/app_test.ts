@@ -18,7 +18,7 @@ function actor(id: string, state: ActorStatus["state"], reason?: string): ActorS
 }
 
 function api(actors: ActorStatus[]) {
-  return createApi({ status: () => actors }, Date.now() - 5000);
+  return createApi({ status: () => actors }, { startedAt: Date.now() - 5000 });
 }
 
 Deno.test("/health answers 200 with status ok", async () => {
@@ -76,5 +76,7 @@ Deno.test("/api/actors returns the status list", async () => {
 Deno.test("an unknown path is a JSON 404", async () => {
   const res = await api([]).request("/nope", { method: "POST" });
   assert.equal(res.status, 404);
-  assert.deepEqual(await res.json(), { error: "no route POST /nope" });
+  assert.deepEqual(await res.json(), {
+    error: { code: "not_found", message: "No route POST /nope" },
+  });
 });

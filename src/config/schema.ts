@@ -107,7 +107,22 @@ function configSchemaOf(
     api: z.strictObject({
       host: z.string().default("127.0.0.1").describe("0.0.0.0 to serve other hosts"),
       port: num(z.number().int().min(0).max(65535)).default(8080).describe("0 picks a free port"),
+      tokens: z.record(id, z.string()).default({}).describe(
+        'bearer tokens by name for writes and restarts ("Authorization: Bearer <token>"); use "${ENV_VAR}": an empty one is ignored, and with none, writes and restarts answer 403',
+      ),
     }).prefault({}),
+    commands: z.strictObject({
+      timeout_ms: ms(100).default(10_000).describe("how long a device may take to answer a write"),
+      per_tag_per_s: num(z.number().positive()).default(5).describe(
+        "writes a second to one tag (a burst of as many); more answer 429",
+      ),
+      global_per_s: num(z.number().positive()).default(50).describe(
+        "writes and restarts a second in all; more answer 429",
+      ),
+      audit_file: z.string().default("data/audit.jsonl").describe(
+        "append-only JSON lines: every command, done or refused",
+      ),
+    }).prefault({}).describe("the command path that REST and MQTT writes take"),
     uns: uns.default({}),
     simulators: z.record(id, simulator).default({}).describe(
       "built-in device simulators, started first",

@@ -4,6 +4,7 @@ import type { BatchReceiver, BatchSender, TagCatalog } from "./frames.ts";
 import type { Logger } from "./log.ts";
 import type { Command, Counters, Role } from "./messages.ts";
 import type { OnSettled, ReceiptWaiters } from "./receipts.ts";
+import type { WriteOutcome, WriteRequest } from "./writes.ts";
 
 /** Runs one command (a write, say) and returns what the caller gets back. */
 export type CommandHandler = (command: Command) => Promise<unknown>;
@@ -83,6 +84,11 @@ export interface ActorContext<C = unknown> {
   readonly tags: TagCatalog;
   /** Takes commands for this actor (writes…); without a handler they are rejected. */
   onCommand(handler: CommandHandler): void;
+  /**
+   * Submits a write to the gateway's guarded command path (writable check, rate limits, audit,
+   * then the device), as the MQTT sink does for its command topics; resolves with the answer.
+   */
+  submit(write: WriteRequest): Promise<WriteOutcome>;
 }
 
 /**

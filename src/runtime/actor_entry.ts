@@ -90,6 +90,8 @@ export class ActorEntry {
   readonly counters = new CounterTotals();
   /** Resolves a stop() waiting for this actor to end. */
   whenEnded?: () => void;
+  /** Asked to stop so that it starts again (a restart on request). */
+  restarting = false;
 
   constructor(
     readonly spec: ActorSpec,

@@ -19,6 +19,7 @@ export class ChannelSender<T, C = never> {
   #credit: number;
   #waiters: (() => void)[] = [];
   #closed = false;
+  #finished = false;
   readonly #coalescer: Coalescer<T>;
   /** Called whenever credit comes back (with how much), for senders that push rather than wait. */
   onCredit: ((n: number) => void) | undefined;
@@ -57,6 +58,11 @@ export class ChannelSender<T, C = never> {
     return this.#credit;
   }
 
+  /** True once finish() (or end()) said no more items follow. */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
   /** Items sent but not yet acked by the receiver. */
   get inFlight(): number {
     return this.capacity - this.#credit;
@@ -64,7 +70,7 @@ export class ChannelSender<T, C = never> {
 
   /** Sends if credit allows; returns false (and sends nothing) otherwise. */
   trySend(item: T): boolean {
-    if (this.#closed) throw new Error("Cannot send: channel is closed");
+    if (this.#closed || this.#finished) throw new Error("Cannot send: channel is closed");
     if (this.#credit === 0) return false;
     this.#credit--;
     this.#coalescer.add(item, this.transfer(item));
@@ -102,9 +108,19 @@ export class ChannelSender<T, C = never> {
   /** Tells the receiver no more items follow; it still drains what it holds. */
   end(): void {
     if (this.#closed) return;
+    this.finish();
+    this.close();
+  }
+
+  /**
+   * Tells the receiver no more items follow, and keeps listening: the credit of the items in
+   * flight still comes back as the consumer acks them (`inFlight` reaches 0). close() ends that.
+   */
+  finish(): void {
+    if (this.#closed || this.#finished) return;
+    this.#finished = true;
     this.#coalescer.flush();
     this.port.postMessage({ t: WIRE.end } satisfies Wire<T, C>);
-    this.close();
   }
 
   /** Stops the sender; waiting sends reject. */
@@ -229,7 +245,8 @@ export class ChannelReceiver<T, C = never> {
   }
 
   #flushCredit(): void {
-    if (this.#pendingCredit === 0 || this.#ended) return;
+    // Credit still goes back after the end (a sender that finished waits for it), not after close.
+    if (this.#pendingCredit === 0 || this.#closed) return;
     this.port.postMessage({ t: WIRE.credit, n: this.#pendingCredit } satisfies Wire<T, C>);
     this.#pendingCredit = 0;
   }

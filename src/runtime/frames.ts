@@ -35,9 +35,12 @@ export function batchReceiver(
 /** Tag metadata per source, as registered so far; what a sink keeps to name samples. */
 export class TagCatalog {
   #bySource = new Map<number, TagMeta[]>();
+  /** Goes up with every frame added: a reader that saw this version has seen every tag. */
+  version = 0;
 
   /** Adds the tags of a frame (a re-sent frame overwrites the same indexes). */
   add(frame: TagsFrame): void {
+    this.version++;
     let list = this.#bySource.get(frame.source);
     if (!list) this.#bySource.set(frame.source, list = []);
     frame.tags.forEach((tag, i) => list[frame.first + i] = tag);

@@ -3,6 +3,7 @@ import type { ErrorInfo } from "../model/errors.ts";
 import type { LogLevel } from "./log.ts";
 import type { UnsPrefix } from "../model/tag.ts";
 import type { Counters } from "./counters.ts";
+import type { WriteOutcome, WriteRequest } from "./writes.ts";
 
 export { type Counters, zeroCounters } from "./counters.ts";
 
@@ -54,7 +55,9 @@ export type ToActor =
   | { type: "end_output" }
   /** Devices: stop producing, flush, end the output. Sinks stop when their input ends. */
   | { type: "stop"; id: string }
-  | { type: "command"; id: string; request: number; command: Command };
+  | { type: "command"; id: string; request: number; command: Command }
+  /** The answer to a write the actor submitted (see FromActor "submit"). */
+  | { type: "submitted"; id: string; request: number; outcome: WriteOutcome };
 
 /** Messages from a worker to the main thread. */
 export type FromActor =
@@ -64,4 +67,6 @@ export type FromActor =
   /** One actor failed; without `id`, the whole worker did. */
   | { type: "failed"; id?: string; error: ErrorInfo }
   | { type: "stopped"; id: string; counters: Counters }
-  | { type: "result"; id: string; request: number; result: CommandResult };
+  | { type: "result"; id: string; request: number; result: CommandResult }
+  /** An actor (the MQTT sink taking a command topic) submits a write to the guarded path. */
+  | { type: "submit"; id: string; request: number; write: WriteRequest };

@@ -7,6 +7,7 @@ import {
   TagCatalog,
   type TagsFrame,
 } from "./frames.ts";
+import { LatestValues } from "./latest.ts";
 import { Outbox, type WhenFull } from "./outbox.ts";
 import { Receipts } from "./receipts.ts";
 
@@ -36,6 +37,8 @@ interface OutputLink {
  */
 export class Router {
   readonly catalog = new TagCatalog();
+  /** The latest sample of every tag that passed, for the API's tag lists. */
+  readonly latest = new LatestValues();
   readonly #receipts = new Receipts();
   #sinks = new Map<string, SinkLink>();
   #outputs = new Map<string, OutputLink>();
@@ -77,6 +80,7 @@ export class Router {
         batch;
         batch = receiver.tryNext() ?? await receiver.next()
       ) {
+        this.latest.update(batch); // before the batch's buffer is handed to a sink worker
         const targets = this.#targets.get(batch.source) ?? [];
         const copies = targets.map((_, i) => i === targets.length - 1 ? batch : cloneBatch(batch));
         if (batch.receipt !== undefined) {
@@ -107,7 +111,9 @@ export class Router {
       if (this.#routed(frame.source, id)) sender.control(frame);
     }
     const pump = () => {
-      while (link.sender === sender && sender.credit > 0 && link.outbox.length > 0) {
+      while (
+        link.sender === sender && !sender.finished && sender.credit > 0 && link.outbox.length > 0
+      ) {
         const batch = link.outbox.shift()!;
         sender.trySend(batch);
         this.#receipts.sent(id, batch);
@@ -130,6 +136,16 @@ export class Router {
     link.outbox.onPush = undefined;
     link.sender.close();
     link.sender = undefined;
+  }
+
+  /**
+   * Ends a sink's input after the batches in flight (its queue waits for the next attach), for a
+   * restart: the sink drains what it has and returns; their credit still comes back.
+   */
+  finishSink(id: string): void {
+    const link = this.#sink(id);
+    link.outbox.onPush = undefined;
+    link.sender?.finish();
   }
 
   /** Batches in a worker's device channel not yet routed. */

@@ -16,8 +16,20 @@ import type {
 import type { Router } from "./router.ts";
 import { type ActorStatus, statusOf } from "./status.ts";
 import { WorkerSlot } from "./worker_slot.ts";
+import type { WriteOutcome, WriteRequest } from "./writes.ts";
 
 export type { ActorStatus };
+
+/** An actor as other parts of the runtime look it up. */
+export interface ActorInfo {
+  id: string;
+  kind: string;
+  role: ActorSpec["role"];
+  state: ActorState;
+  reason?: string;
+  /** The source id its batches carry (devices). */
+  source: number;
+}
 
 /** How the supervisor runs actors. */
 export interface SupervisorOptions {
@@ -46,6 +58,8 @@ export class Supervisor {
   #slots = new Map<string, WorkerSlot>();
   #stopping = false;
   #commands = new PendingCommands();
+  /** Carries out writes that actors submit (the MQTT sink's command topics); see Control. */
+  onSubmit?: (write: WriteRequest) => Promise<WriteOutcome>;
   #log: Logger = logger({ component: "supervisor" });
 
   constructor(
@@ -85,6 +99,58 @@ export class Supervisor {
     for (const role of ["sink", "device"] as const) {
       this.#byRole(role).forEach((e) => this.#spawn(e));
     }
+  }
+
+  /** An actor's id, kind, role, state and source id (a device's batches carry it). */
+  actor(id: string): ActorInfo | undefined {
+    const e = this.#entries.get(id);
+    return e &&
+      {
+        id: e.id,
+        kind: e.spec.kind,
+        role: e.spec.role,
+        state: e.state,
+        reason: e.reason,
+        source: e.source,
+      };
+  }
+
+  /** Every actor as `actor()` gives it, in config order. */
+  actors(): ActorInfo[] {
+    return [...this.#entries.keys()].map((id) => this.actor(id)!);
+  }
+
+  /**
+   * Stops one actor and starts it again, its neighbours untouched: a device or simulator is told
+   * to stop; a sink's input ends after the batches in flight (its queue waits for the new run).
+   * A failed actor waiting for its restart starts at once. Resolves once it was started again.
+   */
+  async restart(
+    id: string,
+    timeoutMs = 30_000,
+  ): Promise<{ ok: true } | { ok: false; message: string }> {
+    const e = this.#entries.get(id);
+    if (!e) return { ok: false, message: `Cannot restart ${id}: no such actor` };
+    if (this.#stopping) {
+      return { ok: false, message: `Cannot restart ${id}: the gateway is stopping` };
+    }
+    if (!e.live) {
+      if (e.state !== "failed") {
+        return { ok: false, message: `Cannot restart ${id}: it is ${e.state}` };
+      }
+      clearTimeout(e.restartTimer);
+      this.#spawn(e);
+      return { ok: true };
+    }
+    e.restarting = true;
+    const ended = this.#whenEnded(e);
+    if (e.spec.role === "sink") this.router.finishSink(id);
+    else this.#slots.get(e.slot)!.post({ type: "stop", id });
+    if (!await beforeDeadline(ended, Date.now() + timeoutMs)) {
+      e.restarting = false;
+      return { ok: false, message: `Cannot restart ${id}: it did not stop within ${timeoutMs} ms` };
+    }
+    return { ok: true };
   }
 
   /** State and counters of every actor. */
@@ -180,11 +246,19 @@ export class Supervisor {
         return;
       case "result":
         return this.#commands.answer(msg.request, msg.result);
+      case "submit":
+        return void this.#submit(slot, msg.id, msg.request, msg.write);
       case "failed":
         return this.#fail(e, msg.error);
       case "stopped":
         if (!e.live) return;
         e.counters.final(msg.counters);
+        if (e.restarting && !this.#stopping) {
+          e.restarting = false;
+          this.#end(e, "stopped", "restarting on request");
+          e.whenEnded?.();
+          return this.#spawn(e);
+        }
         if (!this.#stopping) {
           return this.#fail(e, {
             code: "crashed",
@@ -197,6 +271,18 @@ export class Supervisor {
         this.#end(e, "stopped");
         e.whenEnded?.();
     }
+  }
+
+  async #submit(slot: WorkerSlot, id: string, request: number, write: WriteRequest) {
+    const outcome: WriteOutcome = this.onSubmit ? await this.onSubmit(write) : {
+      ok: false,
+      device: write.device,
+      tag: write.tag,
+      refusal: "forbidden",
+      message: `Cannot write ${write.device}.${write.tag}: this gateway takes no commands`,
+      duration_ms: 0,
+    };
+    slot.post({ type: "submitted", id, request, outcome });
   }
 
   #failWorker(slot: WorkerSlot, error: ErrorInfo): void {

@@ -11,6 +11,7 @@ import { logger, setLogLevel } from "./log.ts";
 import { KeyList, packCounters } from "./counter_table.ts";
 import { type Counters, type FromActor, type ToActor, zeroCounters } from "./messages.ts";
 import { ReceiptWaiters } from "./receipts.ts";
+import type { WriteOutcome } from "./writes.ts";
 
 const COUNTERS_EVERY_MS = 250;
 
@@ -38,6 +39,8 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
   const modules = new Map<string, ReturnType<ActorRegistry[number]["load"]>>();
   let output: BatchSender | undefined;
   const receipts = new ReceiptWaiters();
+  const submitted = new Map<number, (outcome: WriteOutcome) => void>();
+  let nextSubmit = 1;
   const post = (m: FromActor) => scope.postMessage(m);
   let failed = false;
   const failWorker = (err: unknown, stage: string) => {
@@ -69,6 +72,10 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
     else if (msg.type === "start") start(msg);
     else if (msg.type === "stop") actors.get(msg.id)?.stop.abort(new Error("stopping"));
     else if (msg.type === "command") command(msg);
+    else if (msg.type === "submitted") {
+      submitted.get(msg.request)?.(msg.outcome);
+      submitted.delete(msg.request);
+    }
   };
 
   function start(msg: Extract<ToActor, { type: "start" }>): void {
@@ -149,6 +156,13 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
       },
       onCommand(handler) {
         hosted.onCommand = handler;
+      },
+      submit(write) {
+        const request = nextSubmit++;
+        return new Promise((resolve) => {
+          submitted.set(request, resolve);
+          post({ type: "submit", id: spec.id, request, write });
+        });
       },
     };
     try {

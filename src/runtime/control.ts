@@ -1,0 +1,287 @@
+import type { ErrorInfo } from "../model/errors.ts";
+import type { TagMeta } from "../model/tag.ts";
+import type { AuditEntry, AuditLog } from "./audit.ts";
+import type { LatestSample } from "./latest.ts";
+import { RateLimits } from "./rate_limit.ts";
+import type { Router } from "./router.ts";
+import type { Supervisor } from "./supervisor.ts";
+import type { Refusal, WriteOutcome, WriteRequest } from "./writes.ts";
+
+/** Limits of the command path. */
+export interface ControlOptions {
+  /** How long a device may take to answer a command. */
+  timeoutMs: number;
+  /** Commands a second to one tag (a burst of as many). */
+  perTagPerSecond: number;
+  /** Commands a second in all. */
+  globalPerSecond: number;
+}
+
+/** A device as the API lists it. */
+export interface DeviceView {
+  id: string;
+  kind: string;
+  state: string;
+  reason?: string;
+  tags: number;
+}
+
+/** A tag with its latest value, as the API lists it. */
+export interface TagView {
+  name: string;
+  path: string;
+  type: TagMeta["type"];
+  unit?: string;
+  writable: boolean;
+  group?: string;
+  value: number | string | boolean | null;
+  quality: LatestSample["quality"] | null;
+  reason?: string;
+  /** When the latest value was taken, ISO 8601; null before the first. */
+  ts: string | null;
+}
+
+/** A restart request's answer. */
+export type RestartOutcome =
+  | { ok: true; actor: string; duration_ms: number }
+  | { ok: false; actor: string; refusal: Refusal; message: string; duration_ms: number };
+
+/**
+ * The runtime as the outside sees it: devices and tags with their latest values, and the one
+ * guarded path every command takes, whatever channel it came by (REST, MQTT): the device and tag
+ * must exist and the tag be writable, the per-tag and global rates hold, then the device's worker
+ * gets it (ahead of any queued data: commands do not travel with batches) and its answer, within
+ * the timeout, is the outcome. Every command, done or refused, is one line in the audit log.
+ */
+export class Control {
+  readonly #limits: RateLimits;
+  /** Per device, the write under way: a device's writes go one at a time (a read-back must not
+   * see another write's value); the rate limits bound how many wait. */
+  readonly #busy = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly supervisor: Supervisor,
+    private readonly router: Router,
+    readonly audit: AuditLog,
+    private readonly opts: ControlOptions,
+  ) {
+    this.#limits = new RateLimits(opts.perTagPerSecond, opts.globalPerSecond);
+    supervisor.onSubmit = (write) => this.write(write);
+  }
+
+  /** Every device with its kind, state, reason and number of tags. */
+  devices(): DeviceView[] {
+    return this.supervisor.actors().filter((a) => a.role === "device").map((a) => {
+      const view: DeviceView = {
+        id: a.id,
+        kind: a.kind,
+        state: a.state,
+        tags: this.#tagsOf(a.source).length,
+      };
+      if (a.reason) view.reason = a.reason;
+      return view;
+    });
+  }
+
+  /** A device's tags with their latest values; undefined for an unknown device. */
+  tags(device: string): TagView[] | undefined {
+    const a = this.supervisor.actor(device);
+    if (!a || a.role !== "device") return undefined;
+    return this.#tagsOf(a.source).map(([index, meta]) => {
+      const latest = this.router.latest.get(a.source, index);
+      const value = latest?.value ?? null;
+      const view: TagView = {
+        name: meta.name,
+        path: meta.path,
+        type: meta.type,
+        writable: meta.writable,
+        value: meta.type === "bool" && typeof value === "number" ? value !== 0 : value,
+        quality: latest?.quality ?? null,
+        ts: latest ? new Date(latest.ts).toISOString() : null,
+      };
+      if (meta.unit) view.unit = meta.unit;
+      if (meta.group) view.group = meta.group;
+      if (latest?.reason) view.reason = latest.reason;
+      return view;
+    });
+  }
+
+  /** Writes one tag through the guarded path; the outcome says what was written or why not. */
+  async write(req: WriteRequest): Promise<WriteOutcome> {
+    const started = performance.now();
+    const at = new Date().toISOString();
+    const refuse = (refusal: Refusal, message: string): WriteOutcome => ({
+      ok: false,
+      device: req.device,
+      tag: req.tag,
+      refusal,
+      message,
+      duration_ms: elapsed(started),
+    });
+    const outcome = await (async (): Promise<WriteOutcome> => {
+      const where = `${req.device}.${req.tag}`;
+      const a = this.supervisor.actor(req.device);
+      if (!a || a.role !== "device") {
+        return refuse("not_found", `Cannot write ${where}: no device "${req.device}"`);
+      }
+      const meta = this.#tagsOf(a.source).find(([, m]) => m.name === req.tag)?.[1];
+      if (!meta) return refuse("not_found", `Cannot write ${where}: no tag "${req.tag}"`);
+      if (!meta.writable) {
+        return refuse("forbidden", `Cannot write ${where}: the tag is not writable`);
+      }
+      const limited = this.#limits.refuse(`${req.device}\u0000${req.tag}`);
+      if (limited) {
+        return refuse(
+          "rate_limited",
+          `Cannot write ${where}: over the ${
+            limited === "tag"
+              ? `rate of ${this.opts.perTagPerSecond} commands a second to one tag`
+              : `rate of ${this.opts.globalPerSecond} commands a second`
+          }; try again later`,
+        );
+      }
+      const result = await this.#oneAtATime(req.device, () =>
+        this.supervisor.command(
+          req.device,
+          { op: "write", tag: req.tag, value: req.value },
+          this.opts.timeoutMs,
+        ));
+      if (!result.ok) return refuse(refusalOf(result.error), result.error.message);
+      const answer = (result.value ?? {}) as {
+        written?: unknown;
+        status?: string;
+        readback?: unknown;
+      };
+      const done: WriteOutcome = {
+        ok: true,
+        device: req.device,
+        tag: req.tag,
+        written: answer.written ?? req.value,
+        status: answer.status ?? "Good",
+        ts: new Date().toISOString(),
+        duration_ms: elapsed(started),
+      };
+      if (answer.readback !== undefined) done.readback = answer.readback;
+      return done;
+    })();
+    const entry: AuditEntry = {
+      ts: at,
+      channel: req.channel,
+      caller: req.caller,
+      action: "write",
+      device: req.device,
+      tag: req.tag,
+      value: req.value,
+      outcome: outcome.ok ? "done" : refusedBefore(outcome.refusal) ? "refused" : "failed",
+      duration_ms: outcome.duration_ms,
+    };
+    if (outcome.ok) {
+      entry.written = outcome.written;
+      if (outcome.readback !== undefined) entry.readback = outcome.readback;
+    } else {
+      entry.code = outcome.refusal;
+      entry.reason = outcome.message;
+    }
+    this.audit.append(entry);
+    return outcome;
+  }
+
+  /**
+   * Audits a command turned away before it reached this path (no or a wrong token): every
+   * command, done or refused, leaves its line.
+   */
+  refusedAtTheDoor(
+    req: Pick<AuditEntry, "channel" | "caller" | "action" | "device" | "tag" | "actor">,
+    code: string,
+    reason: string,
+  ): void {
+    this.audit.append({
+      ts: new Date().toISOString(),
+      ...req,
+      outcome: "refused",
+      code,
+      reason,
+      duration_ms: 0,
+    });
+  }
+
+  /** Restarts one actor through the guarded path (audited like a write). */
+  async restart(
+    req: { channel: "rest" | "mqtt"; caller: string; actor: string },
+  ): Promise<RestartOutcome> {
+    const started = performance.now();
+    const at = new Date().toISOString();
+    const known = this.supervisor.actor(req.actor) !== undefined;
+    const result = known
+      ? await this.supervisor.restart(req.actor)
+      : { ok: false as const, message: `Cannot restart ${req.actor}: no such actor` };
+    const outcome: RestartOutcome = result.ok
+      ? { ok: true, actor: req.actor, duration_ms: elapsed(started) }
+      : {
+        ok: false,
+        actor: req.actor,
+        refusal: known ? "timed_out" : "not_found",
+        message: result.message,
+        duration_ms: elapsed(started),
+      };
+    const entry: AuditEntry = {
+      ts: at,
+      channel: req.channel,
+      caller: req.caller,
+      action: "restart",
+      actor: req.actor,
+      outcome: outcome.ok ? "done" : known ? "failed" : "refused",
+      duration_ms: outcome.duration_ms,
+    };
+    if (!outcome.ok) {
+      entry.code = outcome.refusal;
+      entry.reason = outcome.message;
+    }
+    this.audit.append(entry);
+    return outcome;
+  }
+
+  /** Runs `task` once the device's earlier writes are done. */
+  async #oneAtATime<T>(device: string, task: () => Promise<T>): Promise<T> {
+    const before = this.#busy.get(device) ?? Promise.resolve();
+    const mine = before.then(task, task);
+    this.#busy.set(device, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.#busy.get(device) === mine) this.#busy.delete(device);
+    }
+  }
+
+  #tagsOf(source: number): [number, TagMeta][] {
+    const out: [number, TagMeta][] = [];
+    (this.router.catalog.of(source) ?? []).forEach((meta, i) => meta && out.push([i, meta]));
+    return out;
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}
+
+/** Refusals that stop a command before it reaches the device. */
+function refusedBefore(r: Refusal): boolean {
+  // A value the driver refuses is refused before anything is sent to the device.
+  return r === "not_found" || r === "forbidden" || r === "rate_limited" || r === "bad_value";
+}
+
+/** What a device's error means for the caller. */
+function refusalOf(error: ErrorInfo): Refusal {
+  switch (error.code) {
+    case "rejected":
+    case "bad_config":
+      return "bad_value";
+    case "connection_failed":
+    case "connection_lost":
+      return "not_connected";
+    case "timed_out":
+      return "timed_out";
+    default:
+      return "device_error";
+  }
+}
