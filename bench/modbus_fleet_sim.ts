@@ -2,6 +2,7 @@
 // its CPU is not charged to the poller under test. One modbus-serial ServerTCP per device/port.
 //   deno run -A bench/modbus_fleet_sim.ts --devices 1000 --base-port 20000 --registers 20
 // Prints {"ready":true,"devices":N} once every port listens; exits cleanly on SIGTERM/SIGINT.
+// Register `registers` (after the changing ones) of each device takes writes and keeps them.
 import Modbus from "modbus-serial";
 import { parseArgs } from "node:util";
 
@@ -42,6 +43,11 @@ function startDevice(
   const server = new Modbus.ServerTCP({
     getHoldingRegister: (addr: number) => read(addr, 1)[0],
     getMultipleHoldingRegisters: (addr: number, n: number) => read(addr, n),
+    // Writes (FC6, FC16) to the register after the changing ones, which keeps what was written.
+    setRegister: (addr: number, value: number) => {
+      if (addr !== registers) throw illegalAddress();
+      regs[addr] = value;
+    },
   }, { host: args.host, port, unitID: 255 }); // 255: answer every unit id
   server.on("socketError", () => {}); // a client dropping its connection is not our failure
   return new Promise((resolve, reject) => {
@@ -50,9 +56,12 @@ function startDevice(
   });
 }
 
-const images = Array.from({ length: devices }, () => new Uint16Array(registers));
+// One more register per device than `registers`: a setpoint that takes writes and does not change.
+const images = Array.from({ length: devices }, () => new Uint16Array(registers + 1));
 const tick = (t: number) => {
-  images.forEach((img, d) => img.forEach((_, r) => img[r] = (t + d + r) & 0xffff));
+  images.forEach((img, d) => {
+    for (let r = 0; r < registers; r++) img[r] = (t + d + r) & 0xffff;
+  });
 };
 tick(0);
 
