@@ -2,7 +2,8 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { auditRoutes } from "./audit_routes.ts";
 import { tokenChecker } from "./auth.ts";
-import { commandRoutes } from "./command_routes.ts";
+import type { Context } from "hono";
+import { commandRoutes, commandTarget } from "./command_routes.ts";
 import type { ApiContext, ApiSource } from "./context.ts";
 import { deviceRoutes } from "./device_routes.ts";
 import { errorBody } from "./errors.ts";
@@ -24,13 +25,26 @@ export interface ApiOptions {
  * /openapi.json, made from the same zod schemas that validate the requests.
  */
 export function createApi(source: ApiSource, options: ApiOptions = {}): OpenAPIHono {
+  const callers = new WeakMap<Request, string>();
+  /** A malformed command (bad JSON, a missing or wrong field) is refused, and audited. */
+  const malformed = (c: Context, code: string, message: string) => {
+    const caller = callers.get(c.req.raw);
+    if (caller !== undefined) {
+      source.control?.refusedAtTheDoor(
+        { channel: "rest", caller, ...commandTarget(c) },
+        code,
+        message,
+      );
+    }
+    return c.json(errorBody(code, message), 400);
+  };
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (result.success) return;
       const message = result.error.issues
         .map((i) => `${i.path.length > 0 ? i.path.join(".") : "(body)"}: ${i.message}`)
         .join("; ");
-      return c.json(errorBody("bad_request", message), 400);
+      return malformed(c, "bad_request", message);
     },
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
@@ -41,6 +55,7 @@ export function createApi(source: ApiSource, options: ApiOptions = {}): OpenAPIH
     source,
     startedAt: options.startedAt ?? Date.now(),
     auth: tokenChecker(options.tokens ?? {}),
+    callers,
   };
   healthRoutes(app, ctx);
   deviceRoutes(app, ctx);
@@ -56,10 +71,7 @@ export function createApi(source: ApiSource, options: ApiOptions = {}): OpenAPIH
   });
   app.onError((err, c) => {
     if (err instanceof HTTPException && err.status === 400) {
-      return c.json(
-        errorBody("bad_json", `The request body is not valid JSON: ${err.message}`),
-        400,
-      );
+      return malformed(c, "bad_json", `The request body is not valid JSON: ${err.message}`);
     }
     return c.json(errorBody("internal", (err as Error).message), 500);
   });

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { WriteOutcome } from "../runtime/writes.ts";
 import type { ApiContext, App } from "./context.ts";
 import { errorBody, REFUSAL_STATUS } from "./errors.ts";
@@ -78,40 +78,48 @@ const restart = createRoute({
 
 type Failed = Extract<WriteOutcome, { ok: false }>;
 
-/** Writes and restarts: bearer token, then the runtime's guarded command path (audited there). */
-export function commandRoutes(app: App, { source, auth }: ApiContext): void {
-  /** The caller's name, or the error to answer with (audited: every command leaves a line). */
-  const caller = (c: Context, action: "write" | "restart") => {
+/** The fields of an audit line a command request's path tells. */
+export function commandTarget(c: Context) {
+  const { device, tag, id } = c.req.param() as Record<string, string | undefined>;
+  return { action: id ? "restart" as const : "write" as const, device, tag, actor: id };
+}
+
+/**
+ * The bearer token check in front of every command route, before its body is read: a refusal
+ * (401, 403) is audited; a caller who passes is remembered for the handler and the audit.
+ */
+export function tokenGuard({ source, auth, callers }: ApiContext): MiddlewareHandler {
+  return async (c, next) => {
     const a = auth(c.req.header("authorization"));
-    if (a.ok) return { caller: a.caller };
-    const { device, tag, id } = c.req.param() as Record<string, string | undefined>;
+    if (a.ok) {
+      callers.set(c.req.raw, a.caller);
+      return await next();
+    }
     source.control?.refusedAtTheDoor(
-      {
-        channel: "rest",
-        caller: a.status === 401 ? "unauthenticated" : "-",
-        action,
-        device,
-        tag,
-        actor: id,
-      },
+      { channel: "rest", caller: a.status === 401 ? "unauthenticated" : "-", ...commandTarget(c) },
       a.code,
       a.message,
     );
     c.header("WWW-Authenticate", 'Bearer realm="tagflow"');
-    return { error: c.json(errorBody(a.code, a.message), a.status) };
+    return c.json(errorBody(a.code, a.message), a.status);
   };
+}
+
+/** Writes and restarts: bearer token, then the runtime's guarded command path (audited there). */
+export function commandRoutes(app: App, ctx: ApiContext): void {
+  const { source, callers } = ctx;
+  const guard = tokenGuard(ctx);
+  const caller = (c: Context) => callers.get(c.req.raw) ?? "unauthenticated";
   const unavailable = errorBody("unavailable", "This gateway takes no commands");
   const refused = (o: Failed) => errorBody(o.refusal, o.message);
 
-  app.openapi(writeOne, async (c) => {
-    const who = caller(c, "write");
-    if (who.error) return who.error;
+  app.openapi({ ...writeOne, middleware: guard }, async (c) => {
     if (!source.control) return c.json(unavailable, 503);
     const { device, tag } = c.req.valid("param");
     const { value } = c.req.valid("json");
     const o = await source.control.write({
       channel: "rest",
-      caller: who.caller,
+      caller: caller(c),
       device,
       tag,
       value,
@@ -121,27 +129,23 @@ export function commandRoutes(app: App, { source, auth }: ApiContext): void {
     return c.json(written, 200);
   });
 
-  app.openapi(writeMany, async (c) => {
-    const who = caller(c, "write");
-    if (who.error) return who.error;
+  app.openapi({ ...writeMany, middleware: guard }, async (c) => {
     const control = source.control;
     if (!control) return c.json(unavailable, 503);
     const { device } = c.req.valid("param");
     if (!control.tags(device)) return c.json(errorBody("not_found", `No device "${device}"`), 404);
     const results = [];
     for (const [tag, value] of Object.entries(c.req.valid("json").tags)) {
-      const o = await control.write({ channel: "rest", caller: who.caller, device, tag, value });
+      const o = await control.write({ channel: "rest", caller: caller(c), device, tag, value });
       results.push(o.ok ? o : { tag, ok: false as const, error: refused(o).error });
     }
     return c.json({ device, ok: results.every((r) => r.ok), results }, 200);
   });
 
-  app.openapi(restart, async (c) => {
-    const who = caller(c, "restart");
-    if (who.error) return who.error;
+  app.openapi({ ...restart, middleware: guard }, async (c) => {
     if (!source.control) return c.json(unavailable, 503);
     const { id } = c.req.valid("param");
-    const o = await source.control.restart({ channel: "rest", caller: who.caller, actor: id });
+    const o = await source.control.restart({ channel: "rest", caller: caller(c), actor: id });
     if (!o.ok) return c.json(errorBody(o.refusal, o.message), REFUSAL_STATUS[o.refusal]);
     return c.json({ actor: o.actor, duration_ms: o.duration_ms }, 200);
   });

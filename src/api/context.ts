@@ -19,6 +19,8 @@ export interface ApiContext {
   startedAt: number;
   /** Checks a request's Authorization header. */
   auth: (header?: string) => Auth;
+  /** The caller (token name) of each command request that passed the token check. */
+  callers: WeakMap<Request, string>;
 }
 
 export type App = OpenAPIHono;

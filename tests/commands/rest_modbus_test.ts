@@ -260,8 +260,18 @@ Deno.test("REST writes to Modbus: read back by mbpoll; refusals write nothing an
       assert.ok(
         audit.some((e) => e.action === "restart" && e.actor === "plc" && e.outcome === "done"),
       );
-      // Bad JSON and a missing value are refused before the command path: no device was asked.
-      assert.equal(count((e) => e.code === "bad_request" || e.code === "bad_json"), 0);
+      // Bad JSON and a missing value are refused before the command path, and audited too.
+      assert.deepEqual(
+        audit.filter((e) => e.code === "bad_request" || e.code === "bad_json").map((
+          e,
+        ) => [e.code, e.caller, e.tag, e.outcome]),
+        [["bad_json", "operator", "setpoint", "refused"], [
+          "bad_request",
+          "operator",
+          "setpoint",
+          "refused",
+        ]],
+      );
     });
   } finally {
     const { code, stderr } = await gw.stop();
