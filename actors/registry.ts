@@ -11,4 +11,5 @@ export const drivers: readonly Driver[] = [
   (await import("./mqtt/mod.ts")).default,
   (await import("./timescaledb/mod.ts")).default,
   (await import("./influxdb/mod.ts")).default,
+  (await import("./history/mod.ts")).default,
 ];

@@ -8,6 +8,7 @@ import type { ApiContext, ApiSource } from "./context.ts";
 import { deviceRoutes } from "./device_routes.ts";
 import { errorBody } from "./errors.ts";
 import { healthRoutes } from "./health_routes.ts";
+import { historyRoutes } from "./history_routes.ts";
 
 export type { ApiSource };
 
@@ -61,6 +62,7 @@ export function createApi(source: ApiSource, options: ApiOptions = {}): OpenAPIH
   deviceRoutes(app, ctx);
   commandRoutes(app, ctx);
   auditRoutes(app, ctx);
+  historyRoutes(app, ctx);
   app.doc("/openapi.json", {
     openapi: "3.0.3",
     info: {

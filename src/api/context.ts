@@ -8,9 +8,11 @@ import type { Auth } from "./auth.ts";
 export interface ApiSource {
   status(): ActorStatus[];
   /** Devices, tags and commands; without it those routes answer 503. */
-  control?: Pick<Control, "devices" | "tags" | "write" | "restart" | "refusedAtTheDoor"> & {
-    audit: Pick<AuditLog, "recent">;
-  };
+  control?:
+    & Pick<Control, "devices" | "tags" | "write" | "restart" | "refusedAtTheDoor" | "history">
+    & {
+      audit: Pick<AuditLog, "recent">;
+    };
 }
 
 /** What every route module is given. */

@@ -41,6 +41,21 @@ export interface TagView {
   ts: string | null;
 }
 
+/** A history query as the API takes it: a tag by UNS path or `device/tag`, a range, a size. */
+export interface HistoryRequest {
+  path: string;
+  from: number;
+  to: number;
+  points: number;
+  /** The history sink to ask; default the first. */
+  store?: string;
+}
+
+/** A history query's answer: the series, or why there is none. */
+export type HistoryAnswer =
+  | { ok: true; series: unknown }
+  | { ok: false; refusal: Refusal; message: string };
+
 /** A restart request's answer. */
 export type RestartOutcome =
   | { ok: true; actor: string; duration_ms: number }
@@ -203,6 +218,50 @@ export class Control {
       reason,
       duration_ms: 0,
     });
+  }
+
+  /**
+   * A range of one tag's history from a history sink (its actor runs the query), the tag named by
+   * its UNS path or as `device/tag`.
+   */
+  async history(req: HistoryRequest): Promise<HistoryAnswer> {
+    const stores = this.supervisor.actors().filter((a) =>
+      a.role === "sink" && a.kind === "history"
+    );
+    const store = req.store === undefined ? stores[0] : stores.find((a) => a.id === req.store);
+    if (!store) {
+      return {
+        ok: false,
+        refusal: "not_found",
+        message: req.store === undefined
+          ? "No history: the config routes no device to a history sink"
+          : `store: no history sink "${req.store}"`,
+      };
+    }
+    const path = this.#pathOf(req.path);
+    if (!path) return { ok: false, refusal: "not_found", message: `path: no tag "${req.path}"` };
+    const result = await this.supervisor.command(
+      store.id,
+      { op: "query", path, from: req.from, to: req.to, points: req.points },
+      this.opts.timeoutMs,
+    );
+    if (!result.ok) {
+      return { ok: false, refusal: refusalOf(result.error), message: result.error.message };
+    }
+    return { ok: true, series: result.value };
+  }
+
+  /** The UNS path of a tag named by its path or as `device/tag`; undefined for no such tag. */
+  #pathOf(name: string): string | undefined {
+    let byDevice: string | undefined;
+    for (const a of this.supervisor.actors()) {
+      if (a.role !== "device") continue;
+      for (const [, meta] of this.#tagsOf(a.source)) {
+        if (meta.path === name) return name;
+        if (`${a.id}/${meta.name}` === name) byDevice = meta.path;
+      }
+    }
+    return byDevice;
   }
 
   /** Restarts one actor through the guarded path (audited like a write). */

@@ -16,14 +16,8 @@ export { Turns } from "./turns.ts";
 export type { DiskBuffer, Peeked } from "./disk_buffer.ts";
 export { ReadAhead } from "./read_ahead.ts";
 export { openBuffer, runBufferedSink } from "./kit/buffered.ts";
-export type {
-  PipelineOptions,
-  Row,
-  Rows,
-  SinkWriter,
-  Verdict,
-} from "./kit/pipeline/buffered_sink.ts";
-export { blockOf, type RowBlock } from "./kit/pipeline/block.ts";
+export type { PipelineOptions, Row, SinkWriter, Verdict } from "./kit/pipeline/buffered_sink.ts";
+export { blockOf, type RowBlock, Rows } from "./kit/pipeline/block.ts";
 export { checkTags, type TagIssue } from "./kit/tag_checks.ts";
 export { safeUrl } from "./kit/url.ts";
 export { writeRefused, type WriteTarget, writeTarget } from "./kit/write.ts";
