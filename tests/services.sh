@@ -6,6 +6,7 @@
 #   influxdb          InfluxDB 1.x on 127.0.0.1:8086 (RPC 127.0.0.1:8088)
 #   victoria-metrics  VictoriaMetrics on 127.0.0.1:8428
 #   modbus            python3-pymodbus with its server deps (for /usr/bin/python3) and mbpoll
+#   chromium          Debian's Chromium, driven headless by the dashboard test (playwright-core)
 #
 # Usage: tests/services.sh [SERVICE...]     (no argument: all of them)
 #
@@ -272,9 +273,17 @@ svc_modbus() {
   say "modbus tools present (/usr/bin/python3 pymodbus $version, $(command -v mbpoll))"
 }
 
+svc_chromium() {
+  if ! [[ -x /usr/bin/chromium ]]; then
+    apt_install chromium || return 1
+    [[ -x /usr/bin/chromium ]] || { fail "chromium missing; install it with: apt-get install chromium"; return 1; }
+  fi
+  say "chromium present ($(/usr/bin/chromium --version 2>/dev/null | head -1))"
+}
+
 # ---------------------------------------------------------------------------------------------
 
-ALL=(mosquitto postgres influxdb victoria-metrics modbus)
+ALL=(mosquitto postgres influxdb victoria-metrics modbus chromium)
 
 usage() {
   printf 'usage: %s [%s]...\n' "$0" "$(IFS='|'; echo "${ALL[*]}")" >&2
@@ -288,6 +297,7 @@ for arg in "${@:-${ALL[@]}}"; do
     influxdb | influx) selected+=(influxdb) ;;
     victoria-metrics | victoriametrics | vm) selected+=(victoria-metrics) ;;
     modbus | pymodbus | mbpoll) selected+=(modbus) ;;
+    chromium | browser) selected+=(chromium) ;;
     -h | --help) usage; exit 0 ;;
     *) fail "unknown service '$arg'"; usage; exit 2 ;;
   esac

@@ -7,6 +7,7 @@ import { commandRoutes, commandTarget } from "./command_routes.ts";
 import type { ApiContext, ApiSource } from "./context.ts";
 import { deviceRoutes } from "./device_routes.ts";
 import { errorBody } from "./errors.ts";
+import { dashboardRoutes } from "./dashboard_routes.ts";
 import { healthRoutes } from "./health_routes.ts";
 import { historyRoutes } from "./history_routes.ts";
 
@@ -63,6 +64,7 @@ export function createApi(source: ApiSource, options: ApiOptions = {}): OpenAPIH
   commandRoutes(app, ctx);
   auditRoutes(app, ctx);
   historyRoutes(app, ctx);
+  dashboardRoutes(app, ctx);
   app.doc("/openapi.json", {
     openapi: "3.0.3",
     info: {

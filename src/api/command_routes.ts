@@ -96,7 +96,7 @@ export function tokenGuard({ source, auth, callers }: ApiContext): MiddlewareHan
       return await next();
     }
     source.control?.refusedAtTheDoor(
-      { channel: "rest", caller: a.status === 401 ? "unauthenticated" : "-", ...commandTarget(c) },
+      { channel: "rest", caller: "unauthenticated", ...commandTarget(c) },
       a.code,
       a.message,
     );
