@@ -99,11 +99,17 @@ for (const coalesceMs of [0, 20]) {
       coalesceMs,
     );
     await supervisor.start();
+    // Stop once the device sent everything (a device told to stop sends no more), while the slow
+    // sink still has some of it to write.
     await eventually(
-      "the sink took some",
+      "the device sent all 400, the sink took some",
       async () => {
-        const s = (await actors(api)).get("sink")!;
-        return s.state === "running" && s.counters.samples_in > 0 ? s : undefined;
+        const all = await actors(api);
+        const s = all.get("sink")!;
+        return s.state === "running" && s.counters.samples_in > 0 &&
+            all.get("burst")!.counters.samples_out === 400
+          ? s
+          : undefined;
       },
       60_000,
       10,

@@ -34,6 +34,12 @@ interface Hosted {
  * worker, and the supervisor restarts it with the actors it hosted.
  */
 export function hostActors(registry: ActorRegistry, scope = self as unknown as Scope): void {
+  const seen = new Set<string>();
+  for (const k of registry) {
+    const key = `${k.role} ${k.kind}`;
+    if (seen.has(key)) throw new Error(`Cannot host actors: two kinds are both ${key}`);
+    seen.add(key);
+  }
   const actors = new Map<string, Hosted>();
   // One import per kind: a thousand actors starting at once must not load a module a thousand times.
   const modules = new Map<string, ReturnType<ActorRegistry[number]["load"]>>();
