@@ -12,6 +12,8 @@ import { MappedCache } from "./cache.ts";
 import { forward } from "./forward.ts";
 import { deadLetterMessage } from "./dead_letter.ts";
 import { type HeldStream, TurnAppender } from "./appender.ts";
+import { decodeKept } from "./record.ts";
+import { digestOf, Redeliveries } from "./redeliveries.ts";
 
 /**
  * The MQTT source: subscribes, maps each JSON message to samples by configuration, appends them
@@ -30,14 +32,24 @@ export default async function mqttSource(ctx: ActorContext<MqttSourceConfig>): P
     lastArrival = Math.max(performance.timeOrigin + performance.now(), lastArrival + 0.001);
   let wake: (() => void) | undefined;
   const mapped = new MappedCache();
-  const appender = new TurnAppender(buffer, mapped, () => wake?.(), (err) => {
+  const last = buffer.lastAtOpen && decodeKept(buffer.lastAtOpen);
+  const ledger = await Redeliveries.open(dir, last || []);
+  const appender = new TurnAppender(buffer, mapped, (messages) => {
+    ledger.add(messages);
+    wake?.();
+  }, (err) => {
     ctx.counters.errors++;
     ctx.setState("degraded", `Cannot write to the buffer: ${err.message}`);
   });
   // A client works through a socket full of messages in microtasks: the forwarder in this worker
   // (and its channel credit) get a turn every few ms.
   const turns = new Turns();
-  const take = async (topic: string, payload: Uint8Array): Promise<void> => {
+  const take = async (
+    topic: string,
+    payload: Uint8Array,
+    client = 0,
+    packetId = 0,
+  ): Promise<void> => {
     ctx.counters.messages = (ctx.counters.messages ?? 0) + 1;
     const at = arrival();
     let values: Mapped;
@@ -51,7 +63,7 @@ export default async function mqttSource(ctx: ActorContext<MqttSourceConfig>): P
     } catch (err) {
       return await deadLetterMessage(ctx, dir, topic, payload, (err as Error).message);
     }
-    appender.add({ topic, payload, at }, values);
+    appender.add({ topic, payload, at, client, packetId }, values);
     ctx.counters.samples_in += values.tags.length;
     await turns.pause();
   };
@@ -70,8 +82,14 @@ export default async function mqttSource(ctx: ActorContext<MqttSourceConfig>): P
       reconnectPeriod: cfg.reconnect_ms,
       protocolVersion: 5,
       // QoS 1: the PUBACK leaves once the message is in the buffer (or dead-lettered).
-      customHandleAcks: (topic, message, _packet, done) => {
-        take(topic, message).then(() => done(0), () => done(0x80));
+      customHandleAcks: (topic, message, packet, done) => {
+        const id = packet.messageId ?? 0;
+        if (ledger.isCopy(k, id, digestOf(topic, message), packet.dup)) {
+          // Sent again after a crash or a lost PUBACK: stored already, once.
+          ctx.counters.redelivered = (ctx.counters.redelivered ?? 0) + 1;
+          return done(0);
+        }
+        take(topic, message, k, id).then(() => done(0), () => done(0x80));
       },
     };
     const client = mqtt.connect(cfg.url, options);
@@ -117,6 +135,7 @@ export default async function mqttSource(ctx: ActorContext<MqttSourceConfig>): P
   stopping.now = true;
   wake?.();
   await forwarded;
+  ledger.close();
   await buffer.close();
 }
 

@@ -1,4 +1,3 @@
-import { setImmediate } from "node:timers";
 import type { DiskBuffer } from "../../src/runtime/kit.ts";
 import type { MappedCache } from "./cache.ts";
 import type { Mapped } from "./map.ts";
@@ -30,7 +29,8 @@ export class TurnAppender {
   constructor(
     private readonly buffer: DiskBuffer,
     private readonly mapped: MappedCache,
-    private readonly onAppended: () => void,
+    /** Called with a record's messages once it is written, before their PUBACKs leave. */
+    private readonly onAppended: (messages: KeptMessage[]) => void,
     private readonly onFailed: (err: Error) => void,
   ) {}
 
@@ -77,12 +77,13 @@ export class TurnAppender {
   }
 
   async #append(group: { message: KeptMessage; values: Mapped }[]): Promise<void> {
-    const record = encodeKept(group.map((g) => g.message));
+    const messages = group.map((g) => g.message);
+    const record = encodeKept(messages);
     // A time no other record of this run has: the cache's key. Cached before the append, as the
     // forwarder may read the record the moment it is written.
     const ts = this.#lastTs = Math.max(Date.now(), this.#lastTs + 0.001);
     this.mapped.put(ts, record.length, group.map((g) => g.values));
     await this.buffer.append(record, ts);
-    this.onAppended();
+    this.onAppended(messages);
   }
 }

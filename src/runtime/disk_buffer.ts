@@ -69,6 +69,7 @@ export class DiskBuffer {
   #timer: ReturnType<typeof setInterval> | undefined;
   #dirty = false;
   #recent: RecentRecords;
+  #lastAtOpen: Uint8Array | undefined;
 
   private constructor(readonly opts: DiskBufferOptions) {
     this.#recent = new RecentRecords(opts.memoryBytes ?? 16 << 20);
@@ -83,6 +84,14 @@ export class DiskBuffer {
       b.#timer = setInterval(() => b.#syncIfDirty(), opts.fsyncIntervalMs ?? 1000);
     }
     return b;
+  }
+
+  /**
+   * The last record not yet acked when the buffer was opened: what the previous run wrote last
+   * (a writer that records more after each append can tell what it did not get to).
+   */
+  get lastAtOpen(): Uint8Array | undefined {
+    return this.#lastAtOpen;
   }
 
   /** Records not yet acked. */
@@ -251,6 +260,7 @@ export class DiskBuffer {
       this.#pendingRecords += records.length;
       this.#pendingBytes += validEnd - from;
       this.#oldestTs ??= records[0]?.ts;
+      if (records.length > 0) this.#lastAtOpen = records[records.length - 1].payload;
     }
     const last = this.#segments.at(-1);
     if (last) this.#writer = await Deno.open(this.#path(last.seq), { append: true });
