@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { DataType, type DataValue, type StatusCode } from "node-opcua";
 import { isOpcuaType, type OpcuaType } from "./types.ts";
 import { Quality, type QualityCode } from "../../src/model/sample.ts";
@@ -70,15 +71,24 @@ export function sampleValue(dataType: DataType, value: unknown): number | string
   if (typeof value === "boolean") return value ? 1 : 0;
   if (typeof value === "number") return value;
   if (typeof value === "bigint") return Number(value);
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? NaN : value.toISOString();
   if (typeof value === "string") return value;
-  if (value instanceof Uint8Array) return btoa(String.fromCharCode(...value));
+  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
   const text = (value as { text?: unknown }).text; // LocalizedText
   if (typeof text === "string") return text;
-  if (ArrayBuffer.isView(value) || Array.isArray(value)) {
-    return JSON.stringify(Array.from(value as ArrayLike<unknown>));
+  return asText(
+    ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<unknown>) : value,
+  );
+}
+
+/** Any other value as text: JSON where it can be (64-bit integers as numbers), else its kind. */
+function asText(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_, v) => typeof v === "bigint" ? Number(v) : v) ??
+      Object.prototype.toString.call(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
-  return String(value);
 }
 
 /** A timestamp's ms, unless absent or OPC UA's "no time" (1601 or before 1970). */
