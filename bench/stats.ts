@@ -6,3 +6,14 @@ export function quantile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))];
 }
+
+/** Least-squares slope of y over x in seconds, per hour (e.g. MB/h of an RSS series). */
+export function slopePerHour(points: [number, number][]): number {
+  const n = points.length;
+  if (n < 2) return NaN;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  let num = 0, den = 0;
+  for (const [x, y] of points) num += (x - mx) * (y - my), den += (x - mx) ** 2;
+  return (num / den) * 3600;
+}

@@ -74,7 +74,7 @@ export function healthRoutes(app: App, { source, startedAt }: ApiContext): void 
   });
   app.openapi(actors, (c) => c.json(source.status(), 200));
   app.openapi(metrics, (c) =>
-    c.text(prometheusText(source.status()), 200, {
+    c.text(prometheusText(source.status(), Deno.memoryUsage()), 200, {
       "content-type": "text/plain; version=0.0.4; charset=utf-8",
     }));
 }

@@ -6,13 +6,23 @@ const STATES = ["starting", "running", "degraded", "failed", "stopped"];
 
 const label = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 
-/** Every actor's state and counters in Prometheus text format (version 0.0.4). */
-export function prometheusText(actors: ActorStatus[]): string {
+/** The process's memory: resident set and the main thread's V8 heap, in bytes. */
+export interface ProcessMemory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+}
+
+/**
+ * Every actor's state and counters in Prometheus text format (version 0.0.4), and the process's
+ * memory when given (workers' heaps are part of the resident set).
+ */
+export function prometheusText(actors: ActorStatus[], memory?: ProcessMemory): string {
   const families = new Map<string, { type: string; help: string; lines: string[] }>();
   const add = (name: string, type: string, help: string, labels: string, value: number) => {
     let f = families.get(name);
     if (!f) families.set(name, f = { type, help, lines: [] });
-    f.lines.push(`${name}{${labels}} ${Number.isFinite(value) ? value : 0}`);
+    f.lines.push(`${name}${labels ? `{${labels}}` : ""} ${Number.isFinite(value) ? value : 0}`);
   };
   for (const a of actors) {
     const base = `actor="${label(a.id)}",kind="${label(a.kind)}",role="${a.role}"`;
@@ -52,6 +62,11 @@ export function prometheusText(actors: ActorStatus[]): string {
       add(`${name}_sum`, "histogram", "", base, h.sum);
       add(`${name}_count`, "histogram", "", base, cumulative);
     }
+  }
+  if (memory) {
+    add("tagflow_process_resident_memory_bytes", "gauge", "resident set size", "", memory.rss);
+    add("tagflow_main_heap_used_bytes", "gauge", "main thread V8 heap used", "", memory.heapUsed);
+    add("tagflow_main_heap_total_bytes", "gauge", "main thread V8 heap size", "", memory.heapTotal);
   }
   const out: string[] = [];
   for (const [name, f] of families) {

@@ -53,3 +53,12 @@ Deno.test("/metrics: states, counters, gauges and histograms in Prometheus text"
   assert.ok(!text.includes("{le="), "buckets are not also listed as counters");
   assert.ok(!text.includes("_sum_total"), "a histogram's sum is not also a counter");
 });
+
+Deno.test("/metrics: the process's resident set and main heap as gauges without labels", async () => {
+  const res = await createApi({ status: () => [] }).request("/metrics");
+  const text = await res.text();
+  assert.match(text, /# TYPE tagflow_process_resident_memory_bytes gauge/);
+  const rss = Number(text.match(/^tagflow_process_resident_memory_bytes (\d+)$/m)?.[1]);
+  const heap = Number(text.match(/^tagflow_main_heap_used_bytes (\d+)$/m)?.[1]);
+  assert.ok(rss > 10e6 && heap > 1e6 && heap < rss, `rss ${rss}, heap ${heap}\n${text}`);
+});
