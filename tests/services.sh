@@ -7,6 +7,7 @@
 #   victoria-metrics  VictoriaMetrics on 127.0.0.1:8428
 #   modbus            python3-pymodbus with its server deps (for /usr/bin/python3) and mbpoll
 #   chromium          Debian's Chromium, driven headless by the dashboard test (playwright-core)
+#   netfault          iproute2 and iptables: network namespaces and dropped packets (fault tests)
 #
 # Usage: tests/services.sh [SERVICE...]     (no argument: all of them)
 #
@@ -281,9 +282,15 @@ svc_chromium() {
   say "chromium present ($(/usr/bin/chromium --version 2>/dev/null | head -1))"
 }
 
+svc_netfault() {
+  need_cmd ip iproute2 || return 1
+  need_cmd iptables iptables || return 1
+  say "netfault tools present ($(iptables --version))"
+}
+
 # ---------------------------------------------------------------------------------------------
 
-ALL=(mosquitto postgres influxdb victoria-metrics modbus chromium)
+ALL=(mosquitto postgres influxdb victoria-metrics modbus chromium netfault)
 
 usage() {
   printf 'usage: %s [%s]...\n' "$0" "$(IFS='|'; echo "${ALL[*]}")" >&2
@@ -298,6 +305,7 @@ for arg in "${@:-${ALL[@]}}"; do
     victoria-metrics | victoriametrics | vm) selected+=(victoria-metrics) ;;
     modbus | pymodbus | mbpoll) selected+=(modbus) ;;
     chromium | browser) selected+=(chromium) ;;
+    netfault | iptables) selected+=(netfault) ;;
     -h | --help) usage; exit 0 ;;
     *) fail "unknown service '$arg'"; usage; exit 2 ;;
   esac

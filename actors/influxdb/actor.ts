@@ -19,7 +19,12 @@ function classify(err: unknown): Verdict {
 
 /** Writes through @influxdata/influxdb-client to /api/v2/write (InfluxDB 2/3, VictoriaMetrics). */
 function v2Writer(cfg: InfluxdbSinkConfig): SinkWriter {
-  const api = new InfluxDB({ url: cfg.url, token: cfg.token ?? "", transportOptions: {} })
+  const api = new InfluxDB({
+    url: cfg.url,
+    token: cfg.token ?? "",
+    timeout: cfg.timeout_ms,
+    transportOptions: {},
+  })
     .getWriteApi(cfg.org, cfg.bucket, cfg.precision, {
       maxRetries: 0,
       flushInterval: 0,
@@ -59,6 +64,7 @@ function v1Writer(cfg: InfluxdbSinkConfig): SinkWriter {
         method: "POST",
         headers,
         body,
+        signal: AbortSignal.timeout(cfg.timeout_ms),
       });
       if (res.status === 204) return;
       const detail = await res.text();

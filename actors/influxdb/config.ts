@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { batching, bool, diskBuffer, queue } from "../../src/model/fields.ts";
+import { batching, bool, diskBuffer, queue, writeTimeout } from "../../src/model/fields.ts";
 
 export const influxdbSink = z.strictObject({
   kind: z.literal("influxdb"),
@@ -15,8 +15,11 @@ export const influxdbSink = z.strictObject({
   retention_policy: z.string().optional().describe("v1: retention policy"),
   username: z.string().optional().describe("v1"),
   password: z.string().optional().describe('v1: use "${ENV}"; never logged'),
-  precision: z.enum(["ms", "s", "us", "ns"]).default("ms"),
+  precision: z.enum(["ms", "s", "us", "ns"]).default("us").describe(
+    "us keeps apart samples of one tag taken in the same millisecond (MQTT messages timed by arrival)",
+  ),
   gzip: bool.default(false).describe("compress request bodies"),
+  timeout_ms: writeTimeout(),
   measurement: z.string().default("{device}").describe("template: {device}, {tag}"),
   field: z.string().default("{tag}").describe("template of the field name: {device}, {tag}"),
   uns_tags: bool.default(true).describe(

@@ -17,8 +17,9 @@ Deno.test("one point per device and time, a field per tag; bad samples have no v
     ["plant/line 1/press/temp", 3000, 72, null, 1, "clamped"],
   ];
   assert.deepEqual(lines(rows), [
-    'press,device=press,uns=plant/line\\ 1 temp=71.5,mode="auto \\"B\\"" 1000',
-    "press,device=press,uns=plant/line\\ 1 temp=72 3000",
+    // The default precision is µs.
+    'press,device=press,uns=plant/line\\ 1 temp=71.5,mode="auto \\"B\\"" 1000000',
+    "press,device=press,uns=plant/line\\ 1 temp=72 3000000",
     "",
   ]);
 });
@@ -56,7 +57,7 @@ Deno.test("two devices measured at the same time stay two points; blocks continu
   ], c);
   assert.equal(
     lp,
-    "compressor,device=c1 temp=70 1000\ncompressor,device=c2 temp=68,rpm=1500 1000\n",
+    "compressor,device=c1 temp=70 1000000\ncompressor,device=c2 temp=68,rpm=1500 1000000\n",
   );
   assert.equal(
     body([blockOf([["p/d/t", 1, NaN, null, 2, "x"]])], c),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { backoff, bool, ms, num, queue } from "../../src/model/fields.ts";
+import { backoff, bool, keepalive, ms, num, queue } from "../../src/model/fields.ts";
 
 export const mqttSink = z.strictObject({
   kind: z.literal("mqtt"),
@@ -35,6 +35,7 @@ export const mqttSink = z.strictObject({
     "take writes on command topics (MQTT 5; off when left out); they take the gateway's guarded command path: writable tags only, rate limits, audit",
   ),
   connect_timeout_ms: ms(100).default(5000),
+  keepalive_s: keepalive(),
   reconnect: backoff(500, 30_000),
   queue: queue("drop_oldest"),
 });

@@ -11,6 +11,7 @@ function connectOnce(cfg: MqttSinkConfig & { client_id: string }): Promise<MqttC
       password: cfg.password || undefined,
       reconnectPeriod: 0,
       connectTimeout: cfg.connect_timeout_ms,
+      keepalive: cfg.keepalive_s,
       clean: true,
       // MQTT 5 carries a command's response topic and correlation data.
       protocolVersion: cfg.commands ? 5 : 4,

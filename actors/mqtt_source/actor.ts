@@ -23,7 +23,7 @@ import { digestOf, Redeliveries } from "./redeliveries.ts";
  */
 export default async function mqttSource(ctx: ActorContext<MqttSourceConfig>): Promise<void> {
   const cfg = ctx.config;
-  const { dir, buffer } = await openBuffer(ctx.id, cfg.buffer);
+  const { dir, buffer } = await openBuffer(ctx, cfg.buffer);
   let pending = 0;
   // Arrival times in µs, rising: messages taken in the same ms are still told apart (a table
   // keyed by time would otherwise keep one of them).
@@ -80,6 +80,7 @@ export default async function mqttSource(ctx: ActorContext<MqttSourceConfig>): P
       clean: false,
       properties: { sessionExpiryInterval: cfg.session_expiry_s },
       reconnectPeriod: cfg.reconnect_ms,
+      keepalive: cfg.keepalive_s,
       protocolVersion: 5,
       // QoS 1: the PUBACK leaves once the message is in the buffer (or dead-lettered).
       customHandleAcks: (topic, message, packet, done) => {

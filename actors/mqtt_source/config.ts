@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { diskBuffer, id, ms, num, uns } from "../../src/model/fields.ts";
+import { diskBuffer, id, keepalive, ms, num, uns } from "../../src/model/fields.ts";
 
 const level = z.strictObject({ topic_level: num(z.number().int().min(0).max(64)) })
   .describe("taken from this level of the topic (0 = first; a leading / makes level 0 empty)");
@@ -51,6 +51,7 @@ export const mqttSource = z.strictObject({
       "client, so a firehose wants several. Needs a broker with shared subscriptions",
   ),
   reconnect_ms: ms(100).default(1000),
+  keepalive_s: keepalive(),
   session_expiry_s: num(z.number().int().min(0)).default(86_400)
     .describe(
       "how long the broker keeps the session and its QoS 1 messages while the gateway is away",

@@ -191,7 +191,13 @@ async function upsertNarrow(client: pg.Client, table: string, data: Rows): Promi
 }
 
 async function connect(cfg: TimescaledbSinkConfig): Promise<SinkWriter> {
-  const client = new pg.Client({ connectionString: cfg.url, connectionTimeoutMillis: 5000 });
+  const client = new pg.Client({
+    connectionString: cfg.url,
+    connectionTimeoutMillis: cfg.timeout_ms,
+    // A write on a link that drops packets fails after timeout_ms instead of TCP's ~15 minutes.
+    query_timeout: cfg.timeout_ms,
+    keepAlive: true,
+  });
   client.on("error", () => {/* surfaced by the next query */});
   await client.connect();
   try {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { batching, diskBuffer, id, queue } from "../../src/model/fields.ts";
+import { batching, diskBuffer, id, queue, writeTimeout } from "../../src/model/fields.ts";
 
 const sqlName = z.string().regex(/^[a-z_][a-z0-9_]*$/, "lower-case letters, digits and _ only");
 
@@ -31,6 +31,7 @@ export const timescaledbSink = z.strictObject({
     ),
     retain: z.string().optional().describe('drop chunks older than this, e.g. "90 days"'),
   }).prefault({}).describe("used where the timescaledb extension exists; plain tables otherwise"),
+  timeout_ms: writeTimeout(),
   batch: batching,
   buffer: diskBuffer(),
   queue: queue("block"),

@@ -86,3 +86,15 @@ export const batching = z.strictObject({
     {},
   ),
 }).prefault({});
+
+/** MQTT keep-alive: a broker silent for 1.5× this long (a link dropping packets) is left. */
+export const keepalive = () =>
+  num(z.number().int().min(1).max(65_535)).default(30).describe(
+    "seconds between pings; a broker silent for 1.5× this long (a link that drops packets) is dropped and reconnected",
+  );
+
+/** How long a database write or connect may take before it fails and is retried. */
+export const writeTimeout = () =>
+  ms(1000).default(30_000).describe(
+    "a write or connect taking longer fails and is retried from the buffer (a link that drops packets)",
+  );

@@ -26,11 +26,15 @@ export interface DiskBufferOptions {
   fsyncIntervalMs?: number;
   /** Bytes of the latest records also kept in memory for readers that keep up (default 16 MiB). */
   memoryBytes?: number;
+  /** Called with the reason when appends stall on a full disk, and with undefined once they go on. */
+  onStall?: (reason: string | undefined) => void;
 }
 
 const READ_CHUNK = 1 << 20;
 /** Payloads from this size on are written after their header rather than copied behind it. */
 const SEPARATE_WRITE = 16 << 10;
+/** On a full disk, an append tries again after this long, or as soon as an ack frees room. */
+const NO_SPACE_RETRY_MS = 1000;
 
 /**
  * An append-only, checksummed on-disk queue, read back oldest first.
@@ -49,8 +53,12 @@ const SEPARATE_WRITE = 16 << 10;
  * but not fsynced: after a power loss it may be older than the last ack, and the records between
  * are delivered again. That is safe because delivery is at least once by design and the sinks'
  * writes are idempotent (a replayed record adds nothing); a missing or unreadable cursor starts
- * from the oldest segment for the same reason. Segments are deleted only after the cursor that
- * passed them was written.
+ * from the oldest segment for the same reason. Segments are deleted after the cursor that
+ * passed them was written (before it only when the disk has no room for the cursor).
+ *
+ * A full disk (ENOSPC) before `maxBytes`: the part of the record written is cut off again, the
+ * buffer reports the stall (`stall`, `onStall`) and acts as when full: drop_oldest drops an older
+ * segment, block waits for an ack or a second, then the append tries again.
  *
  * At open, a record cut off by a crash mid-write at the end of the last segment is truncated
  * away. A record that fails its checksum anywhere else ends its segment: the rest of that segment
@@ -70,6 +78,7 @@ export class DiskBuffer {
   #dirty = false;
   #recent: RecentRecords;
   #lastAtOpen: Uint8Array | undefined;
+  #stall: string | undefined;
 
   private constructor(readonly opts: DiskBufferOptions) {
     this.#recent = new RecentRecords(opts.memoryBytes ?? 16 << 20);
@@ -128,30 +137,65 @@ export class DiskBuffer {
    */
   async append(payload: Uint8Array, ts = Date.now(), memo?: unknown): Promise<void> {
     const length = HEADER_BYTES + payload.length;
-    while (this.#pendingBytes + length > this.opts.maxBytes && this.#pendingRecords > 0) {
-      if (this.opts.whenFull === "drop_oldest") await this.#dropOldest();
-      else await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    for (;;) {
+      while (this.#pendingBytes + length > this.opts.maxBytes && this.#pendingRecords > 0) {
+        if (this.opts.whenFull === "drop_oldest") await this.#dropOldest();
+        else await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      }
+      let last = this.#segments.at(-1);
+      if (
+        !last || !this.#writer ||
+        (last.size > 0 && last.size + length > this.opts.segmentBytes)
+      ) {
+        last = await this.#roll();
+      }
+      try {
+        // A large payload goes in a write of its own rather than copied behind its header (a
+        // crash between the two leaves a torn record, cut off at the next open like any other).
+        if (payload.length >= SEPARATE_WRITE) {
+          writeAll(this.#writer!, recordHeader(payload, ts));
+          writeAll(this.#writer!, payload);
+        } else writeAll(this.#writer!, encodeRecord(payload, ts));
+      } catch (err) {
+        if (!isNoSpace(err)) throw err;
+        // The disk is full before the buffer is: what was written of the record goes, and the
+        // buffer acts as if full (when_full) until a retry finds room.
+        this.#writer!.truncateSync(last.size);
+        await this.#stalled(`no space left on the disk of ${this.opts.dir}`);
+        continue;
+      }
+      this.#recent.add(last.seq, last.size, last.size + length, ts, payload, memo);
+      last.size += length;
+      this.#pendingRecords++;
+      this.#pendingBytes += length;
+      this.#oldestTs ??= ts;
+      if (this.#stall) this.#setStall(undefined);
+      if (this.opts.fsync === "always") await this.#writer!.syncData();
+      else this.#dirty = true;
+      return;
     }
-    let last = this.#segments.at(-1);
-    if (
-      !last || !this.#writer ||
-      (last.size > 0 && last.size + length > this.opts.segmentBytes)
-    ) {
-      last = await this.#roll();
+  }
+
+  /** Why appends are waiting although the buffer has room (the disk is full); undefined if not. */
+  get stall(): string | undefined {
+    return this.#stall;
+  }
+
+  /** Disk full: drop the oldest (drop_oldest, when there is an older segment) or wait a while. */
+  async #stalled(reason: string): Promise<void> {
+    if (!this.#stall) this.#setStall(reason);
+    if (this.opts.whenFull === "drop_oldest" && this.#segments.length > 1) {
+      return await this.#dropOldest();
     }
-    // A large payload goes in a write of its own rather than copied behind its header (a crash
-    // between the two leaves a torn record, cut off at the next open like any other).
-    if (payload.length >= SEPARATE_WRITE) {
-      writeAll(this.#writer!, recordHeader(payload, ts));
-      writeAll(this.#writer!, payload);
-    } else writeAll(this.#writer!, encodeRecord(payload, ts));
-    this.#recent.add(last.seq, last.size, last.size + length, ts, payload, memo);
-    last.size += length;
-    this.#pendingRecords++;
-    this.#pendingBytes += length;
-    this.#oldestTs ??= ts;
-    if (this.opts.fsync === "always") await this.#writer!.syncData();
-    else this.#dirty = true;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, NO_SPACE_RETRY_MS);
+      this.#waiters.push(() => (clearTimeout(timer), resolve()));
+    });
+  }
+
+  #setStall(reason: string | undefined): void {
+    this.#stall = reason;
+    this.opts.onStall?.(reason);
   }
 
   /**
@@ -211,11 +255,19 @@ export class DiskBuffer {
     this.#pendingRecords -= records;
     this.#pendingBytes -= bytes;
     this.#recent.dropBefore(next);
-    await this.#saveCursor();
-    for (const seg of this.#segments.filter((s) => s.seq < this.#cursor.seq)) {
-      await Deno.remove(this.#path(seg.seq)).catch(() => {});
+    try {
+      await this.#saveCursor();
+      await this.#removePassed();
+    } catch (err) {
+      if (!isNoSpace(err)) throw err;
+      // No room for the new cursor: the segments behind it go first (an older cursor.json then
+      // names a segment that is gone, and the next open starts at the oldest one left: replayed
+      // records, never lost ones), and the cursor is written again at the next ack.
+      await this.#removePassed();
+      await this.#saveCursor().catch((e) => {
+        if (!isNoSpace(e)) throw e;
+      });
     }
-    this.#segments = this.#segments.filter((s) => s.seq >= this.#cursor.seq);
     this.#oldestTs = this.#pendingRecords === 0
       ? undefined
       : this.#recent.tsAt(this.#cursor) ?? (await this.peek(1)).records[0]?.ts;
@@ -266,6 +318,13 @@ export class DiskBuffer {
     if (last) this.#writer = await Deno.open(this.#path(last.seq), { append: true });
   }
 
+  async #removePassed(): Promise<void> {
+    for (const seg of this.#segments.filter((s) => s.seq < this.#cursor.seq)) {
+      await Deno.remove(this.#path(seg.seq)).catch(() => {});
+    }
+    this.#segments = this.#segments.filter((s) => s.seq >= this.#cursor.seq);
+  }
+
   async #roll(): Promise<{ seq: number; size: number }> {
     await this.#syncIfDirty();
     this.#writer?.close();
@@ -306,6 +365,13 @@ export class DiskBuffer {
   #path(seq: number): string {
     return `${this.opts.dir}/${segmentName(seq)}`;
   }
+}
+
+/** ENOSPC or EDQUOT: the file system (or the user's quota) has no room. */
+function isNoSpace(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === "ENOSPC" || code === "EDQUOT" ||
+    /No space left|quota exceeded/i.test(String(err));
 }
 
 function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {

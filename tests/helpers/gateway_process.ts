@@ -22,19 +22,24 @@ export const V8_FLAGS = "--max-semi-space-size=1,--heap-growing-percent=10";
 /** The permissions and V8 flags of `deno task start`; tests run the gateway the same way. */
 export const RUN_FLAGS = [...PERMISSIONS, `--v8-flags=${V8_FLAGS}`];
 
+/** The command line of `deno task start` (without the config). */
+export const GATEWAY_COMMAND = [Deno.execPath(), "run", ...RUN_FLAGS, MAIN];
+
 /** The gateway running as its own process, as `deno task start` runs it. */
 export class GatewayProcess {
   readonly child: Deno.ChildProcess;
   readonly output: Promise<{ stdout: string; stderr: string }>;
   /** The config file was written for this run and is removed at stop. */
   temporary = false;
+  /** Where the API answers (the address of a network namespace the gateway runs in). */
+  host = "127.0.0.1";
 
   /** `command` defaults to running src/main.ts with Deno; a compiled binary can stand in. */
   constructor(
     readonly configFile: string,
     readonly apiPort: number,
     env: Record<string, string> = {},
-    command: string[] = [Deno.execPath(), "run", ...RUN_FLAGS, MAIN],
+    command: string[] = GATEWAY_COMMAND,
   ) {
     this.child = new Deno.Command(command[0], {
       args: [...command.slice(1), "--config", configFile],
@@ -62,7 +67,7 @@ export class GatewayProcess {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.apiPort}`;
+    return `http://${this.host}:${this.apiPort}`;
   }
 
   /** GET a path of the API; status and parsed JSON body. */

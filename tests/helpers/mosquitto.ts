@@ -87,14 +87,36 @@ export function subscribe(
   return { ready, messages, received: out, close };
 }
 
-/** A private Mosquitto on its own port, for tests that stop and start the broker. */
+/**
+ * A private Mosquitto on its own port, for tests that stop and start the broker. With `stateDir`
+ * it keeps sessions and queued messages across a restart (persistence, saved at SIGTERM) and
+ * queues without limit (a default broker drops QoS 1 messages past 1,000 queued per client).
+ */
 export class PrivateBroker {
   #child: Deno.ChildProcess | undefined;
-  constructor(readonly port: number) {}
+  constructor(readonly port: number, readonly stateDir?: string) {}
 
   async start(): Promise<void> {
+    let args = ["-p", String(this.port)];
+    if (this.stateDir) {
+      const conf = `${this.stateDir}/mosquitto.conf`;
+      await Deno.writeTextFile(
+        conf,
+        [
+          `listener ${this.port} 127.0.0.1`,
+          "allow_anonymous true",
+          "persistence true",
+          `persistence_location ${this.stateDir}/`,
+          "max_queued_messages 0",
+          // As root, Mosquitto would switch to its own user, who cannot write the state dir.
+          ...(Deno.uid() === 0 ? ["user root"] : []),
+          "",
+        ].join("\n"),
+      );
+      args = ["-c", conf];
+    }
     this.#child = new Deno.Command("mosquitto", {
-      args: ["-p", String(this.port)],
+      args,
       stdout: "null",
       stderr: "null",
     }).spawn();

@@ -9,19 +9,26 @@ export function closeConns(held: Set<Deno.Conn>, which: Iterable<Deno.Conn> = he
 }
 
 /**
- * A TCP forwarder on 127.0.0.1 for fault injection: `cut()` drops every connection and refuses
- * new ones (a database or broker going away), `restore()` lets traffic through again.
+ * A TCP forwarder for fault injection, listening on `hostname` (127.0.0.1 by default):
+ * `cut()` drops every connection and refuses new ones (a database or broker going away),
+ * `restore()` lets traffic through again; `delayMs` holds every chunk that long each way.
  */
 export class TcpProxy {
   #listener: Deno.Listener | undefined;
   #conns = new Set<Deno.Conn>();
 
-  constructor(readonly port: number, readonly target: number) {}
+  delayMs = 0;
 
-  /** Starts forwarding 127.0.0.1:port → 127.0.0.1:target. */
+  constructor(
+    readonly port: number,
+    readonly target: number,
+    readonly hostname = "127.0.0.1",
+  ) {}
+
+  /** Starts forwarding hostname:port → 127.0.0.1:target. */
   restore(): void {
     if (this.#listener) return;
-    const listener = Deno.listen({ hostname: "127.0.0.1", port: this.port });
+    const listener = Deno.listen({ hostname: this.hostname, port: this.port });
     this.#listener = listener;
     (async () => {
       for await (const client of listener) this.#pipe(client);
@@ -44,8 +51,15 @@ export class TcpProxy {
       return;
     }
     this.#conns.add(client).add(upstream);
+    const delayed = () =>
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform: async (chunk, out) => {
+          if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+          out.enqueue(chunk);
+        },
+      });
     const copy = (from: Deno.Conn, to: Deno.Conn) =>
-      from.readable.pipeTo(to.writable).catch(() => {}).finally(() =>
+      from.readable.pipeThrough(delayed()).pipeTo(to.writable).catch(() => {}).finally(() =>
         closeConns(this.#conns, [from, to])
       );
     await Promise.all([copy(client, upstream), copy(upstream, client)]);

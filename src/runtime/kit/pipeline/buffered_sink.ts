@@ -10,12 +10,28 @@ import type { PipelineOptions, SinkWriter } from "./writer.ts";
 export type { PipelineOptions, Row, Rows, SinkWriter };
 export type { Verdict } from "./writer.ts";
 
-/** Opens an actor's disk buffer from its `buffer` config; the default directory is data/buffer/<id>. */
+/**
+ * Opens an actor's disk buffer from its `buffer` config; the default directory is
+ * data/buffer/<id>. A full disk makes the actor degraded with the reason (logged, `disk_full` 1)
+ * until appends go on; meanwhile the states the actor reports (its connection's) keep that
+ * reason first, so "running" never hides a stalled buffer.
+ */
 export async function openBuffer(
-  id: string,
+  ctx: Pick<ActorContext, "id" | "log" | "setState" | "counters">,
   cfg: PipelineOptions["buffer"],
 ): Promise<{ dir: string; buffer: DiskBuffer }> {
-  const dir = cfg.dir ?? `data/buffer/${id}`;
+  const dir = cfg.dir ?? `data/buffer/${ctx.id}`;
+  const report = ctx.setState.bind(ctx);
+  let stall: string | undefined;
+  let own: { state: "running" | "degraded"; reason?: string } = { state: "running" };
+  const decide = () => {
+    if (!stall) return report(own.state, own.reason);
+    report("degraded", own.state === "degraded" && own.reason ? `${stall}; ${own.reason}` : stall);
+  };
+  ctx.setState = (state, reason) => {
+    own = { state, reason };
+    decide();
+  };
   const buffer = await DiskBuffer.open({
     dir,
     maxBytes: cfg.max_bytes,
@@ -23,6 +39,15 @@ export async function openBuffer(
     whenFull: cfg.when_full,
     fsync: cfg.fsync,
     fsyncIntervalMs: cfg.fsync_interval_ms,
+    onStall: (reason) => {
+      stall = reason;
+      ctx.counters.disk_full = reason ? 1 : 0;
+      ctx.log(reason ? "warn" : "info", reason ? "buffer stalled" : "buffer writing again", {
+        reason,
+        when_full: cfg.when_full,
+      });
+      decide();
+    },
   });
   return { dir, buffer };
 }
@@ -38,7 +63,7 @@ export async function runBufferedSink(
   opts: PipelineOptions,
   connect: () => Promise<SinkWriter>,
 ): Promise<void> {
-  const { dir, buffer } = await openBuffer(ctx.id, opts.buffer);
+  const { dir, buffer } = await openBuffer(ctx, opts.buffer);
   let inputDone = false;
   let wake: (() => void) | undefined;
   const report = () => {
