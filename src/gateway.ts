@@ -58,6 +58,9 @@ export async function startGateway(config: Config, workerUrl: URL): Promise<Gate
   const url = `http://${
     config.api.host === "0.0.0.0" ? "127.0.0.1" : config.api.host
   }:${server.addr.port}`;
+  for (const a of plan.actors) {
+    for (const dir of a.permissions?.dirs ?? []) await Deno.mkdir(dir, { recursive: true });
+  }
   await supervisor.start();
   log("info", "gateway started", { api: url, actors: plan.actors.length });
   return {

@@ -20,9 +20,12 @@ export function parseConfig(
   return load.parseConfig(configSchema, text, file, env);
 }
 
-/** Reads and parses a config file. */
-export function loadConfig(file: string): Promise<Config> {
-  return load.loadConfig(configSchema, file);
+/** Reads and parses a config file; `env` looks up the `${NAME}` references (default: Deno.env). */
+export function loadConfig(
+  file: string,
+  env?: (name: string) => string | undefined,
+): Promise<Config> {
+  return load.loadConfig(configSchema, file, env);
 }
 
 /** The JSON Schema of config.jsonc, for editors. */

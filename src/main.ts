@@ -29,8 +29,14 @@ async function main(): Promise<number> {
     return 0;
   }
   let config;
+  // The variables the config refers to (its secrets): read once here, then taken out of the
+  // environment, so no worker (which may read the environment) can read another actor's secret.
+  const referenced = new Set<string>();
   try {
-    config = await loadConfig(args.config);
+    config = await loadConfig(args.config, (name) => {
+      referenced.add(name);
+      return Deno.env.get(name);
+    });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     console.error(err.message);
@@ -40,6 +46,7 @@ async function main(): Promise<number> {
     console.log(`${args.config}: ok`);
     return 0;
   }
+  for (const name of referenced) Deno.env.delete(name);
   const advice = heapAdvice(
     Object.keys(config.devices).length,
     ownCmdline(),

@@ -1,4 +1,5 @@
 import type { Config } from "./config/schema.ts";
+import { permissionsOf } from "./permissions.ts";
 import type { ActorSpec } from "./runtime/messages.ts";
 import { place } from "./runtime/placement.ts";
 import type { SinkQueue } from "./runtime/router.ts";
@@ -26,6 +27,7 @@ export function planFromConfig(config: Config): Plan {
     actors.push({ id, kind: sink.kind, role: "sink", config: sink, gateway });
     queues.set(id, { maxSamples: sink.queue.max_samples, whenFull: sink.queue.when_full });
   }
+  for (const a of actors) a.permissions = permissionsOf(a);
   place(actors, config.gateway.placement);
   const deviceIds = Object.keys(config.devices);
   const sinkIds = Object.keys(config.sinks);

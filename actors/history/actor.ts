@@ -20,7 +20,10 @@ function classify(err: unknown): Verdict {
  */
 export default async function history(ctx: ActorContext<HistorySinkConfig>): Promise<void> {
   const cfg = ctx.config;
-  await Deno.mkdir(dirname(cfg.file), { recursive: true });
+  // The gateway makes the directory before the actor starts (its worker may not write there).
+  await Deno.mkdir(dirname(cfg.file), { recursive: true }).catch((err) => {
+    if (!(err instanceof Deno.errors.NotCapable)) throw err;
+  });
   const store = new HistoryStore(cfg.file, { fsync: cfg.fsync });
   ctx.onCommand((cmd) => {
     if (cmd.op !== "query") {

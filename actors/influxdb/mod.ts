@@ -1,4 +1,5 @@
-import { defineDriver } from "../../src/runtime/kit.ts";
+import { bufferDir, defineDriver, endpointOf } from "../../src/runtime/kit.ts";
+import type { InfluxdbSinkConfig } from "./config.ts";
 
 /** InfluxDB 1.x, 2.x/3.x or VictoriaMetrics: line protocol in batches. */
 export default defineDriver({
@@ -6,4 +7,8 @@ export default defineDriver({
   role: "sink",
   config: async () => (await import("./config.ts")).influxdbSink,
   load: () => import("./actor.ts"),
+  permissions: (c: InfluxdbSinkConfig, id: string) => {
+    const dir = bufferDir(id, c.buffer);
+    return { net: [endpointOf(c.url)], read: [dir], write: [dir] };
+  },
 });

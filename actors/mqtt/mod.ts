@@ -1,4 +1,5 @@
-import { defineDriver } from "../../src/runtime/kit.ts";
+import { defineDriver, endpointOf } from "../../src/runtime/kit.ts";
+import type { MqttSinkConfig } from "./config.ts";
 
 /** MQTT out: every sample as JSON under its UNS topic. */
 export default defineDriver({
@@ -6,4 +7,5 @@ export default defineDriver({
   role: "sink",
   config: async () => (await import("./config.ts")).mqttSink,
   load: () => import("./actor.ts"),
+  permissions: (c: MqttSinkConfig) => ({ net: [endpointOf(c.url)], read: [], write: [] }),
 });

@@ -1,4 +1,5 @@
-import { defineDriver } from "../../src/runtime/kit.ts";
+import { bufferDir, defineDriver, endpointOf } from "../../src/runtime/kit.ts";
+import type { MqttSourceConfig } from "./config.ts";
 
 /** MQTT messages in: topics and JSON payloads mapped to tags, buffered on disk. */
 export default defineDriver({
@@ -6,4 +7,8 @@ export default defineDriver({
   role: "device",
   config: async () => (await import("./config.ts")).mqttSource,
   load: () => import("./actor.ts"),
+  permissions: (c: MqttSourceConfig, id: string) => {
+    const dir = bufferDir(id, c.buffer);
+    return { net: [endpointOf(c.url)], read: [dir], write: [dir] };
+  },
 });

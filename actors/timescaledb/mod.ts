@@ -1,4 +1,5 @@
-import { defineDriver } from "../../src/runtime/kit.ts";
+import { bufferDir, defineDriver, endpointOf } from "../../src/runtime/kit.ts";
+import type { TimescaledbSinkConfig } from "./config.ts";
 
 /** TimescaleDB or PostgreSQL: batched COPY into a narrow or wide table. */
 export default defineDriver({
@@ -6,4 +7,8 @@ export default defineDriver({
   role: "sink",
   config: async () => (await import("./config.ts")).timescaledbSink,
   load: () => import("./actor.ts"),
+  permissions: (c: TimescaledbSinkConfig, id: string) => {
+    const dir = bufferDir(id, c.buffer);
+    return { net: [endpointOf(c.url)], read: [dir], write: [dir] };
+  },
 });

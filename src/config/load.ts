@@ -46,7 +46,11 @@ export function parseConfig(
 }
 
 /** Reads and parses a config file. */
-export async function loadConfig(configSchema: ConfigSchema, file: string): Promise<Config> {
+export async function loadConfig(
+  configSchema: ConfigSchema,
+  file: string,
+  env?: (name: string) => string | undefined,
+): Promise<Config> {
   let text: string;
   try {
     text = await Deno.readTextFile(file);
@@ -56,7 +60,7 @@ export async function loadConfig(configSchema: ConfigSchema, file: string): Prom
       message: `cannot read: ${(err as Error).message}`,
     }]);
   }
-  return parseConfig(configSchema, text, file);
+  return parseConfig(configSchema, text, file, env);
 }
 
 function describe(issue: { code: string; message: string; keys?: string[] }): string {

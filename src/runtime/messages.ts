@@ -1,3 +1,4 @@
+import type { ActorPermissions } from "./kit/permissions.ts";
 import type { CounterTable } from "./counter_table.ts";
 import type { ErrorInfo } from "../model/errors.ts";
 import type { LogLevel } from "./log.ts";
@@ -25,6 +26,8 @@ export interface ActorSpec {
   uns?: UnsPrefix;
   /** Actors with the same placement key share a worker; default: a worker of its own. */
   placement?: string;
+  /** What the actor may reach; its worker gets the union of its actors'. Absent: the process's. */
+  permissions?: ActorPermissions;
 }
 
 /** A request to an actor, e.g. a write to a tag; actors that take commands say which ops. */

@@ -1,3 +1,4 @@
+import { unionOf } from "./kit/permissions.ts";
 import type { ActorEntry } from "./actor_entry.ts";
 import type { LogLevel } from "./log.ts";
 import type { FromActor, ToActor } from "./messages.ts";
@@ -31,7 +32,11 @@ export class WorkerSlot {
   /** The slot's worker, started with its device channel if it has none. */
   open(onMessage: (msg: FromActor) => void, onError: (message: string) => void): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.opts.workerUrl, { type: "module", name: this.key });
+    const worker = new Worker(this.opts.workerUrl, {
+      type: "module",
+      name: this.key,
+      deno: { permissions: this.#permissions() },
+    });
     this.worker = worker;
     const devices = this.entries.filter((e) => e.spec.role === "device").length;
     if (devices > 0) {
@@ -52,6 +57,28 @@ export class WorkerSlot {
       if (this.worker === worker) onError(ev.message);
     };
     return worker;
+  }
+
+  /**
+   * The worker's permissions: the union of what its actors reach (hosts, paths, system info),
+   * with the environment (the libraries read settings from it; the config's secrets were taken
+   * out of it at load) and nothing else. "inherit" when an actor declares nothing (test kinds).
+   */
+  #permissions(): Deno.PermissionOptions {
+    const specs = this.entries.map((e) => e.spec);
+    if (specs.some((s) => !s.permissions)) return "inherit";
+    const p = unionOf(specs.map((s) => s.permissions!));
+    const list = (xs: string[]) => xs.length > 0 ? xs : false;
+    return {
+      net: list(p.net),
+      read: list(p.read),
+      write: list(p.write),
+      env: true,
+      sys: p.sys ?? false,
+      run: false,
+      ffi: false,
+      import: false,
+    };
   }
 
   /** Starts an actor in the worker; a sink gets its own channel from the router. */

@@ -1,5 +1,6 @@
 import type { output, ZodType } from "zod";
 import type { ActorKind, ActorMain } from "../actor.ts";
+import type { ActorPermissions } from "./permissions.ts";
 
 /** A config schema and the actor it configures, each loaded on first use. */
 export interface DriverPart<S extends ZodType = ZodType> {
@@ -7,6 +8,11 @@ export interface DriverPart<S extends ZodType = ZodType> {
   config(): Promise<S>;
   /** The actor; it receives its entry validated by `config` (and defaults filled in). */
   load(): Promise<{ default: ActorMain<output<S>> }>;
+  /**
+   * The hosts and paths an actor with this (validated) config reaches; its worker gets those and
+   * nothing more. Without it, the actor gets no network and no files.
+   */
+  permissions?(config: output<S>, id: string): ActorPermissions;
 }
 
 /**
@@ -20,7 +26,12 @@ export interface Driver {
   role: "device" | "sink";
   config(): Promise<ZodType>;
   load(): Promise<{ default: ActorMain<never> }>;
-  simulator?: { config(): Promise<ZodType>; load(): Promise<{ default: ActorMain<never> }> };
+  permissions?(config: never, id: string): ActorPermissions;
+  simulator?: {
+    config(): Promise<ZodType>;
+    load(): Promise<{ default: ActorMain<never> }>;
+    permissions?(config: never, id: string): ActorPermissions;
+  };
 }
 
 /** Declares a driver; the actor's config type is the schema's output, checked here. */

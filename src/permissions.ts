@@ -1,0 +1,34 @@
+import { drivers } from "../actors/registry.ts";
+import type { Config } from "./config/schema.ts";
+import type { ActorPermissions } from "./runtime/kit/permissions.ts";
+import { unionOf } from "./runtime/kit/permissions.ts";
+import type { ActorSpec } from "./runtime/messages.ts";
+
+/** What an actor's driver says it reaches with this config; nothing for a driver that says nothing. */
+export function permissionsOf(spec: Pick<ActorSpec, "id" | "kind" | "role" | "config">) {
+  const driver = drivers.find((d) => d.kind === spec.kind && d.role === spec.role) ??
+    drivers.find((d) => d.kind === spec.kind && spec.role === "simulator" && d.simulator);
+  const part = spec.role === "simulator" ? driver?.simulator : driver;
+  const declared = part?.permissions as
+    | ((config: unknown, id: string) => ActorPermissions)
+    | undefined;
+  return declared?.(spec.config, spec.id) ?? { net: [], read: [], write: [] };
+}
+
+/**
+ * What the whole process needs: every actor's permissions, the API's listen address, and the
+ * files the main thread keeps (the config file, the audit log, the history files it queries).
+ */
+export function processPermissions(
+  config: Config,
+  actors: ActorSpec[],
+  configFile: string,
+): ActorPermissions {
+  const audit = config.commands.audit_file;
+  const own: ActorPermissions = {
+    net: [`${config.api.host}:${config.api.port}`],
+    read: [configFile, audit],
+    write: [audit],
+  };
+  return unionOf([own, ...actors.map((a) => a.permissions ?? permissionsOf(a))]);
+}
