@@ -4,12 +4,12 @@ import { startGateway } from "./gateway.ts";
 import { heapAdvice, ownCmdline } from "./heap_advice.ts";
 import { logger } from "./runtime/log.ts";
 
-const USAGE = `usage: tagflow [--config PATH] [--check]
+export const USAGE = `usage: tagflow [--config PATH] [--check]
   --config PATH  configuration file (default: config.jsonc)
   --check        validate the configuration and exit`;
 
 /** Starts the gateway; exit code 2 for bad usage or config, 0 after a drained shutdown. */
-async function main(): Promise<number> {
+export async function main(): Promise<number> {
   let args;
   try {
     args = parseArgs({

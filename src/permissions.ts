@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { drivers } from "../actors/registry.ts";
 import type { Config } from "./config/schema.ts";
 import type { ActorPermissions } from "./runtime/kit/permissions.ts";
@@ -28,7 +29,26 @@ export function processPermissions(
   const own: ActorPermissions = {
     net: [`${config.api.host}:${config.api.port}`],
     read: [configFile, audit],
-    write: [audit],
+    write: [audit, dirname(audit)],
   };
-  return unionOf([own, ...actors.map((a) => a.permissions ?? permissionsOf(a))]);
+  const all = [own, ...actors.map((a) => a.permissions ?? permissionsOf(a))];
+  // The gateway makes the actors' directories before they start.
+  const dirs = all.flatMap((p) => p.dirs ?? []);
+  return unionOf([...all, { net: [], read: dirs, write: dirs }]);
+}
+
+/**
+ * Deno's flags for those permissions: hosts and paths listed, the program's own folder readable
+ * (its code, its packages, the dashboard's files), the environment (the config's `${NAME}`
+ * references), system information only where a driver needs it.
+ */
+export function permissionFlags(p: ActorPermissions, root: string): string[] {
+  const list = (flag: string, xs: string[]) => xs.length > 0 ? [`--${flag}=${xs.join(",")}`] : [];
+  return [
+    ...list("allow-net", p.net),
+    ...list("allow-read", [root, ...p.read]),
+    ...list("allow-write", p.write),
+    "--allow-env",
+    ...(p.sys ? ["--allow-sys"] : []),
+  ];
 }
