@@ -18,12 +18,12 @@ function classify(err: unknown): Verdict {
 }
 
 /** Writes through @influxdata/influxdb-client to /api/v2/write (InfluxDB 2/3, VictoriaMetrics). */
-function v2Writer(cfg: InfluxdbSinkConfig): SinkWriter {
+function v2Writer(cfg: InfluxdbSinkConfig, ca?: string): SinkWriter {
   const api = new InfluxDB({
     url: cfg.url,
     token: cfg.token ?? "",
     timeout: cfg.timeout_ms,
-    transportOptions: {},
+    transportOptions: ca ? { ca } : {},
   })
     .getWriteApi(cfg.org, cfg.bucket, cfg.precision, {
       maxRetries: 0,
@@ -43,7 +43,7 @@ function v2Writer(cfg: InfluxdbSinkConfig): SinkWriter {
 }
 
 /** Posts line protocol to InfluxDB 1.x's /write (the v2 client cannot: 1.x before 1.8 has no /api/v2). */
-function v1Writer(cfg: InfluxdbSinkConfig): SinkWriter {
+function v1Writer(cfg: InfluxdbSinkConfig, client?: Deno.HttpClient): SinkWriter {
   const params = new URLSearchParams({ db: cfg.database, precision: cfg.precision });
   if (cfg.retention_policy) params.set("rp", cfg.retention_policy);
   const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };
@@ -65,6 +65,10 @@ function v1Writer(cfg: InfluxdbSinkConfig): SinkWriter {
         headers,
         body,
         signal: AbortSignal.timeout(cfg.timeout_ms),
+        client,
+      }).catch((err) => {
+        // fetch says "fetch failed"; the reason (refused, a certificate not trusted…) is its cause.
+        throw new Error((err as Error).cause ? String((err as Error).cause) : String(err));
       });
       if (res.status === 204) return;
       const detail = await res.text();
@@ -80,9 +84,13 @@ function v1Writer(cfg: InfluxdbSinkConfig): SinkWriter {
 /** The InfluxDB sink: line protocol through the v2 API (client library) or the v1 API, from the disk buffer. */
 export default async function influxdb(ctx: ActorContext<InfluxdbSinkConfig>): Promise<void> {
   const cfg = ctx.config;
+  // A plant's own certificate authority for https://, besides the system's.
+  const ca = cfg.ca_file ? await Deno.readTextFile(cfg.ca_file) : undefined;
+  const client = ca ? Deno.createHttpClient({ caCerts: [ca] }) : undefined;
   if (cfg.api === "v1") {
     // Make sure the database exists; an existing one is left as it is.
     await fetch(`${cfg.url.replace(/\/$/, "")}/query`, {
+      client,
       method: "POST",
       body: new URLSearchParams({ q: `CREATE DATABASE "${cfg.database.replaceAll('"', '\\"')}"` }),
       headers: cfg.username
@@ -95,6 +103,7 @@ export default async function influxdb(ctx: ActorContext<InfluxdbSinkConfig>): P
   await runBufferedSink(
     ctx,
     cfg,
-    () => Promise.resolve(cfg.api === "v1" ? v1Writer(cfg) : v2Writer(cfg)),
+    () => Promise.resolve(cfg.api === "v1" ? v1Writer(cfg, client) : v2Writer(cfg, ca)),
   );
+  client?.close();
 }

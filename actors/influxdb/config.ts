@@ -4,6 +4,9 @@ import { batching, bool, diskBuffer, queue, writeTimeout } from "../../src/model
 export const influxdbSink = z.strictObject({
   kind: z.literal("influxdb"),
   url: z.string().regex(/^https?:\/\//, "expected http:// or https://"),
+  ca_file: z.string().min(1).optional().describe(
+    "https://: a PEM file of the certificate authority to trust besides the system's (a plant's own CA)",
+  ),
   api: z.enum(["v2", "v1"]).default("v2")
     .describe(
       "v2: /api/v2/write with org, bucket, token (InfluxDB 2/3, VictoriaMetrics); v1: /write?db= (InfluxDB 1.x)",

@@ -9,6 +9,10 @@ export default defineDriver({
   load: () => import("./actor.ts"),
   permissions: (c: InfluxdbSinkConfig, id: string) => {
     const dir = bufferDir(id, c.buffer);
-    return { net: [endpointOf(c.url)], read: [dir], write: [dir] };
+    return {
+      net: [endpointOf(c.url)],
+      read: [dir, ...(c.ca_file ? [c.ca_file] : [])],
+      write: [dir],
+    };
   },
 });

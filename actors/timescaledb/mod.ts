@@ -9,6 +9,9 @@ export default defineDriver({
   load: () => import("./actor.ts"),
   permissions: (c: TimescaledbSinkConfig, id: string) => {
     const dir = bufferDir(id, c.buffer);
-    return { net: [endpointOf(c.url)], read: [dir], write: [dir] };
+    // TLS files named in the URL (sslrootcert, sslcert, sslkey) are read by the client.
+    const params = new URL(c.url).searchParams;
+    const tls = ["sslrootcert", "sslcert", "sslkey"].flatMap((k) => params.get(k) ?? []);
+    return { net: [endpointOf(c.url)], read: [dir, ...tls], write: [dir] };
   },
 });
