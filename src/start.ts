@@ -7,11 +7,10 @@ import { loadConfig } from "./gateway_config.ts";
 import { main } from "./main.ts";
 import { planFromConfig } from "./plan.ts";
 import { permissionFlags, processPermissions } from "./permissions.ts";
+import { V8_FLAGS } from "./v8_flags.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
-/** The heap settings of the gateway (see tests/helpers/gateway_process.ts for the figures). */
-const V8_FLAGS = "--max-semi-space-size=1,--heap-growing-percent=10";
 
 async function start(): Promise<number> {
   const { values } = parseArgs({

@@ -1,3 +1,4 @@
+import { V8_FLAGS } from "../../src/v8_flags.ts";
 import { eventually } from "./net.ts";
 
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
@@ -11,13 +12,7 @@ export const PERMISSIONS = [
   "--allow-sys",
 ];
 
-/**
- * The V8 flags of `deno task start` (and compile): small heaps — a 1 MB young generation and an
- * old one grown by 10 % at a time (a 1,000-device Modbus fleet in 190 MB instead of 438 with
- * V8's defaults). Not --optimize-for-size: it kept the same fleet 6 MB smaller but ran hot code
- * 3–9× slower (MQTT → InfluxDB a quarter slower, the fleet and OPC UA 30–50 % more CPU).
- */
-export const V8_FLAGS = "--max-semi-space-size=1,--heap-growing-percent=10";
+export { V8_FLAGS };
 
 /** The permissions and V8 flags of `deno task start`; tests run the gateway the same way. */
 export const RUN_FLAGS = [...PERMISSIONS, `--v8-flags=${V8_FLAGS}`];

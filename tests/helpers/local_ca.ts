@@ -2,7 +2,14 @@
 // certificate it signed for localhost and 127.0.0.1 (PEM files in a temp dir).
 
 const openssl = async (dir: string, ...args: string[]) => {
-  const out = await new Deno.Command("openssl", { args, cwd: dir, stderr: "piped" }).output();
+  // A clean environment: a library loaded in the test process may have set OPENSSL_CONF.
+  const out = await new Deno.Command("openssl", {
+    args,
+    cwd: dir,
+    stderr: "piped",
+    clearEnv: true,
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+  }).output();
   if (!out.success) {
     throw new Error(`openssl ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
   }

@@ -15,7 +15,14 @@ const PG_BIN = (() => {
 })();
 
 async function run(cmd: string[], cwd?: string): Promise<void> {
-  const out = await new Deno.Command(cmd[0], { args: cmd.slice(1), cwd, stderr: "piped" }).output();
+  // A clean environment: a library loaded in the test process may have set OPENSSL_CONF.
+  const out = await new Deno.Command(cmd[0], {
+    args: cmd.slice(1),
+    cwd,
+    stderr: "piped",
+    clearEnv: true,
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+  }).output();
   if (!out.success) throw new Error(`${cmd.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
 }
 
