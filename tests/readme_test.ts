@@ -9,7 +9,10 @@ import type { Driver } from "../src/runtime/kit.ts";
 
 const root = new URL("../", import.meta.url);
 const env = (name: string) =>
-  ({ MQTT_USER: "u", MQTT_PASSWORD: "p" } as Record<string, string>)[name];
+  ({ MQTT_USER: "u", MQTT_PASSWORD: "p", PG_PASSWORD: "p", INFLUX_TOKEN: "t" } as Record<
+    string,
+    string
+  >)[name];
 
 type Config = Record<string, unknown>;
 

@@ -13,7 +13,12 @@ export default defineDriver({
   // The PKI: its own certificate and the trust lists; the host name goes into the certificate.
   permissions: (c: OpcuaDeviceConfig) => ({
     net: [endpointOf(c.endpoint)],
-    read: [c.pki_dir, ...c.trusted_certificates, NODESETS],
+    read: [
+      c.pki_dir,
+      ...c.trusted_certificates,
+      ...(c.auth.type === "certificate" ? [c.auth.certificate, c.auth.private_key] : []),
+      NODESETS,
+    ],
     write: [c.pki_dir],
     sys: true,
   }),
