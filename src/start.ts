@@ -8,6 +8,7 @@ import { main } from "./main.ts";
 import { planFromConfig } from "./plan.ts";
 import { permissionFlags, processPermissions } from "./permissions.ts";
 import { V8_FLAGS } from "./v8_flags.ts";
+import { LARGE_FLEET } from "./heap_advice.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
@@ -30,8 +31,11 @@ async function start(): Promise<number> {
     processPermissions(config, planFromConfig(config).actors, file),
     ROOT,
   );
+  // Small heaps suit hundreds of devices; thousands need V8's default heap growth.
+  const large = Object.keys(config.devices).length >= LARGE_FLEET;
+  const v8 = large ? [] : [`--v8-flags=${V8_FLAGS}`];
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...flags, `--v8-flags=${V8_FLAGS}`, MAIN, ...Deno.args],
+    args: ["run", ...flags, ...v8, MAIN, ...Deno.args],
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",
