@@ -20,11 +20,20 @@ export function planFromConfig(config: Config): Plan {
   }
   for (const [id, dev] of Object.entries(config.devices)) {
     const uns = { ...config.uns, ...dev.uns };
-    actors.push({ id, kind: dev.kind, role: "device", config: dev, gateway, uns });
+    const health = {
+      degradedAfter: dev.health?.degraded_after ?? config.health.degraded_after,
+      staleAfterMs: dev.health?.stale_after_ms,
+      lagAlarmMs: config.health.lag_alarm_ms,
+    };
+    actors.push({ id, kind: dev.kind, role: "device", config: dev, gateway, uns, health });
   }
   const queues = new Map<string, SinkQueue>();
   for (const [id, sink] of Object.entries(config.sinks)) {
-    actors.push({ id, kind: sink.kind, role: "sink", config: sink, gateway });
+    const health = {
+      degradedAfter: sink.health?.degraded_after ?? config.health.degraded_after,
+      lagAlarmMs: sink.health?.lag_alarm_ms ?? config.health.lag_alarm_ms,
+    };
+    actors.push({ id, kind: sink.kind, role: "sink", config: sink, gateway, health });
     queues.set(id, { maxSamples: sink.queue.max_samples, whenFull: sink.queue.when_full });
   }
   for (const a of actors) a.permissions = permissionsOf(a);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { batching, bool, diskBuffer, num, queue } from "../../src/model/fields.ts";
+import { batching, bool, diskBuffer, num, queue, sinkHealth } from "../../src/model/fields.ts";
 import { parseDuration } from "./duration.ts";
 
 const duration = z.string().transform((text, ctx) => {
@@ -31,5 +31,6 @@ export const historySink = z.strictObject({
   batch: batching,
   buffer: diskBuffer(),
   queue: queue("block"),
+  health: sinkHealth.optional(),
 });
 export type HistorySinkConfig = z.output<typeof historySink>;

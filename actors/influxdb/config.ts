@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { batching, bool, diskBuffer, queue, writeTimeout } from "../../src/model/fields.ts";
+import {
+  batching,
+  bool,
+  diskBuffer,
+  queue,
+  sinkHealth,
+  writeTimeout,
+} from "../../src/model/fields.ts";
 
 export const influxdbSink = z.strictObject({
   kind: z.literal("influxdb"),
@@ -35,5 +42,6 @@ export const influxdbSink = z.strictObject({
   batch: batching,
   buffer: diskBuffer(),
   queue: queue("block"),
+  health: sinkHealth.optional(),
 });
 export type InfluxdbSinkConfig = z.output<typeof influxdbSink>;

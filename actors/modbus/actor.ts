@@ -5,6 +5,7 @@ import { Quality } from "../../src/model/sample.ts";
 import {
   type ActorContext,
   fixedRate,
+  type Health,
   type Link,
   type Output,
   phaseFor,
@@ -67,13 +68,17 @@ function groupsOf(cfg: ModbusDeviceConfig, tags: ModbusTag[], source: number): G
   });
 }
 
-/** Decodes every tag of a request from its registers into the group's batch. */
+/**
+ * Decodes every tag of a request from its registers into the group's batch, telling the runtime
+ * each reading (a tag it had published as stale is reported even when unchanged).
+ */
 function decodeInto(
   g: Group,
   tags: ModbusTag[],
   req: ReadRequest,
   data: ArrayLike<number>,
   ts: number,
+  health: Health,
 ): void {
   for (const w of req.tags) {
     const t = tags[w.index];
@@ -87,14 +92,16 @@ function decodeInto(
       );
       ({ value, quality, reason } = r);
     }
-    if (!g.filter.pass(w.index, ts, value, quality, reason)) continue;
+    const revived = health.reading(w.index, value, quality, reason, ts);
+    if (!g.filter.pass(w.index, ts, value, quality, reason) && !revived) continue;
     if (typeof value === "string") g.builder.pushText(w.index, ts, value, quality as 0, reason);
     else g.builder.push(w.index, ts, value, quality as 0, reason);
   }
 }
 
-function markBad(g: Group, req: ReadRequest, ts: number, reason: string): void {
+function markBad(g: Group, req: ReadRequest, ts: number, reason: string, health: Health): void {
   for (const w of req.tags) {
+    health.reading(w.index, NaN, Quality.bad, reason, ts);
     if (g.filter.pass(w.index, ts, NaN, Quality.bad, reason)) {
       g.builder.push(w.index, ts, NaN, Quality.bad, reason);
     }
@@ -114,9 +121,10 @@ async function poll(
   if (!client) {
     // Say once that every value is bad now, rather than leave the last good one standing.
     if (g.reportedOutage !== link.outages) {
-      for (const req of g.requests) markBad(g, req, ts, link.reason);
+      for (const req of g.requests) markBad(g, req, ts, link.reason, ctx.health);
       g.reportedOutage = link.outages;
     }
+    ctx.health.polled(link.reason);
   } else {
     const outcomes = await readAll(client, g.requests, ctx.config);
     let lost: string | undefined;
@@ -124,13 +132,14 @@ async function poll(
       const o = outcomes[i], req = g.requests[i];
       if (o.ok) {
         ctx.counters.samples_in += req.tags.length;
-        decodeInto(g, tags, req, o.data, ts);
+        decodeInto(g, tags, req, o.data, ts, ctx.health);
       } else {
         ctx.counters.errors++;
-        markBad(g, req, ts, o.reason);
+        markBad(g, req, ts, o.reason, ctx.health);
         if (o.connectionLost) lost ??= o.reason;
       }
     }
+    ctx.health.polled();
     if (lost !== undefined) link.lost(lost);
   }
   if (g.builder.count === 0) return;
@@ -149,6 +158,9 @@ export default async function modbus(ctx: ActorContext<ModbusDeviceConfig>): Pro
   const tags = cfg.tags.map((t, i) => resolveTag(cfg, t, i, ctx.id, ctx.uns));
   output.registerTags(tags.map((t) => t.meta));
   const groups = groupsOf(cfg, tags, output.source);
+  for (const g of groups) {
+    for (const t of g.tags) ctx.health.expect(t.index, g.settings.interval_ms);
+  }
   const link = modbusLink(cfg, ctx);
   const linked = link.run(ctx.signal);
   const byName = new Map(tags.map((t) => [t.cfg.name, t]));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { bool, id, ms, num, port, uns } from "../../src/model/fields.ts";
+import { bool, deviceHealth, id, ms, num, port, uns } from "../../src/model/fields.ts";
 import { parseModbusAddress } from "./address.ts";
 import { byteOrder, modbusTag } from "./tag_config.ts";
 import { DEFAULT_GROUP } from "./default_group.ts";
@@ -59,6 +59,7 @@ export const modbusDevice = z.strictObject({
   reconnect: z.strictObject({ initial_ms: ms(1).default(500), max_ms: ms(1).default(30_000) })
     .default({ initial_ms: 500, max_ms: 30_000 }),
   uns: uns.optional().describe("overrides of the gateway's UNS levels for this device"),
+  health: deviceHealth.optional(),
   tags: z.array(modbusTag).min(1),
 }).superRefine((dev, ctx) => {
   checkTags(dev, ctx, DEFAULT_GROUP, (tag, issue) => {

@@ -61,9 +61,11 @@ export default async function mqttSink(ctx: ActorContext<MqttSinkConfig>): Promi
       if (!conn) throw new Error("Cannot publish: the sink stopped");
       try {
         await publishBatch(conn.client, conn.closed, batch, ctx.tags, cfg);
+        ctx.health.wrote();
         return batch.count;
       } catch (err) {
         ctx.counters.errors++;
+        ctx.health.writeFailed(`Cannot publish: ${(err as Error).message}`);
         ctx.log("warn", "publish failed; retrying on the next connection", {
           error: (err as Error).message,
         });
@@ -76,6 +78,8 @@ export default async function mqttSink(ctx: ActorContext<MqttSinkConfig>): Promi
   // per round trip and queued a fleet's polls for seconds. Each is acked to the router in order,
   // once the broker took all of it.
   const inFlight: Promise<number>[] = [];
+  const takenAt: number[] = [];
+  ctx.health.lagFrom(() => takenAt.length > 0 ? Date.now() - takenAt[0] : 0);
   let next: Promise<SampleBatch | undefined> | undefined = input.next();
   while (next || inFlight.length > 0) {
     const got = await Promise.race([
@@ -84,12 +88,14 @@ export default async function mqttSink(ctx: ActorContext<MqttSinkConfig>): Promi
     ]);
     if ("n" in got) {
       inFlight.shift();
+      takenAt.shift();
       ctx.counters.samples_out += got.n;
       input.ack();
     } else if (got.batch) {
       ctx.counters.samples_in += got.batch.count;
       commands?.refresh(); // tags registered before this batch may be writable
       inFlight.push(publish(got.batch));
+      takenAt.push(Date.now());
       next = input.next();
     } else next = undefined; // the router ended the stream: finish what is in flight
   }

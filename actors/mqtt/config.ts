@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { backoff, bool, keepalive, ms, num, queue } from "../../src/model/fields.ts";
+import { backoff, bool, keepalive, ms, num, queue, sinkHealth } from "../../src/model/fields.ts";
 
 export const mqttSink = z.strictObject({
   kind: z.literal("mqtt"),
@@ -38,5 +38,6 @@ export const mqttSink = z.strictObject({
   keepalive_s: keepalive(),
   reconnect: backoff(500, 30_000),
   queue: queue("drop_oldest"),
+  health: sinkHealth.optional(),
 });
 export type MqttSinkConfig = z.output<typeof mqttSink>;

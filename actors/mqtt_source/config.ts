@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { diskBuffer, id, keepalive, ms, num, uns } from "../../src/model/fields.ts";
+import { deviceHealth, diskBuffer, id, keepalive, ms, num, uns } from "../../src/model/fields.ts";
 
 const level = z.strictObject({ topic_level: num(z.number().int().min(0).max(64)) })
   .describe("taken from this level of the topic (0 = first; a leading / makes level 0 empty)");
@@ -38,7 +38,17 @@ export const mqttSource = z.strictObject({
     ),
     timestamp_format: z.enum(["ms", "s", "iso"]).default("ms"),
   }).prefault({}),
+  expected: z.array(z.strictObject({
+    device: z.string().min(1).default("*").describe("device name; * stands for any characters"),
+    tag: z.string().min(1).describe("tag name; * stands for any characters"),
+    interval_ms: ms(1).describe(
+      "a value should come this often; with none for health.stale_after_ms (default 3 × this) the tag is published once as uncertain, stale",
+    ),
+  })).default([]).describe(
+    "tags that should have values regularly (first match wins); others never go stale",
+  ),
   uns: uns.optional(),
+  health: deviceHealth.optional(),
   max_payload_bytes: num(z.number().int().min(16)).default(65_536).describe(
     "larger messages are dead-lettered",
   ),

@@ -5,12 +5,14 @@ import { unsPath, type UnsPrefix } from "../../src/model/tag.ts";
 import {
   type ActorContext,
   type DiskBuffer,
+  type Health,
   type Output,
   type Peeked,
   ReadAhead,
   sleep,
 } from "../../src/runtime/kit.ts";
 import { deadLetterMessage } from "./dead_letter.ts";
+import { ExpectedIntervals } from "./expected.ts";
 import type { MappedCache } from "./cache.ts";
 import { mapMessage, type Mapped } from "./map.ts";
 import { decodeKept } from "./record.ts";
@@ -43,6 +45,12 @@ export async function forward(
 ): Promise<void> {
   const output = ctx.output!;
   const index = new TagIndex();
+  const tags: TagSide = {
+    output,
+    uns: ctx.uns,
+    health: ctx.health,
+    expected: new ExpectedIntervals(ctx.config.expected),
+  };
   const reader = new ReadAhead(buffer);
   let rewind = false; // a sink worker died with a batch in flight: send from the oldest again
   let wakeAll: (() => void) | undefined;
@@ -81,7 +89,7 @@ export async function forward(
     const groups = inBatches(messages);
     let unconfirmed = groups.length, lost = false;
     for (const group of groups) {
-      await output.send(toBatch(output, ctx.uns, index, group), undefined, (stored) => {
+      await output.send(toBatch(tags, index, group), undefined, (stored) => {
         lost ||= !stored;
         if (--unconfirmed > 0 || !reader.out.includes(chunk)) return; // or rewound already
         if (!lost) return reader.done(chunk);
@@ -177,21 +185,29 @@ class TagIndex {
   }
 }
 
-/** A batch of these messages' values, registering tags the first time they appear. */
-function toBatch(
-  output: Output,
-  uns: UnsPrefix,
-  index: TagIndex,
-  messages: Mapped[],
-): SampleBatch {
+/** Where tags are registered, and what the runtime is told about their values. */
+interface TagSide {
+  output: Output;
+  uns: UnsPrefix;
+  health: Health;
+  expected: ExpectedIntervals;
+}
+
+/**
+ * A batch of these messages' values, registering tags the first time they appear; each value is
+ * a reading for the runtime's health (tags with an expected interval go stale without one).
+ */
+function toBatch(side: TagSide, index: TagIndex, messages: Mapped[]): SampleBatch {
   let count = 0;
   for (const m of messages) count += m.tags.length;
-  const builder = new BatchBuilder(output.source, count);
+  const builder = new BatchBuilder(side.output.source, count);
+  const now = Date.now();
   for (const m of messages) {
     const ids = index.of(m.device);
     for (let i = 0; i < m.tags.length; i++) {
-      const tag = ids.get(m.tags[i]) ?? registerFrom(output, uns, ids, m, i);
+      const tag = ids.get(m.tags[i]) ?? registerFrom(side, ids, m, i);
       const v = m.values[i];
+      side.health.reading(tag, v, Quality.good, undefined, now);
       if (typeof v === "string") builder.pushText(tag, m.ts, v, Quality.good);
       else builder.push(tag, m.ts, v, Quality.good);
     }
@@ -200,13 +216,8 @@ function toBatch(
 }
 
 /** Registers the tags of a message from position `from` on not known yet; the index of the first. */
-function registerFrom(
-  output: Output,
-  uns: UnsPrefix,
-  ids: Map<string, number>,
-  m: Mapped,
-  from: number,
-): number {
+function registerFrom(side: TagSide, ids: Map<string, number>, m: Mapped, from: number): number {
+  const { output, uns } = side;
   const fresh: number[] = [];
   for (let i = from; i < m.tags.length; i++) if (!ids.has(m.tags[i])) fresh.push(i);
   const first = output.registerTags(fresh.map((i) => ({
@@ -220,6 +231,10 @@ function registerFrom(
       : "float64" as const,
     writable: false,
   })));
-  fresh.forEach((i, k) => ids.set(m.tags[i], first + k));
+  fresh.forEach((i, k) => {
+    ids.set(m.tags[i], first + k);
+    const every = side.expected.of(m.device, m.tags[i]);
+    if (every !== undefined) side.health.expect(first + k, every);
+  });
   return first;
 }

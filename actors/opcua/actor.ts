@@ -28,7 +28,7 @@ export default async function opcua(ctx: ActorContext<OpcuaDeviceConfig>): Promi
   active++;
   const tags = resolveTags(cfg);
   const subscribed = tags.filter((t) => !t.cfg.group);
-  const emit = new Emitter(output, ctx.counters, tags.length);
+  const emit = new Emitter(output, ctx.counters, tags.length, ctx.health);
   let registered = false;
   const register = () => {
     if (registered) return;
@@ -67,6 +67,15 @@ export default async function opcua(ctx: ActorContext<OpcuaDeviceConfig>): Promi
           }),
       });
       subscription.on("terminated", () => lost("connection lost: subscription terminated"));
+      // News from the subscription, a change or a keep-alive, says its items are current: one
+      // whose value did not move (under a deadband, say) is not stale. Without news for three
+      // keep-alive periods, the runtime publishes them as stale.
+      const every = subscription.publishingInterval * Math.max(1, subscription.maxKeepAliveCount);
+      for (const t of known) ctx.health.expect(t.index, every);
+      const indices = known.map((t) => t.index);
+      const alive = () => ctx.health.alive(indices, Date.now());
+      subscription.on("keepalive", alive);
+      subscription.on("received_notifications", alive);
     },
     (reason) => {
       register();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { backoff, bool, id, ms, num, port, uns } from "../../src/model/fields.ts";
+import { backoff, bool, deviceHealth, id, ms, num, port, uns } from "../../src/model/fields.ts";
 import { deadband, opcuaTag } from "./tag_config.ts";
 import { checkTags } from "../../src/runtime/kit.ts";
 
@@ -62,6 +62,9 @@ export const opcuaDevice = z.strictObject({
       "values the server keeps per item between publishes",
     ),
     deadband: deadband.optional().describe("default data-change filter of numeric tags"),
+    keepalive_count: num(z.number().int().min(1).max(1000)).default(2).describe(
+      "publishing intervals without a change after which the server sends a keep-alive; with none for 3 such periods the tags are published as stale",
+    ),
     max_items_per_call: num(z.number().int().min(1).max(10_000)).default(1000)
       .describe("monitored items created per request"),
   }).prefault({}),
@@ -70,6 +73,7 @@ export const opcuaDevice = z.strictObject({
   ),
   reconnect: backoff(500, 30_000),
   uns: uns.optional().describe("overrides of the gateway's UNS levels for this device"),
+  health: deviceHealth.optional(),
   tags: z.array(opcuaTag).min(1),
 }).superRefine((dev, ctx) => {
   checkTags(dev, ctx);

@@ -1,6 +1,6 @@
 import { BatchBuilder, type SampleBatch } from "../../src/model/batch.ts";
 import { Quality, type QualityCode } from "../../src/model/sample.ts";
-import type { Counters, Output } from "../../src/runtime/kit.ts";
+import type { Counters, Health, Output } from "../../src/runtime/kit.ts";
 import { changeLatency } from "./latency.ts";
 import type { DataValue } from "node-opcua";
 import { type Reading, readingOf, timeOf } from "./values.ts";
@@ -27,6 +27,8 @@ export class Emitter {
     private readonly output: Output,
     private readonly counters: Counters,
     tags: number,
+    /** Told every reading, so the runtime judges the device's health. */
+    private readonly health?: Health,
   ) {
     this.#builder = new BatchBuilder(output.source, Math.max(1, Math.min(MAX_BATCH, tags)));
     this.#downSince = new Float64Array(tags);
@@ -42,7 +44,9 @@ export class Emitter {
     if (dv.statusCode.value === 0 && (typeof v === "number" || typeof v === "boolean")) {
       const ts = timeOf(dv, timestamp, now);
       changeLatency.observe(this.counters, now - ts);
-      this.#add(tag, ts, typeof v === "number" ? v : v ? 1 : 0, Quality.good, undefined);
+      const value = typeof v === "number" ? v : v ? 1 : 0;
+      this.health?.reading(tag, value, Quality.good, undefined, now);
+      this.#add(tag, ts, value, Quality.good, undefined);
     } else {
       const r = readingOf(dv, timestamp, now);
       if (r.quality !== Quality.bad) changeLatency.observe(this.counters, now - r.ts);
@@ -52,6 +56,7 @@ export class Emitter {
 
   /** Adds one tag's reading to the current batch. */
   push(tag: number, r: Reading): void {
+    this.health?.reading(tag, r.value, r.quality, r.reason, Date.now());
     if (typeof r.value === "string") this.#addText(tag, r.ts, r.value, r.quality, r.reason);
     else this.#add(tag, r.ts, r.value, r.quality, r.reason);
   }
@@ -88,6 +93,7 @@ export class Emitter {
     const now = Date.now();
     for (const tag of tags) {
       if (this.#downSince[tag] > 0) continue;
+      this.health?.reading(tag, NaN, Quality.bad, reason, now);
       this.#builder.push(tag, now, NaN, Quality.bad, reason);
       this.#added(false);
       this.#downSince[tag] = now;

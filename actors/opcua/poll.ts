@@ -27,6 +27,7 @@ export function pollGroups(
   return Promise.all(
     Object.entries(cfg.groups).map(([name, group]) => {
       const inGroup = tags.filter((t) => t.cfg.group === name);
+      for (const t of inGroup) ctx.health.expect(t.index, group.interval_ms);
       const poll = async () => {
         const s = session();
         const members = inGroup.filter((t) => t.nodeId !== undefined);

@@ -55,7 +55,7 @@ export async function subscribe(
   const subscription = await session.createSubscription2({
     requestedPublishingInterval: sub.publishing_interval_ms,
     requestedLifetimeCount: 60,
-    requestedMaxKeepAliveCount: 10,
+    requestedMaxKeepAliveCount: sub.keepalive_count,
     maxNotificationsPerPublish: 0,
     publishingEnabled: true,
     priority: 1,

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { batching, diskBuffer, id, queue, writeTimeout } from "../../src/model/fields.ts";
+import {
+  batching,
+  diskBuffer,
+  id,
+  queue,
+  sinkHealth,
+  writeTimeout,
+} from "../../src/model/fields.ts";
 
 const sqlName = z.string().regex(/^[a-z_][a-z0-9_]*$/, "lower-case letters, digits and _ only");
 
@@ -35,5 +42,6 @@ export const timescaledbSink = z.strictObject({
   batch: batching,
   buffer: diskBuffer(),
   queue: queue("block"),
+  health: sinkHealth.optional(),
 });
 export type TimescaledbSinkConfig = z.output<typeof timescaledbSink>;

@@ -1,7 +1,17 @@
 import { histogramsIn } from "../runtime/histogram.ts";
+import { GAUGES } from "../runtime/counters.ts";
 import type { ActorStatus } from "../runtime/status.ts";
 
-const GAUGES = new Set(["queue_depth", "queued_samples", "poll_lag_ms"]);
+/** What a gauge means, where its name does not say it. */
+const HELP: Record<string, string> = {
+  consecutive_failures:
+    "polls in a row that read nothing good (devices), writes in a row that failed (sinks)",
+  good_values: "good values read in the device's last interval",
+  bad_tags: "tags whose latest value is bad",
+  stale_tags: "tags published as stale that have had no news since",
+  lag_ms: "age of the oldest record a sink took and has not stored yet",
+};
+
 const STATES = ["starting", "running", "degraded", "failed", "stopped"];
 
 const label = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
@@ -38,8 +48,9 @@ export function prometheusText(actors: ActorStatus[], memory?: ProcessMemory): s
     add("tagflow_actor_restarts_total", "counter", "restarts after a failure", base, a.restarts);
     const { plain, histograms } = histogramsIn(a.counters);
     for (const [k, v] of plain) {
-      if (GAUGES.has(k)) add(`tagflow_${k}`, "gauge", `current ${k.replaceAll("_", " ")}`, base, v);
-      else add(`tagflow_${k}_total`, "counter", `${k.replaceAll("_", " ")} since start`, base, v);
+      if (GAUGES.has(k)) {
+        add(`tagflow_${k}`, "gauge", HELP[k] ?? `current ${k.replaceAll("_", " ")}`, base, v);
+      } else add(`tagflow_${k}_total`, "counter", `${k.replaceAll("_", " ")} since start`, base, v);
     }
     for (const h of histograms) {
       const name = `tagflow_${h.name}`;

@@ -14,6 +14,7 @@ export interface DriverSchemas {
 export interface DeviceEntry {
   kind: string;
   uns?: UnsPrefix;
+  health?: { degraded_after?: number; stale_after_ms?: number };
   [field: string]: unknown;
 }
 
@@ -21,6 +22,7 @@ export interface DeviceEntry {
 export interface SinkEntry {
   kind: string;
   queue: { max_samples: number; when_full: WhenFull };
+  health?: { degraded_after?: number; lag_alarm_ms?: number };
   [field: string]: unknown;
 }
 
@@ -104,6 +106,14 @@ function configSchemaOf(
           'workers per actor kind, e.g. { "modbus": 2 } packs a fleet of Modbus devices into 2 workers; unlisted kinds get a worker per actor',
         ),
     }).prefault({}),
+    health: z.strictObject({
+      degraded_after: num(z.number().int().min(1)).default(3).describe(
+        "a device is degraded after this many polls in a row read nothing good; a sink after this many failed writes in a row",
+      ),
+      lag_alarm_ms: ms(1).default(60_000).describe(
+        "a sink is degraded while its oldest record not yet stored is older than this",
+      ),
+    }).prefault({}).describe("defaults of the devices' and sinks' own `health` settings"),
     api: z.strictObject({
       host: z.string().default("127.0.0.1").describe("0.0.0.0 to serve other hosts"),
       port: num(z.number().int().min(0).max(65535)).default(8080).describe("0 picks a free port"),

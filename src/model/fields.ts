@@ -98,3 +98,23 @@ export const writeTimeout = () =>
   ms(1000).default(30_000).describe(
     "a write or connect taking longer fails and is retried from the buffer (a link that drops packets)",
   );
+
+/** A device's health thresholds (the gateway's `health` section holds the defaults). */
+export const deviceHealth = z.strictObject({
+  degraded_after: num(z.number().int().min(1)).optional().describe(
+    "polls in a row that read nothing good before the device is degraded",
+  ),
+  stale_after_ms: ms(1).optional().describe(
+    "a tag with no new value this long is published once as uncertain (stale); default 3 × its interval",
+  ),
+}).describe("when the device counts as degraded and its tags as stale");
+
+/** A sink's health thresholds (the gateway's `health` section holds the defaults). */
+export const sinkHealth = z.strictObject({
+  degraded_after: num(z.number().int().min(1)).optional().describe(
+    "writes in a row that failed before the sink is degraded",
+  ),
+  lag_alarm_ms: ms(1).optional().describe(
+    "the sink is degraded while its oldest record not yet stored is older than this",
+  ),
+}).describe("when the sink counts as degraded");

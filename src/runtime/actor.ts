@@ -1,6 +1,7 @@
 import type { TagMeta, UnsPrefix } from "../model/tag.ts";
 import type { SampleBatch } from "../model/batch.ts";
 import type { BatchReceiver, BatchSender, TagCatalog } from "./frames.ts";
+import type { Health } from "./health/actor_health.ts";
 import type { Logger } from "./log.ts";
 import type { Command, Counters, Role } from "./messages.ts";
 import type { OnSettled, ReceiptWaiters } from "./receipts.ts";
@@ -74,8 +75,13 @@ export interface ActorContext<C = unknown> {
   /** Mutate in place; the host reports them to the supervisor every second. */
   readonly counters: Counters;
   readonly log: Logger;
-  /** Report running (healthy) or degraded with a reason; logged once per change. */
+  /**
+   * Report the connection running (up) or degraded with a reason; the actor's state also weighs
+   * what `health` judged from its data. Logged once per change.
+   */
   setState(state: "running" | "degraded", reason?: string): void;
+  /** Tell the runtime how reads and writes went; it judges the actor's health from that. */
+  readonly health: Health;
   /** Devices only. */
   readonly output?: Output;
   /** Sinks only: ends when the router has forwarded everything at shutdown. */

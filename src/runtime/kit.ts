@@ -5,6 +5,7 @@
  */
 export { actorKinds, defineDriver, type Driver, type DriverPart } from "./kit/driver.ts";
 export type { ActorContext, ActorMain, CommandHandler, Output } from "./actor.ts";
+export type { Health } from "./health/actor_health.ts";
 export { type Command, type Counters, zeroCounters } from "./messages.ts";
 export { TagCatalog } from "./frames.ts";
 export { Backoff, type BackoffOptions } from "./backoff.ts";

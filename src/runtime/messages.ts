@@ -1,6 +1,7 @@
 import type { ActorPermissions } from "./kit/permissions.ts";
 import type { CounterTable } from "./counter_table.ts";
 import type { ErrorInfo } from "../model/errors.ts";
+import type { HealthSettings } from "./health/actor_health.ts";
 import type { LogLevel } from "./log.ts";
 import type { UnsPrefix } from "../model/tag.ts";
 import type { Counters } from "./counters.ts";
@@ -28,6 +29,8 @@ export interface ActorSpec {
   placement?: string;
   /** What the actor may reach; its worker gets the union of its actors'. Absent: the process's. */
   permissions?: ActorPermissions;
+  /** Thresholds its health is judged by; absent: the defaults. */
+  health?: HealthSettings;
 }
 
 /** A request to an actor, e.g. a write to a tag; actors that take commands say which ops. */

@@ -11,6 +11,8 @@ import { logger, setLogLevel } from "./log.ts";
 import { KeyList, packCounters } from "./counter_table.ts";
 import { type Counters, type FromActor, type ToActor, zeroCounters } from "./messages.ts";
 import { ReceiptWaiters } from "./receipts.ts";
+import { ActorHealth, DEFAULT_HEALTH } from "./health/actor_health.ts";
+import { Verdict } from "./health/verdict.ts";
 import type { WriteOutcome } from "./writes.ts";
 
 const COUNTERS_EVERY_MS = 250;
@@ -26,6 +28,7 @@ interface Hosted {
   stop: AbortController;
   counters: Counters;
   onCommand?: CommandHandler;
+  health?: ActorHealth;
 }
 
 /**
@@ -65,6 +68,8 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
   const counterKeys = new KeyList();
   setInterval(() => {
     if (actors.size === 0) return;
+    const now = Date.now();
+    for (const a of actors.values()) a.health?.tick(now);
     const table = packCounters(actors, counterKeys);
     scope.postMessage({ type: "counters", table }, [table.values.buffer]);
   }, COUNTERS_EVERY_MS);
@@ -129,8 +134,6 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
       loading.catch(() => modules.delete(key)); // a failed import is tried again on restart
     }
     const main = (await loading).default as ActorMain;
-    let state = "";
-    let stateReason: string | undefined;
     const { counters, stop } = hosted;
     if (spec.role === "device" && !output) {
       throw new Error(`Cannot start ${spec.id}: the worker has no output`);
@@ -139,6 +142,20 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
       ? new Output(output!, msg.source, counters, receipts)
       : undefined;
     const tags = new TagCatalog();
+    const verdict = new Verdict((state, reason) =>
+      post({ type: "state", id: spec.id, state, reason })
+    );
+    const health = new ActorHealth(
+      spec.role,
+      spec.health ?? DEFAULT_HEALTH,
+      counters,
+      verdict,
+      out && ((batch) => {
+        if (!out.trySend(batch)) out.send(batch, stop.signal).catch(() => {});
+      }),
+      msg.source,
+    );
+    hosted.health = health;
     const input = spec.role === "sink" && msg.port
       ? batchReceiver(msg.port, msg.capacity, (frame) => tags.add(frame))
       : undefined;
@@ -155,11 +172,9 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
       input,
       tags,
       setState(next, reason) {
-        if (next === state && reason === stateReason) return;
-        state = next;
-        stateReason = reason;
-        post({ type: "state", id: spec.id, state: next, reason });
+        verdict.connection(next, reason);
       },
+      health,
       onCommand(handler) {
         hosted.onCommand = handler;
       },

@@ -64,6 +64,7 @@ export async function runBufferedSink(
   connect: () => Promise<SinkWriter>,
 ): Promise<void> {
   const { dir, buffer } = await openBuffer(ctx, opts.buffer);
+  ctx.health.lagFrom(() => buffer.oldestAgeMs());
   let inputDone = false;
   let wake: (() => void) | undefined;
   const report = () => {

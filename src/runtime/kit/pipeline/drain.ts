@@ -72,7 +72,7 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
     /** A retryable failure: this connection goes, and the drain retries from this chunk. */
     const failed = (err: unknown) => {
       ctx.counters.retries = (ctx.counters.retries ?? 0) + 1;
-      ctx.setState("degraded", `Cannot write: ${(err as Error).message}`);
+      ctx.health.writeFailed(`Cannot write: ${(err as Error).message}`);
       writers[slot] = undefined;
       db.close().catch(() => {});
       failing = true;
@@ -84,10 +84,14 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
       ctx.counters.batches = (ctx.counters.batches ?? 0) + 1;
       ctx.counters.batch_latency_ms = Math.round(performance.now() - started);
       reader.done(chunk);
-      if (!failing) backoff.reset(), ctx.setState("running");
+      ctx.health.wrote();
+      if (!failing) backoff.reset();
     } catch (err) {
       if (db.classify(err) === "reject") {
-        await isolateRejected(db, rows, err, p).then(() => reader.done(chunk), failed);
+        await isolateRejected(db, rows, err, p).then(() => {
+          reader.done(chunk);
+          ctx.health.wrote();
+        }, failed);
       } else {
         failed(err);
       }
