@@ -10,7 +10,16 @@ export type ReadOutcome =
 
 interface Internals {
   _transactions?: Record<number, unknown>;
-  _port?: { _transactionIdWrite?: number };
+  _port?: { _transactionIdWrite?: number; _clientRcvData?: { length: number } };
+}
+
+/**
+ * Bytes received on a Modbus TCP connection that never made a whole frame. After a timeout they
+ * mean the stream is out of step (garbage, a lying length, a late trickle): modbus-serial would
+ * read every later answer behind them and time out forever, so the connection must go.
+ */
+function strayBytes(client: ModbusClient): number {
+  return (client as unknown as Internals)._port?._clientRcvData?.length ?? 0;
 }
 
 /**
@@ -47,6 +56,14 @@ async function readWithRetries(
       return { ok: true, data: await readOnce(client, req) };
     } catch (err) {
       const { reason, connectionLost } = describeModbusError(err);
+      const stray = reason === "timed out" ? strayBytes(client) : 0;
+      if (stray > 0) {
+        return {
+          ok: false,
+          reason: `timed out, ${stray} stray bytes: the stream is out of step, reconnecting`,
+          connectionLost: true,
+        };
+      }
       if (connectionLost || reason !== "timed out" || attempt >= retries) {
         return {
           ok: false,

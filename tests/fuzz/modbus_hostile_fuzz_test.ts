@@ -7,16 +7,8 @@ import fc from "fast-check";
 import { modbusDevice } from "../../actors/modbus/config.ts";
 import { modbusConnector } from "../../actors/modbus/link.ts";
 import { readAll } from "../../actors/modbus/read.ts";
+import { type Behaviour, HostileModbus } from "../helpers/hostile_modbus.ts";
 import { runs } from "./runs.ts";
-
-type Behaviour =
-  | { kind: "garbage"; bytes: Uint8Array }
-  | { kind: "length"; delta: number }
-  | { kind: "transaction" | "unit"; xor: number }
-  | { kind: "exception"; code: number }
-  | { kind: "truncate"; keep: number }
-  | { kind: "trickle"; gapMs: number }
-  | { kind: "silence" | "close" | "right" };
 
 const behaviours: fc.Arbitrary<Behaviour> = fc.oneof(
   fc.uint8Array({ minLength: 1, maxLength: 300 }).map((bytes) => ({
@@ -37,72 +29,9 @@ const behaviours: fc.Arbitrary<Behaviour> = fc.oneof(
   }),
 );
 
-/** The right answer to an FC3 request (MBAP + PDU) for `count` registers valued 1, 2, … */
-function answer(request: Uint8Array, count: number): Uint8Array {
-  const out = new Uint8Array(9 + count * 2);
-  const view = new DataView(out.buffer);
-  out.set(request.subarray(0, 4)); // transaction id, protocol id
-  view.setUint16(4, 3 + count * 2);
-  out[6] = request[6]; // unit
-  out[7] = 3;
-  out[8] = count * 2;
-  for (let i = 0; i < count; i++) view.setUint16(9 + i * 2, i + 1);
-  return out;
-}
-
-/** Serves one connection, answering each request as `b` says. */
-async function serve(conn: Deno.Conn, b: Behaviour, count: number): Promise<void> {
-  const buf = new Uint8Array(260);
-  for (;;) {
-    const n = await conn.read(buf).catch(() => null);
-    if (n === null || n < 12) return;
-    const request = buf.slice(0, 12);
-    let out = answer(request, count);
-    switch (b.kind) {
-      case "garbage":
-        out = b.bytes;
-        break;
-      case "length":
-        new DataView(out.buffer).setUint16(4, Math.max(0, 3 + count * 2 + b.delta));
-        break;
-      case "transaction":
-        out[1] ^= b.xor;
-        break;
-      case "unit":
-        out[6] ^= b.xor;
-        break;
-      case "exception":
-        out = new Uint8Array([...request.subarray(0, 4), 0, 3, request[6], 0x83, b.code]);
-        break;
-      case "truncate":
-        out = out.subarray(0, Math.min(b.keep, out.length - 1));
-        break;
-      case "trickle":
-        for (const byte of out) {
-          await conn.write(new Uint8Array([byte])).catch(() => {});
-          await new Promise((r) => setTimeout(r, b.gapMs));
-        }
-        continue;
-      case "silence":
-        continue;
-      case "close":
-        return conn.close();
-    }
-    await conn.write(out).catch(() => {});
-  }
-}
-
 Deno.test("fuzz: whatever a hostile server answers, a read ends with registers or a reason", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  let current: { b: Behaviour; count: number } = { b: { kind: "right" }, count: 1 };
-  const conns: Deno.Conn[] = [];
-  (async () => {
-    for await (const conn of listener) {
-      conns.push(conn);
-      serve(conn, current.b, current.count).catch(() => {});
-    }
-  })().catch(() => {});
+  const server = new HostileModbus();
+  const port = server.port;
   const cfg = modbusDevice.parse({
     kind: "modbus",
     host: "127.0.0.1",
@@ -114,7 +43,7 @@ Deno.test("fuzz: whatever a hostile server answers, a read ends with registers o
   try {
     await fc.assert(
       fc.asyncProperty(behaviours, fc.integer({ min: 1, max: 20 }), async (b, count) => {
-        current = { b, count };
+        server.behaviour = b;
         const lost: string[] = [];
         const client = await modbusConnector(cfg).open(
           (reason) => lost.push(reason),
@@ -153,11 +82,6 @@ Deno.test("fuzz: whatever a hostile server answers, a read ends with registers o
       runs(0.3),
     );
   } finally {
-    listener.close();
-    for (const c of conns) {
-      try {
-        c.close();
-      } catch { /* closed by the case */ }
-    }
+    server.close();
   }
 });

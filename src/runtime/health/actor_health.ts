@@ -93,6 +93,7 @@ export class ActorHealth implements Health {
 
   polled(failure?: string): void {
     this.#device.polled(failure);
+    this.counters.consecutive_failures = this.#device.consecutive;
     this.#judge();
   }
 

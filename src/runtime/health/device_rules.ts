@@ -15,6 +15,7 @@ export class DeviceRules {
   #good = 0;
   #bad = 0;
   #lastError = "";
+  #shown: { error: string; count: number } | undefined;
 
   constructor(private readonly degradedAfter: number) {}
 
@@ -37,12 +38,15 @@ export class DeviceRules {
 
   judge(tags: TagStates): Judged {
     if (this.#polls && this.consecutive >= this.degradedAfter) {
-      const n = this.consecutive;
-      return {
-        state: "degraded",
-        reason: `${this.#lastError} (${n} polls in a row read nothing good)`,
-      };
+      // The count as of the change (or of a new error): a reason that changed with every poll
+      // would log a state change every poll.
+      if (this.#shown?.error !== this.#lastError) {
+        this.#shown = { error: this.#lastError, count: this.consecutive };
+      }
+      const { error, count } = this.#shown;
+      return { state: "degraded", reason: `${error} (${count} polls in a row read nothing good)` };
     }
+    this.#shown = undefined;
     if (!this.#polls && tags.known > 0 && tags.bad === tags.known) {
       return { state: "degraded", reason: `all ${tags.known} tags bad: ${this.#lastError}` };
     }

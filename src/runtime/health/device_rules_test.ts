@@ -49,3 +49,14 @@ Deno.test("device rules: a device fed by events is degraded while all its tags a
   tags.reading(1, 4, Quality.good, 1);
   assert.deepEqual(rules.judge(tags), { state: "running", reason: "1 of 2 tags bad" });
 });
+
+Deno.test("device rules: the reason keeps its count while the error stays the same", () => {
+  const rules = new DeviceRules(2), tags = new TagStates();
+  for (let i = 0; i < 5; i++) {
+    poll(rules, tags, [Quality.bad], "timed out");
+    rules.judge(tags); // judged after every poll, as the runtime does
+  }
+  assert.equal(rules.judge(tags).reason, "timed out (2 polls in a row read nothing good)");
+  poll(rules, tags, [Quality.bad], "exception 4");
+  assert.equal(rules.judge(tags).reason, "exception 4 (6 polls in a row read nothing good)");
+});
