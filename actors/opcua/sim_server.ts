@@ -7,6 +7,7 @@ import {
   OPCUAServer,
   SecurityPolicy,
   standardUnits,
+  type StatusCode,
   StatusCodes,
   Variant,
   VariantArrayType,
@@ -36,6 +37,11 @@ export interface OpcuaSim {
   readonly endpoint: string;
   /** The server's certificate (PEM file), e.g. to put on a client's trust list. */
   readonly certificateFile: string;
+  /**
+   * Makes every variable bad with the named status (e.g. `BadDeviceFailure`) and stops its
+   * changes, as a PLC whose field bus failed; without a status, good again and changing.
+   */
+  fault(status?: string): void;
   close(): Promise<void>;
 }
 
@@ -156,7 +162,9 @@ export async function startOpcuaSim(opts: OpcuaSimOptions): Promise<OpcuaSim> {
     await Promise.all(managers.map((m) => m.dispose()));
     throw fail((err as Error).message);
   }
+  let faulted = false;
   const timer = setInterval(() => {
+    if (faulted) return;
     const now = new Date();
     for (const v of variables) {
       if (!v.next) continue;
@@ -175,6 +183,17 @@ export async function startOpcuaSim(opts: OpcuaSimOptions): Promise<OpcuaSim> {
     port: opts.port,
     endpoint: `opc.tcp://${host}:${opts.port}${SIM_RESOURCE_PATH}`,
     certificateFile: join(opts.pkiDir, "server", "own", "certs", "certificate.pem"),
+    fault(status?: string) {
+      const code = status === undefined
+        ? StatusCodes.Good
+        : (StatusCodes as unknown as Record<string, StatusCode | undefined>)[status];
+      if (!code || (status !== undefined && code.value >>> 30 < 2)) {
+        throw new Error(`OPC UA simulator fault: "${status}" is not a Bad status code`);
+      }
+      faulted = status !== undefined;
+      const now = new Date();
+      for (const v of variables) v.node!.setValueFromSource(scalar(v.dataType, v.value), code, now);
+    },
     close() {
       closing ??= (async () => {
         clearInterval(timer);

@@ -127,3 +127,27 @@ Deno.test("opcua sim: SignAndEncrypt with a username; a wrong password is refuse
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("opcua sim: a fault makes every variable bad and still; clearing it makes them good", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "opcua-sim-" });
+  const sim = await startOpcuaSim({ port: freePort(), pkiDir: `${dir}/sim`, tickMs: 50 });
+  try {
+    assert.throws(() => sim.fault("Good"), /"Good" is not a Bad status code/);
+    assert.throws(() => sim.fault("NoSuchStatus"), /"NoSuchStatus" is not a Bad status code/);
+    await withSession(sim.endpoint, dir, async (s) => {
+      sim.fault("BadDeviceFailure");
+      const first = await read(s, "Compressor2.Temperature");
+      assert.equal(first.statusCode.name, "BadDeviceFailure");
+      assert.equal((await read(s, "Types.Int16")).statusCode.name, "BadDeviceFailure");
+      await new Promise((r) => setTimeout(r, 150)); // three ticks: nothing may change meanwhile
+      const later = await read(s, "Compressor2.Temperature");
+      assert.equal(later.statusCode.name, "BadDeviceFailure");
+      assert.equal(later.sourceTimestamp?.getTime(), first.sourceTimestamp?.getTime());
+      sim.fault();
+      assert.equal((await read(s, "Compressor2.Temperature")).statusCode.name, "Good");
+    });
+  } finally {
+    await sim.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
