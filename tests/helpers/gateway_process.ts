@@ -71,13 +71,19 @@ export class GatewayProcess {
     return { status: res.status, body: await res.json() };
   }
 
-  /** Waits until /health answers 200. */
-  healthy(withinMs = 20_000): Promise<true> {
-    return eventually(
+  /** Waits until /health answers 200; fails at once with its output if the gateway exits. */
+  async healthy(withinMs = 20_000): Promise<true> {
+    const exited = this.child.status.then(async ({ code }) => {
+      const { stderr } = await this.output;
+      throw new Error(`the gateway exited with ${code} before /health answered: ${stderr}`);
+    });
+    const up = eventually(
       "/health 200",
       async () => (await this.get("/health")).status === 200 || undefined,
       withinMs,
     );
+    exited.catch(() => {}); // the gateway may exit later, after the wait
+    return await Promise.race([up, exited]);
   }
 
   /** Sends SIGTERM (or SIGINT) and returns the exit code with the output. */
