@@ -42,7 +42,7 @@ export const mqttSource = z.strictObject({
     device: z.string().min(1).default("*").describe("device name; * stands for any characters"),
     tag: z.string().min(1).describe("tag name; * stands for any characters"),
     interval_ms: ms(1).describe(
-      "a value should come this often; with none for health.stale_after_ms (default 3 × this) the tag is published once as uncertain, stale",
+      "a value should come this often; with none for health.stale_after_ms (default 3 × this, at least 1 s) the tag is published once as uncertain, stale",
     ),
   })).default([]).describe(
     "tags that should have values regularly (first match wins); others never go stale",

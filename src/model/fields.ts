@@ -105,7 +105,7 @@ export const deviceHealth = z.strictObject({
     "polls in a row that read nothing good before the device is degraded",
   ),
   stale_after_ms: ms(1).optional().describe(
-    "a tag with no new value this long is published once as uncertain (stale); default 3 × its interval",
+    "a tag with no new value this long is published once as uncertain (stale); default 3 × its interval, at least 1 s",
   ),
 }).describe("when the device counts as degraded and its tags as stale");
 

@@ -52,6 +52,12 @@ export interface Health {
 const MAX_BATCH = 1024;
 
 /** One actor's health: its tags' states and the rules for its role, judged into its verdict. */
+/**
+ * The least default stale limit: three intervals of a fast subscription (3 × 50 ms) are within a
+ * busy machine's scheduling jitter, and a stale flag then would be noise.
+ */
+const MIN_STALE_MS = 1000;
+
 export class ActorHealth implements Health {
   readonly #tags = new TagStates();
   readonly #device: DeviceRules;
@@ -75,7 +81,8 @@ export class ActorHealth implements Health {
   }
 
   expect(tag: number, intervalMs: number): void {
-    this.#tags.expect(tag, this.settings.staleAfterMs ?? 3 * intervalMs);
+    const staleAfter = this.settings.staleAfterMs ?? Math.max(3 * intervalMs, MIN_STALE_MS);
+    this.#tags.expect(tag, staleAfter);
     if (intervalMs > this.#windowMs) this.#windowMs = intervalMs;
   }
 

@@ -24,24 +24,34 @@ function device(staleAfterMs?: number) {
 
 Deno.test("actor health: a stale tag is published once as uncertain; a keep-alive republishes it", () => {
   const { health, sent, counters } = device();
-  health.expect(0, 100);
+  health.expect(0, 400);
   health.reading(0, 21.5, Quality.good, undefined, 1000);
-  health.tick(1300);
+  health.tick(2200);
   assert.equal(sent.length, 0);
-  health.tick(1301);
-  health.tick(1400);
+  health.tick(2201);
+  health.tick(2300);
   assert.equal(sent.length, 1);
   assert.deepEqual([...rows(sent[0])], [{
     tag: 0,
-    ts: 1301,
+    ts: 2201,
     value: 21.5,
     quality: "uncertain",
     reason: "stale since 1970-01-01T00:00:01.000Z",
   }]);
   assert.equal(sent[0].source, 7);
   assert.equal(counters.stale_tags, 1);
-  health.alive([0], 2000);
-  assert.deepEqual([...rows(sent[1])], [{ tag: 0, ts: 2000, value: 21.5, quality: "good" }]);
+  health.alive([0], 3000);
+  assert.deepEqual([...rows(sent[1])], [{ tag: 0, ts: 3000, value: 21.5, quality: "good" }]);
+});
+
+Deno.test("actor health: a fast interval's default stale limit is at least 1 s", () => {
+  const { health, sent } = device();
+  health.expect(0, 50);
+  health.reading(0, 1, Quality.good, undefined, 0);
+  health.tick(1000);
+  assert.equal(sent.length, 0, "not stale after 3 × 50 ms");
+  health.tick(1001);
+  assert.equal(sent.length, 1);
 });
 
 Deno.test("actor health: stale_after_ms overrides 3 × the interval", () => {
