@@ -8,6 +8,7 @@
 #   modbus            python3-pymodbus with its server deps (for /usr/bin/python3) and mbpoll
 #   chromium          Debian's Chromium, driven headless by the dashboard test (playwright-core)
 #   netfault          iproute2 and iptables: network namespaces and dropped packets (fault tests)
+#   protoc            protobuf-compiler: `protoc --decode_raw` reads Sparkplug payloads (independent decoder)
 #
 # Usage: tests/services.sh [SERVICE...]     (no argument: all of them)
 #
@@ -288,9 +289,14 @@ svc_netfault() {
   say "netfault tools present ($(iptables --version))"
 }
 
+svc_protoc() {
+  need_cmd protoc protobuf-compiler || return 1
+  say "protoc present ($(protoc --version))"
+}
+
 # ---------------------------------------------------------------------------------------------
 
-ALL=(mosquitto postgres influxdb victoria-metrics modbus chromium netfault)
+ALL=(mosquitto postgres influxdb victoria-metrics modbus chromium netfault protoc)
 
 usage() {
   printf 'usage: %s [%s]...\n' "$0" "$(IFS='|'; echo "${ALL[*]}")" >&2
@@ -306,6 +312,7 @@ for arg in "${@:-${ALL[@]}}"; do
     modbus | pymodbus | mbpoll) selected+=(modbus) ;;
     chromium | browser) selected+=(chromium) ;;
     netfault | iptables) selected+=(netfault) ;;
+    protoc | protobuf-compiler) selected+=(protoc) ;;
     -h | --help) usage; exit 0 ;;
     *) fail "unknown service '$arg'"; usage; exit 2 ;;
   esac
