@@ -9,6 +9,7 @@ export const drivers: readonly Driver[] = [
   (await import("./mqtt_source/mod.ts")).default,
   (await import("./opcua/mod.ts")).default,
   (await import("./mqtt/mod.ts")).default,
+  (await import("./sparkplug/mod.ts")).default,
   (await import("./timescaledb/mod.ts")).default,
   (await import("./influxdb/mod.ts")).default,
   (await import("./history/mod.ts")).default,

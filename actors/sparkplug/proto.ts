@@ -58,12 +58,13 @@ const field = (id: number, type: string, rule?: "repeated") => ({
   ...(rule && { rule }),
 });
 
-// The Sparkplug B payload schema (namespace spBv1.0), by the field numbers the specification
-// gives; DataSet, Template and MetaData are left out: this node never sends them, and a decoder
+// The Sparkplug B payload schema (namespace spBv1.0, proto2: a field set to 0 or false is still
+// sent), by the field numbers the specification gives; DataSet, Template and MetaData are left out: this node never sends them, and a decoder
 // skips fields it does not know.
 const root = protobuf.Root.fromJSON({
   nested: {
     Payload: {
+      edition: "proto2",
       fields: {
         timestamp: field(1, "uint64"),
         metrics: field(2, "Metric", "repeated"),
@@ -73,6 +74,7 @@ const root = protobuf.Root.fromJSON({
       },
       nested: {
         PropertyValue: {
+          edition: "proto2",
           oneofs: {
             value: {
               oneof: [
@@ -97,12 +99,14 @@ const root = protobuf.Root.fromJSON({
           },
         },
         PropertySet: {
+          edition: "proto2",
           fields: {
             keys: field(1, "string", "repeated"),
             values: field(2, "PropertyValue", "repeated"),
           },
         },
         Metric: {
+          edition: "proto2",
           oneofs: {
             value: {
               oneof: [

@@ -127,7 +127,7 @@ export const AuditQuery = z.object({
 
 export const AuditEntry = z.object({
   ts: z.string(),
-  channel: z.enum(["rest", "mqtt"]),
+  channel: z.enum(["rest", "mqtt", "sparkplug"]),
   caller: z.string(),
   action: z.enum(["write", "restart"]),
   device: z.string().optional(),

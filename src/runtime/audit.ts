@@ -1,11 +1,12 @@
 import { dirname } from "node:path";
+import type { CommandChannel } from "./writes.ts";
 
 /** One command as the audit log keeps it, accepted or refused. */
 export interface AuditEntry {
   /** When the command came in, ISO 8601. */
   ts: string;
-  /** How it came: the REST API or an MQTT command topic. */
-  channel: "rest" | "mqtt";
+  /** How it came: the REST API, an MQTT command topic or a Sparkplug DCMD. */
+  channel: CommandChannel;
   /** Who sent it: the API token's name, or the MQTT sink and topic it came through. */
   caller: string;
   action: "write" | "restart";

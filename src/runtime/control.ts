@@ -5,7 +5,7 @@ import type { LatestSample } from "./latest.ts";
 import { RateLimits } from "./rate_limit.ts";
 import type { Router } from "./router.ts";
 import type { Supervisor } from "./supervisor.ts";
-import type { Refusal, WriteOutcome, WriteRequest } from "./writes.ts";
+import type { CommandChannel, Refusal, WriteOutcome, WriteRequest } from "./writes.ts";
 
 /** Limits of the command path. */
 export interface ControlOptions {
@@ -144,6 +144,7 @@ export class Control {
       if (!meta.writable) {
         return refuse("forbidden", `Cannot write ${where}: the tag is not writable`);
       }
+      if (req.invalid) return refuse("bad_value", `Cannot write ${where}: ${req.invalid}`);
       const limited = this.#limits.refuse(`${req.device}\u0000${req.tag}`);
       if (limited) {
         return refuse(
@@ -266,7 +267,7 @@ export class Control {
 
   /** Restarts one actor through the guarded path (audited like a write). */
   async restart(
-    req: { channel: "rest" | "mqtt"; caller: string; actor: string },
+    req: { channel: CommandChannel; caller: string; actor: string },
   ): Promise<RestartOutcome> {
     const started = performance.now();
     const at = new Date().toISOString();

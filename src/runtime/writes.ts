@@ -15,14 +15,22 @@ export type Refusal =
   /** The device answered with an error (an exception, a bad status). */
   | "device_error";
 
+/** How a command came: the REST API, an MQTT command topic, or a Sparkplug DCMD. */
+export type CommandChannel = "rest" | "mqtt" | "sparkplug";
+
 /** A write as it enters the guarded command path, from any channel. */
 export interface WriteRequest {
-  channel: "rest" | "mqtt";
+  channel: CommandChannel;
   /** Who asks: the API token's name, or the MQTT sink and topic. */
   caller: string;
   device: string;
   tag: string;
   value: unknown;
+  /**
+   * Why the channel found the value unfit before it got here (a Sparkplug metric of the wrong
+   * type): refused as bad_value once the tag is found writable, audited, nothing written.
+   */
+  invalid?: string;
 }
 
 /** The answer to a write: the value written and read back, or why it was not. */

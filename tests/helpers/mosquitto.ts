@@ -9,12 +9,12 @@ export interface Received {
  * `timeoutS` passed, and resolves with what came. `ready` resolves once a probe published under
  * the filter came back, so nothing published later can be missed (and rejects, ending the
  * subscription, when no probe came back); probes are not returned. `received` fills as messages
- * arrive; `close` ends the subscription early.
+ * arrive; `close` ends the subscription early. With `hex`, each payload comes as hex digits.
  */
 export function subscribe(
   filter: string,
   count: number,
-  { port = 1883, timeoutS = 20 } = {},
+  { port = 1883, timeoutS = 20, hex = false } = {},
 ): { ready: Promise<void>; messages: Promise<Received[]>; received: Received[]; close(): void } {
   if (!filter.endsWith("#")) throw new Error(`subscribe: filter must end in #, got ${filter}`);
   const probe = `${filter.slice(0, -1)}__probe`;
@@ -26,7 +26,8 @@ export function subscribe(
       String(port),
       "-q",
       "1",
-      "-v",
+      // hex: binary payloads (Sparkplug B) as hex digits, one message a line.
+      ...(hex ? ["-F", "%t %x"] : ["-v"]),
       "-t",
       filter,
       "-W",

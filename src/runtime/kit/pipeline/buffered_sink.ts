@@ -1,3 +1,4 @@
+import type { SampleBatch } from "../../../model/batch.ts";
 import type { ActorContext } from "../../actor.ts";
 import { DiskBuffer } from "../../disk_buffer.ts";
 import { Turns } from "../../turns.ts";
@@ -57,11 +58,13 @@ export async function openBuffer(
  * a database outage never holds the devices back until the buffer is full); the drain writes the
  * buffer oldest first in writes of up to max_samples, several at once, retrying with backoff
  * while the database is away, and dead-lettering rows it rejects for good, with the reason.
+ * `taken` sees each batch as it is taken, before it is buffered (a sink keeping latest values).
  */
 export async function runBufferedSink(
   ctx: ActorContext,
   opts: PipelineOptions,
   connect: () => Promise<SinkWriter>,
+  taken?: (batch: SampleBatch) => void,
 ): Promise<void> {
   const { dir, buffer } = await openBuffer(ctx, opts.buffer);
   ctx.health.lagFrom(() => buffer.oldestAgeMs());
@@ -95,6 +98,7 @@ export async function runBufferedSink(
   for (let batch = await input.next(); batch; batch = await input.next()) {
     const { record, block } = encodeBlock(batch, ctx.tags);
     ctx.counters.samples_in += batch.count;
+    taken?.(batch);
     size.add(batch.count);
     await buffer.append(record, Date.now(), block);
     input.ack();
