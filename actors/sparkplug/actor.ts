@@ -36,7 +36,14 @@ export default async function sparkplugSink(ctx: ActorContext<SparkplugSinkConfi
   const stop = new AbortController();
   const linked = session.link.run(stop.signal);
   const startedAt = Date.now();
-  const writer = dataWriter(session, metrics, life, cfg.max_metrics_per_message, startedAt);
+  const writer = dataWriter(
+    session,
+    metrics,
+    life,
+    cfg.max_metrics_per_message,
+    startedAt,
+    ctx.counters,
+  );
   try {
     await runBufferedSink(
       ctx,

@@ -1,4 +1,5 @@
-import type { Row, Rows, SinkWriter, Verdict } from "../../src/runtime/kit.ts";
+import { Quality } from "../../src/model/sample.ts";
+import type { Counters, Row, Rows, SinkWriter, Verdict } from "../../src/runtime/kit.ts";
 import type { DeviceLife } from "./device_life.ts";
 import { dataMetric, type MetricSample } from "./messages.ts";
 import type { MetricDef, NodeMetrics } from "./node_metrics.ts";
@@ -12,9 +13,11 @@ class Rejected extends Error {}
 /**
  * The drain's side of the Sparkplug sink: rows from the disk buffer, in order, as DDATA by alias
  * (historical when older than the value its device's birth carried: the host has a newer current
- * value, so the row only goes to its history), with a DDEATH when a device's every metric
- * has gone bad and a DBIRTH when it is back. A write publishes all its messages in one go, or
- * nothing: when the node is not born it throws before sending any (retried from the buffer).
+ * value, so the row only goes to its history), with a DDEATH when a device's every metric has gone
+ * bad and a DBIRTH when it is back (bad values of a dead device are skipped, counted in
+ * `dead_values_skipped`: its DDEATH said all of them are bad). A write publishes all its messages
+ * in one go, or nothing: when the node is not born it throws before sending any (retried from the
+ * buffer).
  */
 export function dataWriter(
   session: EdgeSession,
@@ -22,6 +25,7 @@ export function dataWriter(
   life: DeviceLife,
   maxPerMessage: number,
   startedAt: number,
+  counters: Counters,
 ): SinkWriter {
   return {
     async write(rows: Rows) {
@@ -44,6 +48,7 @@ export function dataWriter(
         );
       };
       const birthing = new Set<string>();
+      let skipped = 0;
       all.forEach(([, ts, value, text, quality, reason], i) => {
         const def = defs[i];
         const device = def.device;
@@ -53,6 +58,10 @@ export function dataWriter(
           birthing.add(device);
           flush(device);
           steps.push(() => session.deviceBirth(device));
+        }
+        if (!change && quality === Quality.bad && life.isDead(device)) {
+          skipped++; // a dead device's tags are all bad already: the DDEATH said so
+          return;
         }
         const items = open.get(device) ?? [];
         open.set(device, items);
@@ -66,6 +75,7 @@ export function dataWriter(
         }
       });
       for (const device of [...open.keys()]) flush(device);
+      if (skipped > 0) counters.dead_values_skipped = (counters.dead_values_skipped ?? 0) + skipped;
       // All at once: nothing can come between (a host going offline is an event, handled after).
       const sent = steps.map((step) => step());
       await Promise.all(sent);
