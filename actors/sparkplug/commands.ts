@@ -18,7 +18,8 @@ const aliasOf = (m: Metric) => (m.alias === undefined ? undefined : Number(m.ali
 function forTag(type: string, v: MetricValue): unknown {
   if (type === "bool") return typeof v === "boolean" ? v : undefined;
   if (type === "string") return typeof v === "string" ? v : undefined;
-  if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : undefined;
+  // A 64-bit integer a double holds exactly (2^60, say), as the tag's values are doubles.
+  if (typeof v === "bigint") return BigInt(Number(v)) === v ? Number(v) : undefined;
   return typeof v === "number" ? v : undefined;
 }
 
@@ -38,16 +39,16 @@ export function dcmdWrites(device: string, payload: Payload, metrics: NodeMetric
       : undefined;
     if (!def) return { tag: m.name || `alias ${alias ?? "?"}`, value: null };
     const type = m.datatype ?? def.datatype;
-    const raw = valueOf(m, def.datatype);
-    const value = raw === undefined ? undefined : forTag(def.tagType, raw);
-    if (type !== def.datatype || value === undefined) {
-      return {
-        tag: def.name,
-        value: raw === undefined ? null : typeof raw === "bigint" ? raw.toString() : raw,
-        invalid: `a Sparkplug ${dataTypeName(type)} value${
-          raw === undefined ? " without a value" : ""
-        } for a ${dataTypeName(def.datatype)} metric`,
-      };
+    const raw = valueOf(m, type);
+    const shown = raw === undefined ? null : typeof raw === "bigint" ? raw.toString() : raw;
+    const value = raw === undefined || type !== def.datatype ? undefined : forTag(def.tagType, raw);
+    if (value === undefined) {
+      const invalid = raw === undefined
+        ? `a Sparkplug ${dataTypeName(type)} metric without a value`
+        : type !== def.datatype
+        ? `a Sparkplug ${dataTypeName(type)} value for a ${dataTypeName(def.datatype)} metric`
+        : `${shown} does not fit a ${def.tagType} tag`;
+      return { tag: def.name, value: shown, invalid };
     }
     return { tag: def.name, value };
   });
