@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { backoff, bool, keepalive, ms, num, queue, sinkHealth } from "../../src/model/fields.ts";
+import {
+  backoff,
+  bool,
+  keepalive,
+  mqttTls,
+  ms,
+  num,
+  queue,
+  sinkHealth,
+} from "../../src/model/fields.ts";
 
 export const mqttSink = z.strictObject({
   kind: z.literal("mqtt"),
@@ -8,6 +17,7 @@ export const mqttSink = z.strictObject({
     "expected mqtt://, mqtts://, ws:// or wss://",
   )
     .describe("broker URL; mqtts:// for TLS"),
+  tls: mqttTls.optional(),
   username: z.string().optional(),
   password: z.string().optional().describe('use "${ENV_VAR}"; never written to logs'),
   client_id: z.string().optional().describe("default tagflow-<sink id>"),

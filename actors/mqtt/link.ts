@@ -1,11 +1,22 @@
 import mqtt, { type MqttClient } from "mqtt";
 import type { MqttSinkConfig } from "./config.ts";
-import { type ActorContext, type Connector, Link, safeUrl } from "../../src/runtime/kit.ts";
+import {
+  type ActorContext,
+  type Connector,
+  Link,
+  safeUrl,
+  type TlsOptions,
+  tlsOptions,
+} from "../../src/runtime/kit.ts";
 
 /** Opens one MQTT connection; rejects on the first error instead of retrying. */
-function connectOnce(cfg: MqttSinkConfig & { client_id: string }): Promise<MqttClient> {
+function connectOnce(
+  cfg: MqttSinkConfig & { client_id: string },
+  tls: TlsOptions,
+): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(cfg.url, {
+      ...tls,
       clientId: cfg.client_id,
       username: cfg.username || undefined,
       password: cfg.password || undefined,
@@ -45,11 +56,12 @@ export function mqttLink(
   ctx: ActorContext,
   up?: (conn: BrokerConnection) => void,
 ): Link<BrokerConnection> {
+  let tls: TlsOptions | undefined;
   const connector: Connector<BrokerConnection> = {
     async open(lost) {
       let client;
       try {
-        client = await connectOnce(cfg);
+        client = await connectOnce(cfg, tls ??= await tlsOptions(cfg.tls));
       } catch (err) {
         throw new Error(`Cannot connect to ${safeUrl(cfg.url)}: ${(err as Error).message}`);
       }

@@ -1,4 +1,4 @@
-import { defineDriver, endpointOf } from "../../src/runtime/kit.ts";
+import { defineDriver, endpointOf, tlsFiles } from "../../src/runtime/kit.ts";
 import type { MqttSinkConfig } from "./config.ts";
 
 /** MQTT out: every sample as JSON under its UNS topic. */
@@ -7,5 +7,9 @@ export default defineDriver({
   role: "sink",
   config: async () => (await import("./config.ts")).mqttSink,
   load: () => import("./actor.ts"),
-  permissions: (c: MqttSinkConfig) => ({ net: [endpointOf(c.url)], read: [], write: [] }),
+  permissions: (c: MqttSinkConfig) => ({
+    net: [endpointOf(c.url)],
+    read: tlsFiles(c.tls),
+    write: [],
+  }),
 });

@@ -4,6 +4,7 @@ import {
   type ActorContext,
   openBuffer,
   safeUrl,
+  tlsOptions,
   Turns,
   whenAborted,
 } from "../../src/runtime/kit.ts";
@@ -69,10 +70,12 @@ export default async function mqttSource(ctx: ActorContext<MqttSourceConfig>): P
   };
 
   const clientId = cfg.client_id ?? `${ctx.gateway}-${ctx.id}`;
+  const tls = await tlsOptions(cfg.tls);
   const topics = sharedTopics(cfg, clientId.replace(/[/+#]/g, "_"));
   const subscribed = new Set<number>();
   const connect = (k: number) => {
     const options: IClientOptions = {
+      ...tls,
       clientId: k === 0 ? clientId : `${clientId}-${k}`,
       username: cfg.username || undefined,
       password: cfg.password || undefined,

@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { deviceHealth, diskBuffer, id, keepalive, ms, num, uns } from "../../src/model/fields.ts";
+import {
+  deviceHealth,
+  diskBuffer,
+  id,
+  keepalive,
+  mqttTls,
+  ms,
+  num,
+  uns,
+} from "../../src/model/fields.ts";
 
 const level = z.strictObject({ topic_level: num(z.number().int().min(0).max(64)) })
   .describe("taken from this level of the topic (0 = first; a leading / makes level 0 empty)");
@@ -10,6 +19,7 @@ export const mqttSource = z.strictObject({
     /^(mqtts?|wss?|tcp|ssl):\/\//,
     "expected mqtt://, mqtts://, ws:// or wss://",
   ),
+  tls: mqttTls.optional(),
   username: z.string().optional(),
   password: z.string().optional().describe('use "${ENV_VAR}"; never written to logs'),
   client_id: z.string().optional().describe(

@@ -1,4 +1,4 @@
-import { bufferDir, defineDriver, endpointOf } from "../../src/runtime/kit.ts";
+import { bufferDir, defineDriver, endpointOf, tlsFiles } from "../../src/runtime/kit.ts";
 import type { MqttSourceConfig } from "./config.ts";
 
 /** MQTT messages in: topics and JSON payloads mapped to tags, buffered on disk. */
@@ -9,6 +9,6 @@ export default defineDriver({
   load: () => import("./actor.ts"),
   permissions: (c: MqttSourceConfig, id: string) => {
     const dir = bufferDir(id, c.buffer);
-    return { net: [endpointOf(c.url)], read: [dir], write: [dir] };
+    return { net: [endpointOf(c.url)], read: [dir, ...tlsFiles(c.tls)], write: [dir] };
   },
 });

@@ -5,6 +5,7 @@ import {
   bool,
   diskBuffer,
   keepalive,
+  mqttTls,
   ms,
   num,
   queue,
@@ -21,6 +22,7 @@ export const sparkplugSink = z.strictObject({
     "expected mqtt://, mqtts://, ws:// or wss://",
   )
     .describe("broker URL; mqtts:// for TLS"),
+  tls: mqttTls.optional(),
   username: z.string().optional(),
   password: z.string().optional().describe('use "${ENV_VAR}"; never written to logs'),
   client_id: z.string().optional().describe("default <gateway>-<sink id>"),

@@ -1,4 +1,4 @@
-import { bufferDir, defineDriver, endpointOf } from "../../src/runtime/kit.ts";
+import { bufferDir, defineDriver, endpointOf, tlsFiles } from "../../src/runtime/kit.ts";
 import type { SparkplugSinkConfig } from "./config.ts";
 
 /** Sparkplug B out: the gateway as an edge node, its devices as Sparkplug devices. */
@@ -9,6 +9,6 @@ export default defineDriver({
   load: () => import("./actor.ts"),
   permissions: (c: SparkplugSinkConfig, id: string) => {
     const dir = bufferDir(id, c.buffer);
-    return { net: [endpointOf(c.url)], read: [dir], write: [dir] };
+    return { net: [endpointOf(c.url)], read: [dir, ...tlsFiles(c.tls)], write: [dir] };
   },
 });

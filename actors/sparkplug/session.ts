@@ -1,7 +1,13 @@
 import { Buffer } from "node:buffer";
 import mqtt, { type MqttClient } from "mqtt";
 import type { ActorContext } from "../../src/runtime/kit.ts";
-import { type Connector, Link, safeUrl } from "../../src/runtime/kit.ts";
+import {
+  type Connector,
+  Link,
+  safeUrl,
+  type TlsOptions,
+  tlsOptions,
+} from "../../src/runtime/kit.ts";
 import type { BdSeqFile } from "./bdseq.ts";
 import type { SparkplugSinkConfig } from "./config.ts";
 import { dbirth, nbirth, ndeath } from "./messages.ts";
@@ -42,6 +48,7 @@ export class EdgeSession {
   #rebirthTimer: ReturnType<typeof setTimeout> | undefined;
   #waiters: (() => void)[] = [];
   #births = new Map<number, number>();
+  #tls: TlsOptions | undefined;
   /** Devices born in this session, with how many metrics their DBIRTH named. */
   #bornDevices = new Map<string, number>();
   #linkState: { state: "running" | "degraded"; reason?: string } = {
@@ -163,9 +170,12 @@ export class EdgeSession {
   }
 
   async #open(lost: (reason: string) => void): Promise<Connection> {
+    this.#tls ??= await tlsOptions(this.cfg.tls);
+    const tls = this.#tls;
     const bdSeq = await this.bdSeqFile.next();
     const client = await new Promise<MqttClient>((resolve, reject) => {
       const c = mqtt.connect(this.cfg.url, {
+        ...tls,
         clientId: this.cfg.client_id,
         username: this.cfg.username || undefined,
         password: this.cfg.password || undefined,

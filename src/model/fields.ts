@@ -118,3 +118,23 @@ export const sinkHealth = z.strictObject({
     "the sink is degraded while its oldest record not yet stored is older than this",
   ),
 }).describe("when the sink counts as degraded");
+
+/** TLS to an MQTT broker (mqtts://, wss://): whom to trust, who the gateway is. */
+export const mqttTls = z.strictObject({
+  ca_file: z.string().min(1).optional().describe(
+    "PEM file of the CA that signed the broker's certificate; default: the system's CAs",
+  ),
+  cert_file: z.string().min(1).optional().describe(
+    "the gateway's client certificate (PEM), for brokers that ask for one",
+  ),
+  key_file: z.string().min(1).optional().describe(
+    "the client certificate's private key (PEM); readable by the gateway's user only",
+  ),
+  server_name: z.string().min(1).optional().describe(
+    "the name the broker's certificate must carry; default: the URL's host",
+  ),
+}).refine((t) => !t.cert_file === !t.key_file, {
+  message: "cert_file and key_file go together",
+}).describe(
+  "TLS for mqtts:// and wss:// URLs; the broker's certificate and name are always checked",
+);

@@ -21,6 +21,7 @@ export type { PipelineOptions, Row, SinkWriter, Verdict } from "./kit/pipeline/b
 export { blockOf, type RowBlock, Rows } from "./kit/pipeline/block.ts";
 export { checkTags, type TagIssue } from "./kit/tag_checks.ts";
 export { safeUrl } from "./kit/url.ts";
+export { type TlsFiles, tlsFiles, type TlsOptions, tlsOptions } from "./kit/tls.ts";
 export { type ActorPermissions, bufferDir, endpointOf, unionOf } from "./kit/permissions.ts";
 export { writeRefused, type WriteTarget, writeTarget } from "./kit/write.ts";
 export { deadLetter, type DeadLetterActor } from "./kit/dead_letter.ts";

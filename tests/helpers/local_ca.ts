@@ -77,3 +77,41 @@ export async function localCa(name = "Tagflow test CA"): Promise<LocalCa> {
   );
   return { dir, ca: `${dir}/ca.pem`, cert: `${dir}/server.pem`, key: `${dir}/server.key` };
 }
+
+/** A client certificate the CA signed for `name` (CN), for brokers that ask for one. */
+export async function clientCert(
+  ca: LocalCa,
+  name: string,
+): Promise<{ cert: string; key: string }> {
+  const base = `client-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+  await openssl(
+    ca.dir,
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    `${base}.key`,
+    "-out",
+    `${base}.csr`,
+    "-subj",
+    `/CN=${name}`,
+  );
+  await openssl(
+    ca.dir,
+    "x509",
+    "-req",
+    "-in",
+    `${base}.csr`,
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-out",
+    `${base}.pem`,
+  );
+  return { cert: `${ca.dir}/${base}.pem`, key: `${ca.dir}/${base}.key` };
+}

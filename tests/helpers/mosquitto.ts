@@ -9,12 +9,13 @@ export interface Received {
  * `timeoutS` passed, and resolves with what came. `ready` resolves once a probe published under
  * the filter came back, so nothing published later can be missed (and rejects, ending the
  * subscription, when no probe came back); probes are not returned. `received` fills as messages
- * arrive; `close` ends the subscription early. With `hex`, each payload comes as hex digits.
+ * arrive; `close` ends the subscription early. With `hex`, each payload comes as hex digits;
+ * `args` go to mosquitto_sub and the probe's mosquitto_pub (TLS options, say).
  */
 export function subscribe(
   filter: string,
   count: number,
-  { port = 1883, timeoutS = 20, hex = false } = {},
+  { port = 1883, timeoutS = 20, hex = false, args = [] as string[] } = {},
 ): { ready: Promise<void>; messages: Promise<Received[]>; received: Received[]; close(): void } {
   if (!filter.endsWith("#")) throw new Error(`subscribe: filter must end in #, got ${filter}`);
   const probe = `${filter.slice(0, -1)}__probe`;
@@ -28,6 +29,7 @@ export function subscribe(
       "1",
       // hex: binary payloads (Sparkplug B) as hex digits, one message a line.
       ...(hex ? ["-F", "%t %x"] : ["-v"]),
+      ...args,
       "-t",
       filter,
       "-W",
@@ -70,7 +72,7 @@ export function subscribe(
     // A probe every 100 ms until one comes back: retries, each a new publish.
     for (let i = 0; i < timeoutS * 10 && !seenProbe && !ended; i++) {
       await new Deno.Command("mosquitto_pub", {
-        args: ["-h", "127.0.0.1", "-p", String(port), "-t", probe, "-m", "probe"],
+        args: ["-h", "127.0.0.1", "-p", String(port), "-t", probe, "-m", "probe", ...args],
         stdout: "null",
         stderr: "null",
       }).output();
@@ -95,21 +97,39 @@ export function subscribe(
  */
 export class PrivateBroker {
   #child: Deno.ChildProcess | undefined;
-  constructor(readonly port: number, readonly stateDir?: string) {}
+  constructor(
+    readonly port: number,
+    readonly stateDir?: string,
+    /** A TLS-only listener with these files; `requireCertificate`: clients must present one. */
+    readonly tls?: { ca: string; cert: string; key: string; requireCertificate?: boolean },
+  ) {}
 
   async start(): Promise<void> {
     let args = ["-p", String(this.port)];
-    if (this.stateDir) {
-      const conf = `${this.stateDir}/mosquitto.conf`;
+    if (this.stateDir || this.tls) {
+      const dir = this.stateDir ?? await Deno.makeTempDir({ prefix: "mosquitto-" });
+      const conf = `${dir}/mosquitto.conf`;
       await Deno.writeTextFile(
         conf,
         [
           `listener ${this.port} 127.0.0.1`,
           "allow_anonymous true",
-          "persistence true",
-          `persistence_location ${this.stateDir}/`,
-          "max_queued_messages 0",
-          // As root, Mosquitto would switch to its own user, who cannot write the state dir.
+          ...(this.stateDir
+            ? [
+              "persistence true",
+              `persistence_location ${this.stateDir}/`,
+              "max_queued_messages 0",
+            ]
+            : []),
+          ...(this.tls
+            ? [
+              `cafile ${this.tls.ca}`,
+              `certfile ${this.tls.cert}`,
+              `keyfile ${this.tls.key}`,
+              `require_certificate ${this.tls.requireCertificate ? "true" : "false"}`,
+            ]
+            : []),
+          // As root, Mosquitto would switch to its own user, who cannot read the state dir or keys.
           ...(Deno.uid() === 0 ? ["user root"] : []),
           "",
         ].join("\n"),

@@ -40,8 +40,12 @@ export class SparkplugWatch {
   #decoding = Promise.resolve();
   #taken = 0;
 
-  constructor(readonly group: string, timeoutS = 120) {
-    this.#sub = subscribe(`spBv1.0/${group}/#`, 1_000_000, { timeoutS, hex: true });
+  constructor(
+    readonly group: string,
+    timeoutS = 120,
+    broker: { port?: number; args?: string[] } = {},
+  ) {
+    this.#sub = subscribe(`spBv1.0/${group}/#`, 1_000_000, { timeoutS, hex: true, ...broker });
   }
 
   get ready(): Promise<void> {
