@@ -146,7 +146,7 @@ const PayloadType = root.lookupType("Payload");
 
 /** The bytes of a payload. */
 export function encodePayload(payload: Payload): Uint8Array {
-  return PayloadType.encode(PayloadType.fromObject(payload)).finish();
+  return PayloadType.encode(payload).finish();
 }
 
 /** A payload from its bytes; throws on bytes that are no Sparkplug B payload. */

@@ -15,6 +15,9 @@ import type { NodeMetrics } from "./node_metrics.ts";
 import { encodePayload, type Payload } from "./proto.ts";
 import { hostState } from "./host_state.ts";
 
+/** A payload's bytes as the Buffer mqtt.js takes, without a copy. */
+const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
 /** Message types this node publishes. */
 export type NodeMessage = "NBIRTH" | "DBIRTH" | "DDATA" | "DDEATH";
 
@@ -280,7 +283,7 @@ export class EdgeSession {
     }
     this.ctx.counters.messages_out = (this.ctx.counters.messages_out ?? 0) + 1;
     const qos = type === "NDEATH" ? 1 : this.cfg.qos;
-    return conn.client.publishAsync(this.topic(type, device), Buffer.from(encodePayload(payload)), {
+    return conn.client.publishAsync(this.topic(type, device), asBuffer(encodePayload(payload)), {
       qos,
       retain: false,
     }).then(() => {});
