@@ -96,6 +96,7 @@ async function gatewayRun(
           url,
           group_id: "bench",
           primary_host_id: HOST,
+          max_metrics_per_message: perMessage,
           buffer: { dir: `${dir}/sp`, fsync: "never" },
         },
       },

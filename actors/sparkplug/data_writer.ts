@@ -1,9 +1,10 @@
 import { Quality } from "../../src/model/sample.ts";
-import type { Counters, Row, Rows, SinkWriter, Verdict } from "../../src/runtime/kit.ts";
+import type { Counters, Rows, SinkWriter, Verdict } from "../../src/runtime/kit.ts";
 import type { DeviceLife } from "./device_life.ts";
-import { dataMetric, type MetricSample } from "./messages.ts";
+import { dataMetric } from "./messages.ts";
 import type { MetricDef, NodeMetrics } from "./node_metrics.ts";
-import type { EdgeSession } from "./session.ts";
+import type { Metric, Payload } from "./proto.ts";
+import type { EdgeSession, NodeMessage } from "./session.ts";
 
 /** How long after start a record may name a tag no device has registered yet (they register). */
 const UNKNOWN_GRACE_MS = 30_000;
@@ -29,56 +30,65 @@ export function dataWriter(
 ): SinkWriter {
   return {
     async write(rows: Rows) {
-      const all = rows.all();
-      const defs = resolve(all, metrics, startedAt);
+      // Every block's paths resolved first: a path no tag has throws before anything is sent.
+      const defsOf = rows.blocks.map((b) => b.paths.map((p) => resolve(p, metrics, startedAt)));
       if (!session.born) throw new Error("the edge node is not born");
-      const steps: (() => Promise<void>)[] = [];
-      const open = new Map<string, { def: MetricDef; s: MetricSample }[]>();
+      const steps: (() => [NodeMessage, string, Payload])[] = [];
+      const open = new Map<string, Metric[]>();
       const flush = (device: string) => {
-        const items = open.get(device);
-        if (!items) return;
+        const list = open.get(device);
+        if (!list) return;
         open.delete(device);
-        steps.push(() =>
-          session.publish("DDATA", device, {
-            timestamp: Date.now(),
-            metrics: items.map(({ def, s }) =>
-              dataMetric(def, s, s.ts < session.birthTime(def.alias))
-            ),
-          })
-        );
+        steps.push(() => {
+          // Historical by the births as they stand when this message goes (a DBIRTH before it
+          // in this write has just set them).
+          for (const m of list) {
+            if ((m.timestamp as number) < session.birthTime(m.alias as number)) {
+              m.is_historical = true;
+            }
+          }
+          return ["DDATA", device, { timestamp: Date.now(), metrics: list }];
+        });
       };
       const birthing = new Set<string>();
       let skipped = 0;
-      all.forEach(([, ts, value, text, quality, reason], i) => {
-        const def = defs[i];
-        const device = def.device;
-        const change = life.note(device, def.alias, quality, metrics.metricsOf(device).length);
-        if (change === "revived" || (session.needsBirth(device) && !birthing.has(device))) {
-          // Back from the dead, or new to this session (or with metrics its birth did not name).
-          birthing.add(device);
-          flush(device);
-          steps.push(() => session.deviceBirth(device));
-        }
-        if (!change && quality === Quality.bad && life.isDead(device)) {
-          skipped++; // a dead device's tags are all bad already: the DDEATH said so
-          return;
-        }
-        const items = open.get(device) ?? [];
-        open.set(device, items);
-        items.push({ def, s: { ts, value: text ?? value, quality, reason } });
-        if (items.length >= maxPerMessage) flush(device);
-        if (change === "died") {
-          flush(device);
-          steps.push(() =>
-            session.publish("DDEATH", device, { timestamp: Date.now(), metrics: [] })
-          );
+      rows.blocks.forEach((b, k) => {
+        const defs = defsOf[k];
+        for (let i = 0; i < b.count; i++) {
+          const def = defs[b.path[i]];
+          const device = def.device;
+          const quality = b.quality[i];
+          const change = life.note(device, def.alias, quality, metrics.metricsOf(device).length);
+          if (change === "revived" || (!birthing.has(device) && session.needsBirth(device))) {
+            // Back from the dead, or new to this session (or with metrics its birth did not name).
+            birthing.add(device);
+            flush(device);
+            steps.push(() => ["DBIRTH", device, session.deviceBirthPayload(device)]);
+          }
+          if (!change && quality === Quality.bad && life.isDead(device)) {
+            skipped++; // a dead device's tags are all bad already: the DDEATH said so
+            continue;
+          }
+          let list = open.get(device);
+          if (!list) open.set(device, list = []);
+          const value = b.value[i];
+          list.push(dataMetric(def, {
+            ts: b.ts[i],
+            value: b.text?.get(i) ?? (Number.isNaN(value) ? null : value),
+            quality,
+            reason: b.reasons?.get(i),
+          }, false));
+          if (list.length >= maxPerMessage) flush(device);
+          if (change === "died") {
+            flush(device);
+            steps.push(() => ["DDEATH", device, { timestamp: Date.now(), metrics: [] }]);
+          }
         }
       });
       for (const device of [...open.keys()]) flush(device);
       if (skipped > 0) counters.dead_values_skipped = (counters.dead_values_skipped ?? 0) + skipped;
       // All at once: nothing can come between (a host going offline is an event, handled after).
-      const sent = steps.map((step) => step());
-      await Promise.all(sent);
+      await session.publishAll(steps);
     },
     classify(err: unknown): Verdict {
       return err instanceof Rejected ? "reject" : "retry";
@@ -87,14 +97,12 @@ export function dataWriter(
   };
 }
 
-/** The metric of every row; throws before anything is sent when one names no known tag. */
-function resolve(rows: Row[], metrics: NodeMetrics, startedAt: number): MetricDef[] {
-  return rows.map(([path]) => {
-    const def = metrics.byPath(path);
-    if (def) return def;
-    if (Date.now() - startedAt < UNKNOWN_GRACE_MS) {
-      throw new Error(`no device has registered the tag ${path} yet`);
-    }
-    throw new Rejected(`no device of this gateway has the tag ${path}`);
-  });
+/** The metric of a path; throws (before anything is sent) when no known tag has it. */
+function resolve(path: string, metrics: NodeMetrics, startedAt: number): MetricDef {
+  const def = metrics.byPath(path);
+  if (def) return def;
+  if (Date.now() - startedAt < UNKNOWN_GRACE_MS) {
+    throw new Error(`no device has registered the tag ${path} yet`);
+  }
+  throw new Rejected(`no device of this gateway has the tag ${path}`);
 }

@@ -133,6 +133,31 @@ export class EdgeSession {
     return this.#send(conn, type, device, payload);
   }
 
+  /**
+   * Publishes messages of the born session in one socket write, in order; resolves once the last
+   * is written (QoS 0: then so are the ones before) or, at QoS 1, once the broker took them all.
+   * Throws at once, sending nothing, when the node is not born.
+   */
+  publishAll(messages: (() => [NodeMessage, string, Payload])[]): Promise<void> {
+    const conn = this.#born;
+    if (!conn || conn !== this.link.current) throw new Error("the edge node is not born");
+    if (messages.length === 0) return Promise.resolve();
+    const stream = conn.client.stream as unknown as { cork?(): void; uncork?(): void };
+    stream.cork?.();
+    try {
+      const acks: Promise<void>[] = [];
+      messages.forEach((make, i) => {
+        const [type, device, payload] = make();
+        const track = this.cfg.qos > 0 || i === messages.length - 1;
+        const sent = this.#send(conn, type, device, payload, track);
+        if (sent) acks.push(sent);
+      });
+      return Promise.all(acks).then(() => {});
+    } finally {
+      stream.uncork?.();
+    }
+  }
+
   /** True when a device has no DBIRTH in this session, or has metrics its DBIRTH did not name. */
   needsBirth(device: string): boolean {
     return (this.#bornDevices.get(device) ?? -1) < this.metrics.metricsOf(device).length;
@@ -140,6 +165,11 @@ export class EdgeSession {
 
   /** A DBIRTH of one device with its metrics' latest values; remembers their times. */
   deviceBirth(device: string, now = Date.now()): Promise<void> {
+    return this.publish("DBIRTH", device, this.deviceBirthPayload(device, now));
+  }
+
+  /** The DBIRTH payload of a device, noting it born and its metrics' birth times. */
+  deviceBirthPayload(device: string, now = Date.now()): Payload {
     this.#bornDevices.set(device, this.metrics.metricsOf(device).length);
     const { payload, births } = dbirth(
       this.metrics.metricsOf(device),
@@ -147,7 +177,7 @@ export class EdgeSession {
       now,
     );
     for (const [alias, ts] of births) this.#births.set(alias, ts);
-    return this.publish("DBIRTH", device, payload);
+    return payload;
   }
 
   /** Asks for new births with the same bdSeq, at most once per rebirth_min_interval_ms. */
@@ -276,16 +306,39 @@ export class EdgeSession {
     for (const w of this.#waiters.splice(0)) w();
   }
 
-  #send(conn: Connection, type: string, device: string | undefined, payload: Payload) {
+  #send(
+    conn: Connection,
+    type: string,
+    device: string | undefined,
+    payload: Payload,
+  ): Promise<void>;
+  #send(
+    conn: Connection,
+    type: string,
+    device: string | undefined,
+    payload: Payload,
+    track: boolean,
+  ): Promise<void> | undefined;
+  /** Publishes with the next seq; `track: false` (QoS 0 only) skips the completion promise. */
+  #send(
+    conn: Connection,
+    type: string,
+    device: string | undefined,
+    payload: Payload,
+    track = true,
+  ) {
     if (type !== "NDEATH") {
       payload.seq = this.#seq;
       this.#seq = (this.#seq + 1) % 256;
     }
     this.ctx.counters.messages_out = (this.ctx.counters.messages_out ?? 0) + 1;
     const qos = type === "NDEATH" ? 1 : this.cfg.qos;
-    return conn.client.publishAsync(this.topic(type, device), asBuffer(encodePayload(payload)), {
-      qos,
-      retain: false,
-    }).then(() => {});
+    const topic = this.topic(type, device);
+    const bytes = asBuffer(encodePayload(payload));
+    if (!track) {
+      conn.client.publish(topic, bytes, { qos, retain: false });
+      return undefined;
+    }
+    return conn.client.publishAsync(topic, bytes, { qos, retain: false }).then(() => {});
   }
 }
