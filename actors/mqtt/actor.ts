@@ -5,6 +5,7 @@ import type { ActorContext, TagCatalog } from "../../src/runtime/kit.ts";
 import { CommandTopics } from "./commands.ts";
 import { mqttLink } from "./link.ts";
 import { messages, type PayloadOptions } from "./payload.ts";
+import { retainRule } from "./retain.ts";
 
 type Config = MqttSinkConfig & PayloadOptions & { client_id: string };
 
@@ -18,19 +19,30 @@ function publishBatch(
   batch: SampleBatch,
   tags: TagCatalog,
   cfg: Config,
+  retained: (topic: string) => boolean,
 ): Promise<unknown> {
-  const opts = { qos: cfg.qos, retain: cfg.retain };
+  const properties = mqtt5Properties(cfg);
+  const opts = { qos: cfg.qos, ...(properties && { properties }) };
   // The batch's PUBLISH packets leave in one socket write, not one each.
   const stream = client.stream as unknown as { cork?(): void; uncork?(): void };
   stream.cork?.();
   try {
     const pending = messages(batch, tags, cfg).map((m) =>
-      client.publishAsync(m.topic, m.payload, opts)
+      client.publishAsync(m.topic, m.payload, { ...opts, retain: retained(m.topic) })
     );
     return Promise.race([Promise.all(pending), closed]);
   } finally {
     stream.uncork?.();
   }
+}
+
+/** The MQTT 5 properties every message carries (expiry, user properties), if any. */
+function mqtt5Properties(cfg: Config) {
+  if (!cfg.message_expiry_s && !cfg.user_properties) return undefined;
+  return {
+    ...(cfg.message_expiry_s && { messageExpiryInterval: cfg.message_expiry_s }),
+    ...(cfg.user_properties && { userProperties: cfg.user_properties }),
+  };
 }
 
 /**
@@ -46,6 +58,7 @@ export default async function mqttSink(ctx: ActorContext<MqttSinkConfig>): Promi
     gateway: ctx.gateway,
   };
   const input = ctx.input!;
+  const retained = retainRule(cfg.retain);
   const commands = cfg.commands
     ? new CommandTopics({ ...cfg.commands, topic_prefix: cfg.topic_prefix }, ctx, ctx.tags)
     : undefined;
@@ -60,7 +73,7 @@ export default async function mqttSink(ctx: ActorContext<MqttSinkConfig>): Promi
       const conn = await link.connected(stop.signal);
       if (!conn) throw new Error("Cannot publish: the sink stopped");
       try {
-        await publishBatch(conn.client, conn.closed, batch, ctx.tags, cfg);
+        await publishBatch(conn.client, conn.closed, batch, ctx.tags, cfg, retained);
         ctx.health.wrote();
         return batch.count;
       } catch (err) {

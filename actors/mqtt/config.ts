@@ -24,7 +24,18 @@ export const mqttSink = z.strictObject({
   qos: num(z.number().int().min(0).max(2)).default(1).pipe(
     z.union([z.literal(0), z.literal(1), z.literal(2)]),
   ),
-  retain: bool.default(false),
+  retain: z.union([bool, z.array(z.string().min(1))]).default(false).describe(
+    "true: every message retained; a list of topic filters (+, #): the messages of those topic families, so a late subscriber sees each last value at once",
+  ),
+  status_topic: z.string().min(1).optional().describe(
+    'a retained {"state":"online"} on connect and {"state":"offline","reason":…} as the will and at stop, e.g. "plant/{gateway}/$state"',
+  ),
+  message_expiry_s: num(z.number().int().min(1)).optional().describe(
+    "MQTT 5: the broker drops a message not delivered within this many seconds",
+  ),
+  user_properties: z.record(z.string().min(1), z.string()).optional().describe(
+    "MQTT 5: user properties sent with every message, e.g. site and line",
+  ),
   topic_prefix: z.string().default("").describe("put before each UNS path, e.g. remote_plant_1/"),
   format: z.enum(["tag", "group"]).default("tag")
     .describe(

@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import mqtt, { type MqttClient } from "mqtt";
 import type { MqttSinkConfig } from "./config.ts";
 import {
@@ -9,9 +10,30 @@ import {
   tlsOptions,
 } from "../../src/runtime/kit.ts";
 
+/** True when the sink needs MQTT 5 (commands, message expiry, user properties). */
+export function usesMqtt5(cfg: MqttSinkConfig): boolean {
+  return !!(cfg.commands || cfg.message_expiry_s || cfg.user_properties);
+}
+
+/** The gateway's status topic, `{gateway}` filled in. */
+function statusTopic(cfg: MqttSinkConfig & { gateway: string }): string {
+  return cfg.status_topic!.replaceAll("{gateway}", cfg.gateway);
+}
+
+/** Publishes the retained status (online, or offline with why) when the sink has a status topic. */
+function publishStatus(
+  client: MqttClient,
+  cfg: MqttSinkConfig & { client_id: string; gateway: string },
+  status: { state: "online" } | { state: "offline"; reason: string },
+): Promise<unknown> {
+  if (!cfg.status_topic) return Promise.resolve();
+  const payload = JSON.stringify({ ...status, ts: Date.now() });
+  return client.publishAsync(statusTopic(cfg), payload, { qos: 1, retain: true });
+}
+
 /** Opens one MQTT connection; rejects on the first error instead of retrying. */
 function connectOnce(
-  cfg: MqttSinkConfig & { client_id: string },
+  cfg: MqttSinkConfig & { client_id: string; gateway: string },
   tls: TlsOptions,
 ): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
@@ -24,8 +46,18 @@ function connectOnce(
       connectTimeout: cfg.connect_timeout_ms,
       keepalive: cfg.keepalive_s,
       clean: true,
-      // MQTT 5 carries a command's response topic and correlation data.
-      protocolVersion: cfg.commands ? 5 : 4,
+      // MQTT 5 carries a command's response topic and correlation data, expiry, user properties.
+      protocolVersion: usesMqtt5(cfg) ? 5 : 4,
+      ...(cfg.status_topic
+        ? {
+          will: {
+            topic: statusTopic(cfg),
+            payload: Buffer.from(JSON.stringify({ state: "offline", reason: "connection lost" })),
+            qos: 1 as const,
+            retain: true,
+          },
+        }
+        : {}),
     });
     const fail = (err: Error) => {
       client.removeAllListeners();
@@ -52,7 +84,7 @@ export interface BrokerConnection {
 
 /** Keeps a connection to the broker, reconnecting with jittered backoff; reports sink health. */
 export function mqttLink(
-  cfg: MqttSinkConfig & { client_id: string },
+  cfg: MqttSinkConfig & { client_id: string; gateway: string },
   ctx: ActorContext,
   up?: (conn: BrokerConnection) => void,
 ): Link<BrokerConnection> {
@@ -73,12 +105,19 @@ export function mqttLink(
       return { client, closed };
     },
     async close({ client }, stopping) {
-      if (stopping) await client.endAsync();
-      else client.end(true);
+      if (stopping) {
+        await publishStatus(client, cfg, { state: "offline", reason: "stopped" }).catch(() => {});
+        await client.endAsync();
+      } else client.end(true);
     },
   };
   return new Link(ctx, connector, {
     initialMs: cfg.reconnect.initial_ms,
     maxMs: cfg.reconnect.max_ms,
-  }, { up });
+  }, {
+    up: (conn) => {
+      publishStatus(conn.client, cfg, { state: "online" }).catch(() => {});
+      up?.(conn);
+    },
+  });
 }

@@ -10,12 +10,13 @@ export interface Received {
  * the filter came back, so nothing published later can be missed (and rejects, ending the
  * subscription, when no probe came back); probes are not returned. `received` fills as messages
  * arrive; `close` ends the subscription early. With `hex`, each payload comes as hex digits;
- * `args` go to mosquitto_sub and the probe's mosquitto_pub (TLS options, say).
+ * with `json`, the payload is mosquitto_sub's JSON of the whole message (MQTT 5: retain flag,
+ * properties); `args` go to mosquitto_sub and the probe's mosquitto_pub (TLS options, say).
  */
 export function subscribe(
   filter: string,
   count: number,
-  { port = 1883, timeoutS = 20, hex = false, args = [] as string[] } = {},
+  { port = 1883, timeoutS = 20, hex = false, json = false, args = [] as string[] } = {},
 ): { ready: Promise<void>; messages: Promise<Received[]>; received: Received[]; close(): void } {
   if (!filter.endsWith("#")) throw new Error(`subscribe: filter must end in #, got ${filter}`);
   const probe = `${filter.slice(0, -1)}__probe`;
@@ -28,7 +29,8 @@ export function subscribe(
       "-q",
       "1",
       // hex: binary payloads (Sparkplug B) as hex digits, one message a line.
-      ...(hex ? ["-F", "%t %x"] : ["-v"]),
+      // json: MQTT 5, each message as mosquitto_sub's JSON (retain flag, properties, payload).
+      ...(hex ? ["-F", "%t %x"] : json ? ["-V", "mqttv5", "-F", "%J"] : ["-v"]),
       ...args,
       "-t",
       filter,
@@ -49,10 +51,11 @@ export function subscribe(
       while ((nl = buf.indexOf("\n")) >= 0) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
+        if (json && !line.startsWith("{")) continue; // not a message (mosquitto_sub's blank line)
         const sp = line.indexOf(" ");
-        const topic = sp < 0 ? line : line.slice(0, sp);
+        const topic = json ? JSON.parse(line).topic : sp < 0 ? line : line.slice(0, sp);
         if (topic === probe) seenProbe = true;
-        else out.push({ topic, payload: line.slice(sp + 1) });
+        else out.push({ topic, payload: json ? line : line.slice(sp + 1) });
       }
       if (out.length >= count) {
         child.kill("SIGTERM");
@@ -72,7 +75,7 @@ export function subscribe(
     // A probe every 100 ms until one comes back: retries, each a new publish.
     for (let i = 0; i < timeoutS * 10 && !seenProbe && !ended; i++) {
       await new Deno.Command("mosquitto_pub", {
-        args: ["-h", "127.0.0.1", "-p", String(port), "-t", probe, "-m", "probe", ...args],
+        args: ["-h", "127.0.0.1", "-p", String(port), "-t", probe, "-m", '{"probe":1}', ...args],
         stdout: "null",
         stderr: "null",
       }).output();
