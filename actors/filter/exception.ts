@@ -90,4 +90,3 @@ export function tooFast(
     ? `changing ${+rate.toPrecision(3)}/s, faster than the limit ${maxPerSecond}/s`
     : undefined;
 }
-
