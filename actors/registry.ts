@@ -13,4 +13,5 @@ export const drivers: readonly Driver[] = [
   (await import("./timescaledb/mod.ts")).default,
   (await import("./influxdb/mod.ts")).default,
   (await import("./history/mod.ts")).default,
+  (await import("./expression/mod.ts")).default,
 ];

@@ -12,6 +12,12 @@ export interface Plan {
 }
 
 /** Turns a validated config into actor specs; devices get the gateway's UNS levels merged with their own. */
+/**
+ * The queue in front of a transform: it holds the devices back when full (a computation never
+ * drops its input); its results then queue for the sinks as a device's do.
+ */
+const TRANSFORM_QUEUE: SinkQueue = { maxSamples: 100_000, whenFull: "block" };
+
 export function planFromConfig(config: Config): Plan {
   const gateway = config.gateway.name;
   const actors: ActorSpec[] = [];
@@ -36,16 +42,25 @@ export function planFromConfig(config: Config): Plan {
     actors.push({ id, kind: sink.kind, role: "sink", config: sink, gateway, health });
     queues.set(id, { maxSamples: sink.queue.max_samples, whenFull: sink.queue.when_full });
   }
+  for (const [id, t] of Object.entries(config.transforms)) {
+    actors.push({ id, kind: t.kind, role: "transform", config: t, gateway, uns: config.uns });
+    queues.set(id, TRANSFORM_QUEUE);
+  }
   for (const a of actors) a.permissions = permissionsOf(a);
   place(actors, config.gateway.placement);
-  const deviceIds = Object.keys(config.devices);
+  // Sources: devices and transforms; each feeds the sinks its routes name and the transforms
+  // that take from it.
+  const sourceIds = [...Object.keys(config.devices), ...Object.keys(config.transforms)];
   const sinkIds = Object.keys(config.sinks);
-  const routes = new Map<string, string[]>(deviceIds.map((d) => [d, []]));
+  const routes = new Map<string, string[]>(sourceIds.map((d) => [d, []]));
   for (const r of config.routes ?? [{ from: "*", to: "*" }]) {
-    for (const d of r.from === "*" ? deviceIds : r.from) {
+    for (const d of r.from === "*" ? sourceIds : r.from) {
       const targets = routes.get(d)!;
       for (const s of r.to === "*" ? sinkIds : r.to) if (!targets.includes(s)) targets.push(s);
     }
+  }
+  for (const [id, t] of Object.entries(config.transforms)) {
+    for (const d of t.from) routes.get(d)!.push(id);
   }
   return { actors, routes, queues };
 }

@@ -102,7 +102,9 @@ for (const folder of await driverFolders()) {
       (m, t, i) => merge(m, parseExample(t, `${path} #${i + 1}`)),
       {},
     );
-    const section = driver.role === "device" ? "devices" : "sinks";
+    const section = ({ device: "devices", sink: "sinks", transform: "transforms" } as const)[
+      driver.role
+    ];
     const kinds = Object.values((config[section] ?? {}) as Record<string, { kind?: string }>)
       .map((entry) => entry.kind);
     assert.ok(

@@ -29,7 +29,7 @@ export const NotReady = z.object({
 export const ActorStatus = z.object({
   id: z.string(),
   kind: z.string(),
-  role: z.enum(["device", "sink", "simulator"]),
+  role: z.enum(["device", "sink", "transform", "simulator"]),
   worker: z.string(),
   state: ActorState,
   reason: z.string().optional(),

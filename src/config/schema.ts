@@ -5,7 +5,7 @@ import type { UnsPrefix } from "../model/tag.ts";
 /** What the config needs of a driver: its role, and schemas loaded on demand (see actors/). */
 export interface DriverSchemas {
   kind: string;
-  role: "device" | "sink";
+  role: "device" | "sink" | "transform";
   config(): Promise<z.ZodType>;
   simulator?: { config(): Promise<z.ZodType> };
 }
@@ -26,6 +26,13 @@ export interface SinkEntry {
   [field: string]: unknown;
 }
 
+/** What every transform entry has: the devices it takes samples from. */
+export interface TransformEntry {
+  kind: string;
+  from: string[];
+  [field: string]: unknown;
+}
+
 /** A built-in simulator entry. */
 export interface SimulatorEntry {
   kind: string;
@@ -37,6 +44,7 @@ export async function kindSchemas(drivers: readonly DriverSchemas[]) {
   const byRole = {
     device: [] as z.ZodType[],
     sink: [] as z.ZodType[],
+    transform: [] as z.ZodType[],
     simulator: [] as z.ZodType[],
   };
   for (const d of drivers) {
@@ -48,6 +56,7 @@ export async function kindSchemas(drivers: readonly DriverSchemas[]) {
   return {
     device: union(byRole.device) as z.ZodType<DeviceEntry>,
     sink: union(byRole.sink) as z.ZodType<SinkEntry>,
+    transform: union(byRole.transform) as z.ZodType<TransformEntry>,
     simulator: union(byRole.simulator) as z.ZodType<SimulatorEntry>,
   };
 }
@@ -61,6 +70,9 @@ function checked(kind: string, role: string, schema: z.ZodType): z.ZodType {
   if (role === "sink" && !shape.queue) {
     throw new Error(`The sink driver "${kind}" has a schema without a queue field`);
   }
+  if (role === "transform" && !shape.from) {
+    throw new Error(`The transform driver "${kind}" has a schema without a from field`);
+  }
   return schema;
 }
 
@@ -73,18 +85,21 @@ function union(options: z.ZodType[]): z.ZodType {
 
 /** The whole configuration file, for the given drivers: types, defaults, JSON Schema and docs. */
 export async function buildConfigSchema(drivers: readonly DriverSchemas[]) {
-  const { device, sink, simulator } = await kindSchemas(drivers);
-  return configSchemaOf(device, sink, simulator);
+  const { device, sink, transform, simulator } = await kindSchemas(drivers);
+  return configSchemaOf(device, sink, transform, simulator);
 }
 
 const route = z.strictObject({
-  from: z.union([z.literal("*"), z.array(id).min(1)]).describe('device ids, or "*" for all'),
+  from: z.union([z.literal("*"), z.array(id).min(1)]).describe(
+    'device and transform ids, or "*" for all',
+  ),
   to: z.union([z.literal("*"), z.array(id).min(1)]).describe('sink ids, or "*" for all'),
 });
 
 function configSchemaOf(
   device: z.ZodType<DeviceEntry>,
   sink: z.ZodType<SinkEntry>,
+  transform: z.ZodType<TransformEntry>,
   simulator: z.ZodType<SimulatorEntry>,
 ) {
   return z.strictObject({
@@ -139,13 +154,16 @@ function configSchemaOf(
     ),
     devices: z.record(id, device).default({}),
     sinks: z.record(id, sink).default({}),
+    transforms: z.record(id, transform).default({}).describe(
+      "computations on devices' samples (filters, derived tags, windows, alarms, OEE); their results are routed to sinks like a device's",
+    ),
     routes: z.array(route).optional().describe(
-      "which devices feed which sinks; all to all when left out",
+      "which devices and transforms feed which sinks; all to all when left out",
     ),
   }).superRefine((cfg, ctx) => {
     // Runs even when other fields failed (see `when` below), so the input may be malformed here.
     const ids = new Map<string, string>();
-    for (const section of ["simulators", "devices", "sinks"] as const) {
+    for (const section of ["simulators", "devices", "sinks", "transforms"] as const) {
       for (const key of Object.keys(isObject(cfg[section]) ? cfg[section] : {})) {
         const other = ids.get(key);
         if (other) {
@@ -158,17 +176,37 @@ function configSchemaOf(
         ids.set(key, section);
       }
     }
+    const has = (section: "devices" | "sinks" | "transforms", ref: string) =>
+      isObject(cfg[section]) && Object.hasOwn(cfg[section], ref);
+    // A transform takes samples from devices (not from other transforms, for now).
+    for (const [tid, t] of Object.entries(isObject(cfg.transforms) ? cfg.transforms : {})) {
+      const from: unknown = isObject(t) ? (t as { from?: unknown }).from : undefined;
+      if (!Array.isArray(from)) continue;
+      from.forEach((ref, j) => {
+        if (typeof ref === "string" && !has("devices", ref)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["transforms", tid, "from", j],
+            message: `no device "${ref}"`,
+          });
+        }
+      });
+    }
     if (!Array.isArray(cfg.routes)) return;
     cfg.routes.forEach((r, i) => {
-      for (const [field, section] of [["from", "devices"], ["to", "sinks"]] as const) {
+      for (const field of ["from", "to"] as const) {
         const list: unknown = isObject(r) ? r[field] : undefined;
-        if (!Array.isArray(list) || !isObject(cfg[section])) continue;
+        if (!Array.isArray(list)) continue;
         list.forEach((ref, j) => {
-          if (typeof ref === "string" && !Object.hasOwn(cfg[section], ref)) {
+          if (typeof ref !== "string") return;
+          const known = field === "from"
+            ? has("devices", ref) || has("transforms", ref)
+            : has("sinks", ref);
+          if (!known) {
             ctx.addIssue({
               code: "custom",
               path: ["routes", i, field, j],
-              message: `no ${section.slice(0, -1)} "${ref}"`,
+              message: field === "from" ? `no device or transform "${ref}"` : `no sink "${ref}"`,
             });
           }
         });
@@ -184,4 +222,8 @@ function isObject(v: unknown): v is object {
 /** The zod schema of a whole config file. */
 export type ConfigSchema = ReturnType<typeof configSchemaOf>;
 export type Config = z.output<ConfigSchema>;
-export type { DeviceEntry as DeviceConfig, SinkEntry as SinkConfig };
+export type {
+  DeviceEntry as DeviceConfig,
+  SinkEntry as SinkConfig,
+  TransformEntry as TransformConfig,
+};

@@ -10,7 +10,13 @@ import type { WriteOutcome, WriteRequest } from "./writes.ts";
 export { type Counters, zeroCounters } from "./counters.ts";
 
 /** What an actor is for: devices produce samples, sinks consume them, simulators serve devices. */
-export type Role = "device" | "sink" | "simulator";
+/** A device produces samples, a sink takes them, a transform takes some and produces new ones. */
+export type Role = "device" | "sink" | "transform" | "simulator";
+
+/** Roles whose actors send batches to the router. */
+export const producesSamples = (role: Role) => role === "device" || role === "transform";
+/** Roles whose actors take batches from the router, through a queue of their own. */
+export const takesSamples = (role: Role) => role === "sink" || role === "transform";
 
 /** Lifecycle of an actor as the supervisor reports it. */
 export type ActorState = "starting" | "running" | "degraded" | "failed" | "stopped";

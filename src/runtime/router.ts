@@ -164,11 +164,19 @@ export class Router {
     };
   }
 
-  /** Waits for every device channel to end and every queue to empty, then ends the sinks' inputs. */
-  async drain(): Promise<void> {
-    await Promise.all([...this.#outputs.values()].map((s) => s.done));
-    await Promise.all([...this.#sinks.values()].map((s) => s.outbox.whenEmpty()));
-    for (const link of this.#sinks.values()) {
+  /**
+   * Waits for the given workers' channels to end (all by default) and the given queues to empty
+   * (all sinks and transforms by default), then ends those inputs: at shutdown, the devices'
+   * channels into the transforms first, then everything into the sinks.
+   */
+  async drain(outputs?: string[], sinks?: string[]): Promise<void> {
+    const links = sinks ? sinks.map((id) => this.#sink(id)) : [...this.#sinks.values()];
+    const channels = outputs
+      ? outputs.flatMap((k) => this.#outputs.get(k) ?? [])
+      : [...this.#outputs.values()];
+    await Promise.all(channels.map((s) => s.done));
+    await Promise.all(links.map((s) => s.outbox.whenEmpty()));
+    for (const link of links) {
       link.outbox.onPush = undefined;
       link.sender?.end();
       link.sender = undefined;

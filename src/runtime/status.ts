@@ -1,6 +1,6 @@
 import type { ActorEntry } from "./actor_entry.ts";
 import type { Counters } from "./counters.ts";
-import type { ActorSpec, ActorState } from "./messages.ts";
+import { type ActorSpec, type ActorState, producesSamples, takesSamples } from "./messages.ts";
 import type { Router } from "./router.ts";
 
 /** One actor as /api/actors shows it. */
@@ -25,8 +25,8 @@ export interface ActorStatus {
  */
 export function statusOf(e: ActorEntry, router: Router): ActorStatus {
   const counters = { ...e.counters.total(), queue_depth: 0 } as ActorStatus["counters"];
-  if (e.spec.role === "device") counters.queue_depth = router.outputDepth(e.slot);
-  if (e.spec.role === "sink") {
+  if (producesSamples(e.spec.role)) counters.queue_depth = router.outputDepth(e.slot);
+  if (takesSamples(e.spec.role)) {
     const q = router.sinkQueue(e.id);
     counters.queue_depth = q.depth;
     counters.queued_samples = q.samples;

@@ -16,6 +16,7 @@ import type {
 import type { Router } from "./router.ts";
 import { type ActorStatus, statusOf } from "./status.ts";
 import { WorkerSlot } from "./worker_slot.ts";
+import { producesSamples, takesSamples } from "./messages.ts";
 import type { WriteOutcome, WriteRequest } from "./writes.ts";
 
 export type { ActorStatus };
@@ -80,7 +81,7 @@ export class Supervisor {
       const entry = new ActorEntry(spec, i, key, new RestartPolicy(opts.restart, opts.stableMs));
       slot.entries.push(entry);
       this.#entries.set(spec.id, entry);
-      if (spec.role === "device") router.registerSource(spec.id, i);
+      if (producesSamples(spec.role)) router.registerSource(spec.id, i);
     });
   }
 
@@ -96,7 +97,7 @@ export class Supervisor {
       await sleep(20);
     }
     if (this.#stopping) return;
-    for (const role of ["sink", "device"] as const) {
+    for (const role of ["sink", "transform", "device"] as const) {
       this.#byRole(role).forEach((e) => this.#spawn(e));
     }
   }
@@ -193,11 +194,21 @@ export class Supervisor {
       Promise.all(this.#byRole(role).map((e) => this.#stopEntry(e)));
     // Each step gets what is left of the deadline; a late step does not skip the next.
     const devicesStopped = await beforeDeadline(stopped("device"), deadline);
-    for (const slot of this.#slots.values()) {
-      if (slot.entries.some((e) => e.spec.role === "device")) slot.post({ type: "end_output" });
-    }
+    const slotsOf = (role: ActorSpec["role"]) =>
+      [...this.#slots.values()].filter((s) => s.entries.some((e) => e.spec.role === role));
+    for (const slot of slotsOf("device")) slot.post({ type: "end_output" });
+    // Then the transforms: what the devices sent reaches them, they finish and end their output;
+    // then the sinks take what the devices and transforms sent.
+    const transforms = this.#byRole("transform");
+    const transformsDone = await beforeDeadline(
+      this.router.drain(slotsOf("device").map((s) => s.key), transforms.map((e) => e.id))
+        .then(() => Promise.all(transforms.map((e) => this.#whenEnded(e)))),
+      deadline,
+    );
+    for (const slot of slotsOf("transform")) slot.post({ type: "end_output" });
     const steps = [
       devicesStopped,
+      transformsDone,
       await beforeDeadline(this.router.drain(), deadline),
       await beforeDeadline(
         Promise.all(this.#byRole("sink").map((e) => this.#whenEnded(e))),
@@ -292,7 +303,7 @@ export class Supervisor {
 
   #fail(e: ActorEntry, error: ErrorInfo): void {
     if (!e.live) return;
-    if (e.spec.role === "sink") this.router.detachSink(e.id);
+    if (takesSamples(e.spec.role)) this.router.detachSink(e.id);
     e.fail(error);
     this.#ended(e);
     if (this.#stopping) return e.whenEnded?.();

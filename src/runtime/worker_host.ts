@@ -9,7 +9,14 @@ import {
 import { batchReceiver, type BatchSender, batchSender, TagCatalog } from "./frames.ts";
 import { logger, setLogLevel } from "./log.ts";
 import { KeyList, packCounters } from "./counter_table.ts";
-import { type Counters, type FromActor, type ToActor, zeroCounters } from "./messages.ts";
+import {
+  type Counters,
+  type FromActor,
+  producesSamples,
+  takesSamples,
+  type ToActor,
+  zeroCounters,
+} from "./messages.ts";
 import { ReceiptWaiters } from "./receipts.ts";
 import { ActorHealth, DEFAULT_HEALTH } from "./health/actor_health.ts";
 import { Verdict } from "./health/verdict.ts";
@@ -135,10 +142,10 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
     }
     const main = (await loading).default as ActorMain;
     const { counters, stop } = hosted;
-    if (spec.role === "device" && !output) {
+    if (producesSamples(spec.role) && !output) {
       throw new Error(`Cannot start ${spec.id}: the worker has no output`);
     }
-    const out = spec.role === "device"
+    const out = producesSamples(spec.role)
       ? new Output(output!, msg.source, counters, receipts)
       : undefined;
     const tags = new TagCatalog();
@@ -156,7 +163,7 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
       msg.source,
     );
     hosted.health = health;
-    const input = spec.role === "sink" && msg.port
+    const input = takesSamples(spec.role) && msg.port
       ? batchReceiver(msg.port, msg.capacity, (frame) => tags.add(frame))
       : undefined;
     const ctx: ActorContext = {

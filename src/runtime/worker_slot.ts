@@ -1,7 +1,7 @@
 import { unionOf } from "./kit/permissions.ts";
 import type { ActorEntry } from "./actor_entry.ts";
 import type { LogLevel } from "./log.ts";
-import type { FromActor, ToActor } from "./messages.ts";
+import { type FromActor, producesSamples, takesSamples, type ToActor } from "./messages.ts";
 import type { Router } from "./router.ts";
 
 /** What a worker is started with. */
@@ -38,7 +38,7 @@ export class WorkerSlot {
       deno: { permissions: this.#permissions() },
     });
     this.worker = worker;
-    const devices = this.entries.filter((e) => e.spec.role === "device").length;
+    const devices = this.entries.filter((e) => producesSamples(e.spec.role)).length;
     if (devices > 0) {
       const capacity = Math.min(4096, this.opts.channelCapacity * devices);
       const ch = new MessageChannel();
@@ -85,7 +85,7 @@ export class WorkerSlot {
   start(e: ActorEntry): void {
     let port: MessagePort | undefined;
     let capacity = this.opts.channelCapacity;
-    if (e.spec.role === "sink") {
+    if (takesSamples(e.spec.role)) {
       const ch = new MessageChannel();
       this.router.attachSink(e.id, ch.port2);
       port = ch.port1;

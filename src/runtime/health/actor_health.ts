@@ -68,7 +68,7 @@ export class ActorHealth implements Health {
   #good = 0;
 
   constructor(
-    private readonly role: "device" | "sink" | "simulator",
+    private readonly role: "device" | "sink" | "transform" | "simulator",
     private readonly settings: HealthSettings,
     private readonly counters: Counters,
     private readonly verdict: Verdict,
@@ -156,7 +156,8 @@ export class ActorHealth implements Health {
   }
 
   #judge(): void {
-    if (this.role === "simulator") return;
+    // A simulator's or a transform's state is its own report.
+    if (this.role === "simulator" || this.role === "transform") return;
     const j = this.role === "sink" ? this.#sink.judge() : this.#device.judge(this.#tags);
     this.verdict.data(j.state, j.reason);
   }

@@ -23,7 +23,7 @@ export interface DriverPart<S extends ZodType = ZodType> {
  */
 export interface Driver {
   kind: string;
-  role: "device" | "sink";
+  role: "device" | "sink" | "transform";
   config(): Promise<ZodType>;
   load(): Promise<{ default: ActorMain<never> }>;
   permissions?(config: never, id: string): ActorPermissions;
@@ -36,7 +36,9 @@ export interface Driver {
 
 /** Declares a driver; the actor's config type is the schema's output, checked here. */
 export function defineDriver<S extends ZodType, T extends ZodType = ZodType>(
-  driver: { kind: string; role: "device" | "sink"; simulator?: DriverPart<T> } & DriverPart<S>,
+  driver:
+    & { kind: string; role: "device" | "sink" | "transform"; simulator?: DriverPart<T> }
+    & DriverPart<S>,
 ): Driver {
   return driver;
 }

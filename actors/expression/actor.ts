@@ -1,0 +1,172 @@
+import { BatchBuilder, columns, type SampleBatch } from "../../src/model/batch.ts";
+import { Quality } from "../../src/model/sample.ts";
+import { type TagMeta, unsPath } from "../../src/model/tag.ts";
+import type { ActorContext } from "../../src/runtime/kit.ts";
+import type { ExpressionTransformConfig } from "./config.ts";
+import { compile, type Program, type ValueType } from "./expression.ts";
+
+interface Input {
+  name: string;
+  ref: string;
+  value: number;
+  quality: number;
+  reason?: string;
+  ts: number;
+  seen: boolean;
+  /** The outputs that read it, by index. */
+  readers: number[];
+}
+
+interface Out {
+  name: string;
+  program: Program;
+  /** Indexes of its inputs, in the program's read order. */
+  inputs: number[];
+  meta?: TagMeta;
+  index?: number;
+}
+
+/**
+ * Derived tags: each output an expression over named input tags of the transform's devices,
+ * evaluated whenever one of its inputs changes, with the other inputs' latest values, stamped
+ * with that input's time. A bad input makes the result bad with the reason; an output waits until
+ * each of its inputs had a value; a result that is no finite number is bad.
+ */
+export default async function expression(ctx: ActorContext<ExpressionTransformConfig>) {
+  const cfg = ctx.config;
+  const types: Record<string, ValueType> = {};
+  const inputs: Input[] = Object.entries(cfg.inputs).map(([name, i]) => {
+    types[name] = typeof i === "string" ? "number" : i.type;
+    return {
+      name,
+      ref: typeof i === "string" ? i : i.tag,
+      value: NaN,
+      quality: Quality.bad,
+      ts: 0,
+      seen: false,
+      readers: [],
+    };
+  });
+  const outs: Out[] = Object.entries(cfg.outputs).map(([name, o], k) => {
+    const c = compile(o.expr, types);
+    if (!c.ok) throw new Error(`Cannot start ${ctx.id}: output ${name}: ${c.error}`);
+    const reads = new Set(referenced(o.expr, Object.keys(types)));
+    const idx = inputs.map((_, i) => i).filter((i) => reads.has(inputs[i].name));
+    for (const i of idx) inputs[i].readers.push(k);
+    return { name, program: c.program, inputs: idx };
+  });
+  const output = ctx.output!;
+  const input = ctx.input!;
+  /** Where each (source, tag index) goes: the input it is, once the tag frames named it. */
+  const bySourceTag = new Map<number, Map<number, number>>();
+  let seenVersion = -1;
+  const learn = () => {
+    if (ctx.tags.version === seenVersion) return;
+    seenVersion = ctx.tags.version;
+    for (const frame of ctx.tags.frames()) {
+      frame.tags.forEach((meta, k) => {
+        if (!meta) return;
+        const i = inputs.findIndex((x) => x.ref === `${meta.device}/${meta.name}`);
+        if (i < 0) return;
+        let m = bySourceTag.get(frame.source);
+        if (!m) bySourceTag.set(frame.source, m = new Map());
+        m.set(frame.first + k, i);
+        registerOutputs(i, meta);
+      });
+    }
+  };
+  /** Names the outputs' tags once their first input's tag is known (their UNS place). */
+  const registerOutputs = (i: number, meta: TagMeta) => {
+    const fresh: Out[] = [];
+    for (const k of inputs[i].readers) {
+      const o = outs[k];
+      if (o.meta || o.inputs[0] !== i) continue;
+      const oc = cfg.outputs[o.name];
+      const device = oc.device ?? meta.device;
+      const path = device === meta.device
+        ? `${meta.path.slice(0, meta.path.length - meta.name.length)}${o.name}`
+        : unsPath(ctx.uns, device, o.name);
+      o.meta = {
+        name: o.name,
+        device,
+        path,
+        type: o.program.type === "bool" ? "bool" : "float64",
+        writable: false,
+      };
+      if (oc.unit) o.meta.unit = oc.unit;
+      fresh.push(o);
+    }
+    if (fresh.length === 0) return;
+    const first = output.registerTags(fresh.map((o) => o.meta!));
+    fresh.forEach((o, j) => o.index = first + j);
+  };
+  ctx.setState("running");
+  const values = new Float64Array(inputs.length);
+  for (let batch = await input.next(); batch; batch = await input.next()) {
+    ctx.counters.samples_in += batch.count;
+    learn();
+    const out = evaluate(batch);
+    input.ack();
+    if (out) await output.send(out, ctx.signal);
+  }
+
+  function evaluate(batch: SampleBatch): SampleBatch | undefined {
+    const map = bySourceTag.get(batch.source);
+    if (!map) return undefined;
+    const c = columns(batch);
+    const reasons = batch.reasons && new Map(batch.reasons);
+    const dirty = new Map<number, number>(); // output → time of the change that triggers it
+    for (let r = 0; r < batch.count; r++) {
+      const i = map.get(c.tag[r]);
+      if (i === undefined) continue;
+      const x = inputs[i];
+      x.value = c.value[r];
+      x.quality = c.quality[r];
+      x.reason = reasons?.get(r);
+      x.ts = c.ts[r];
+      x.seen = true;
+      for (const k of x.readers) dirty.set(k, Math.max(dirty.get(k) ?? -Infinity, x.ts));
+    }
+    if (dirty.size === 0) return undefined;
+    const b = new BatchBuilder(output.source, dirty.size);
+    for (const [k, ts] of dirty) {
+      const o = outs[k];
+      if (o.index === undefined || !o.inputs.every((i) => inputs[i].seen)) continue;
+      const bad = o.inputs.map((i) => inputs[i]).find((x) =>
+        x.quality === Quality.bad || Number.isNaN(x.value)
+      );
+      if (bad) {
+        b.push(
+          o.index,
+          ts,
+          NaN,
+          Quality.bad,
+          `input ${bad.name} (${bad.ref}) is bad${bad.reason ? `: ${bad.reason}` : ""}`,
+        );
+        continue;
+      }
+      for (const i of o.inputs) values[i] = inputs[i].value;
+      // The program reads its inputs by its own order: all of them, by name.
+      const v = o.program.evaluate(values);
+      const uncertain = o.inputs.map((i) => inputs[i]).find((x) => x.quality === Quality.uncertain);
+      if (!Number.isFinite(v)) {
+        b.push(o.index, ts, NaN, Quality.bad, "the result is not a finite number");
+      } else if (uncertain) {
+        b.push(
+          o.index,
+          ts,
+          v,
+          Quality.uncertain,
+          `input ${uncertain.name} is uncertain${uncertain.reason ? `: ${uncertain.reason}` : ""}`,
+        );
+      } else b.push(o.index, ts, v, Quality.good);
+    }
+    return b.count === 0 ? undefined : b.build();
+  }
+}
+
+/** The input names an expression's text mentions (a superset is harmless). */
+function referenced(expr: string, names: string[]): string[] {
+  const words = new Set(expr.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+  return names.filter((n) => words.has(n));
+}
