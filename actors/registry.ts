@@ -14,4 +14,6 @@ export const drivers: readonly Driver[] = [
   (await import("./influxdb/mod.ts")).default,
   (await import("./history/mod.ts")).default,
   (await import("./expression/mod.ts")).default,
+  (await import("./window/mod.ts")).default,
+  (await import("./alarm/mod.ts")).default,
 ];

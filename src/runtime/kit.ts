@@ -20,6 +20,7 @@ export { openBuffer, runBufferedSink } from "./kit/buffered.ts";
 export type { PipelineOptions, Row, SinkWriter, Verdict } from "./kit/pipeline/buffered_sink.ts";
 export { blockOf, type RowBlock, Rows } from "./kit/pipeline/block.ts";
 export { checkTags, type TagIssue } from "./kit/tag_checks.ts";
+export { derivedTag, refMatches, TagInputs } from "./kit/tag_inputs.ts";
 export { safeUrl } from "./kit/url.ts";
 export { type TlsFiles, tlsFiles, type TlsOptions, tlsOptions } from "./kit/tls.ts";
 export { type ActorPermissions, bufferDir, endpointOf, unionOf } from "./kit/permissions.ts";
