@@ -16,4 +16,5 @@ export const drivers: readonly Driver[] = [
   (await import("./expression/mod.ts")).default,
   (await import("./window/mod.ts")).default,
   (await import("./alarm/mod.ts")).default,
+  (await import("./filter/mod.ts")).default,
 ];

@@ -24,6 +24,8 @@ export const GAUGES: ReadonlySet<string> = new Set([
   "consecutive_failures",
   "bad_tags",
   "stale_tags",
+  "reduction_pct",
+  "active_alarms",
   "good_values",
   "lag_ms",
 ]);
