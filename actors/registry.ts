@@ -17,4 +17,5 @@ export const drivers: readonly Driver[] = [
   (await import("./window/mod.ts")).default,
   (await import("./alarm/mod.ts")).default,
   (await import("./filter/mod.ts")).default,
+  (await import("./oee/mod.ts")).default,
 ];

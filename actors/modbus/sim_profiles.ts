@@ -48,9 +48,15 @@ export function seededRandom(seed: number): () => number {
 const RUN_CYCLE_S = 300; // one run/stop cycle every 5 minutes
 const STOPPED_S = 30; // of which the compressor stands still for 30 s
 
+/** Parts a second while running: 90 % of the ideal rate of one part every 2 s. */
+const PARTS_PER_S = 0.45;
+/** The share of parts that are good. */
+const GOOD_SHARE = 0.97;
+
 /**
  * Air compressor on a Schneider PLC. HR0 temperature raw (°C / 0.16), HR1 motor current A×10,
- * HR2–3 pressure bar float32 ABCD, IR0 uptime s mod 65536, coil 0 and DI0 run status.
+ * HR2–3 pressure bar float32 ABCD, IR0 uptime s mod 65536, coil 0 and DI0 run status; HR4–5 the
+ * total and HR6–7 the good part counters (uint32 ABCD), counting while it runs (for OEE).
  */
 function compressor(opts: ProfileOptions = {}): Profile {
   const rand = seededRandom(opts.seed ?? Date.now());
@@ -61,9 +67,17 @@ function compressor(opts: ProfileOptions = {}): Profile {
   const float = new DataView(new ArrayBuffer(4));
   const wave = (t: number, periodS: number, phase: number) =>
     Math.sin((2 * Math.PI * t) / periodS + phase);
+  let parts = 0, lastT = 0;
   const tick = (nowMs: number) => {
     const t = Math.max(0, nowMs - startMs) / 1000;
     const running = (t + cycleOffset) % RUN_CYCLE_S < RUN_CYCLE_S - STOPPED_S;
+    if (running) parts += Math.max(0, t - lastT) * PARTS_PER_S;
+    lastT = t;
+    const total = Math.floor(parts), good = Math.floor(parts * GOOD_SHARE);
+    image.holding[4] = Math.floor(total / 65536) % 65536;
+    image.holding[5] = total % 65536;
+    image.holding[6] = Math.floor(good / 65536) % 65536;
+    image.holding[7] = good % 65536;
     const temp = 72 + 7 * wave(t, 900, p1) + 3 * wave(t, 137, p2); // 62–82 °C
     const amps = running ? 42 + 2.5 * wave(t, 61, p3) : 0;
     const bar = running ? 7 + 0.4 * wave(t, 45, p3) : 6.2 + 0.2 * wave(t, 45, p3);

@@ -124,15 +124,22 @@ export class Oee {
     return undefined;
   }
 
-  /** OEE of the shift `now` is in, up to `now`. */
+  /**
+   * OEE of the shift `now` is in, up to `now`; from the first run state known when that came
+   * later (the gateway started mid-shift: what it did not see is not counted against it).
+   */
   shift(now: number): (OeeFigures & { shift: string }) | undefined {
     const s = this.shiftAt(now);
-    return s && { shift: s.name, ...this.over(s.from, now) };
+    return s && { shift: s.name, ...this.over(Math.max(s.from, this.#knownSince()), now) };
   }
 
-  /** OEE of the last hour (all of it planned). */
+  /** OEE of the last hour (all of it planned), or since the first run state known. */
   lastHour(now: number): OeeFigures {
-    return this.over(now - HOUR, now);
+    return this.over(Math.max(now - HOUR, this.#knownSince()), now);
+  }
+
+  #knownSince(): number {
+    return this.#states[0]?.[0] ?? Infinity;
   }
 
   /** OEE over [from, to], all of it planned time. */

@@ -75,3 +75,13 @@ Deno.test("OEE: shifts over midnight, a plant's UTC offset, the last hour, energ
     /shift 1 \(x\) start: "6:00" is not a time of day HH:MM/,
   );
 });
+
+Deno.test("OEE: a gateway started mid-shift counts from the first run state it saw", () => {
+  const oee = new Oee({ idealCycleS: 10, shifts: SHIFTS });
+  oee.state(at("10:00"), "running");
+  oee.state(at("11:00"), "stopped");
+  const f = oee.shift(at("12:00"))!;
+  near(f.plannedS, 2 * 3600);
+  near(f.availability, 0.5);
+  near(oee.lastHour(at("10:30")).availability, 1);
+});
