@@ -18,4 +18,5 @@ export const drivers: readonly Driver[] = [
   (await import("./alarm/mod.ts")).default,
   (await import("./filter/mod.ts")).default,
   (await import("./oee/mod.ts")).default,
+  (await import("./anomaly/mod.ts")).default,
 ];
