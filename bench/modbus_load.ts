@@ -2,6 +2,7 @@
 // plain modbus-serial loop (baseline) and then by the gateway, in the same invocation, against
 // the same simulator fleet running in its own process. Prints a Markdown table for BENCHMARKS.md.
 //   deno task bench:modbus [--devices 1000] [--seconds 30] [--workers 2] [--coalesce-ms 0]
+//     [--transforms] (also the gateway with a deadband filter and a 1-minute window on every tag)
 //     [--gateway-v8-flags=…] [--baseline-v8-flags=…]  (the baseline takes the gateway's by default)
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -48,6 +49,7 @@ function gatewayConfig(
   apiPort: number,
   workers: number,
   coalesceMs: number,
+  transforms = false,
 ): unknown {
   const tags = Array.from(
     { length: 20 },
@@ -66,6 +68,25 @@ function gatewayConfig(
     },
     api: { host: "127.0.0.1", port: apiPort },
     devices,
+    // With --transforms: report by exception (deadband) and a one-minute mean on every tag.
+    ...(transforms
+      ? {
+        transforms: {
+          deadband: {
+            kind: "filter",
+            from: Object.keys(devices),
+            tags: Object.keys(devices).map((d) => `${d}/*`),
+            deadband: { absolute: 1 },
+          },
+          mean_1m: {
+            kind: "window",
+            from: Object.keys(devices),
+            tags: Object.keys(devices).map((d) => `${d}/*`),
+            size_ms: 60_000,
+          },
+        },
+      }
+      : {}),
   };
 }
 
@@ -117,12 +138,13 @@ async function runGateway(
   workers: number,
   coalesceMs: number,
   v8Flags: string,
+  transforms = false,
 ): Promise<Result> {
   const apiPort = loopbackPort();
   const config = await Deno.makeTempFile({ prefix: "tagflow-bench-", suffix: ".json" });
   await Deno.writeTextFile(
     config,
-    JSON.stringify(gatewayConfig(n, basePort, apiPort, workers, coalesceMs)),
+    JSON.stringify(gatewayConfig(n, basePort, apiPort, workers, coalesceMs, transforms)),
   );
   const api = `http://127.0.0.1:${apiPort}`;
   const p = new Proc("gateway", [
@@ -147,8 +169,8 @@ async function runGateway(
     const hasHistogram = pollStartLag.keys.some((k) => c1.has(k));
     return {
       name: `gateway: ${workers} modbus worker${workers > 1 ? "s" : ""}, no sinks${
-        coalesceMs > 0 ? `, coalesce_ms ${coalesceMs}` : ""
-      }${flagsNote(v8Flags)}`,
+        transforms ? ", a deadband filter and a 1-minute window on every tag" : ""
+      }${coalesceMs > 0 ? `, coalesce_ms ${coalesceMs}` : ""}${flagsNote(v8Flags)}`,
       pollsPerS: (delta("polls") ?? NaN) / window,
       overruns: delta("overruns"),
       errors: delta("errors"),
@@ -196,6 +218,8 @@ async function main(): Promise<void> {
       // The plain loop's V8 flags; the same as the gateway's unless given, so both pay alike.
       "baseline-v8-flags": { type: "string" },
       "coalesce-ms": { type: "string", default: "0" },
+      // Also the gateway with transforms on every tag (deadband filter, 1-minute window).
+      transforms: { type: "boolean", default: false },
     },
   });
   const n = Number(args.devices), seconds = Number(args.seconds);
@@ -238,6 +262,20 @@ async function main(): Promise<void> {
         Number(args["coalesce-ms"]),
         args["gateway-v8-flags"],
       ),
+      ...(args.transforms
+        ? [
+          await runGateway(
+            sim,
+            n,
+            basePort,
+            seconds,
+            Number(args.workers),
+            Number(args["coalesce-ms"]),
+            args["gateway-v8-flags"],
+            true,
+          ),
+        ]
+        : []),
     ];
     console.log(
       `Modbus load (issue #3): ${n} devices × 20 holding registers (one FC3 each) every 1000 ms, ` +

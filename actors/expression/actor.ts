@@ -1,5 +1,5 @@
 import { BatchBuilder, columns, type SampleBatch } from "../../src/model/batch.ts";
-import { Quality } from "../../src/model/sample.ts";
+import { Quality, type QualityCode } from "../../src/model/sample.ts";
 import { type TagMeta, unsPath } from "../../src/model/tag.ts";
 import type { ActorContext } from "../../src/runtime/kit.ts";
 import type { ExpressionTransformConfig } from "./config.ts";
@@ -115,53 +115,65 @@ export default async function expression(ctx: ActorContext<ExpressionTransformCo
     if (!map) return undefined;
     const c = columns(batch);
     const reasons = batch.reasons && new Map(batch.reasons);
-    const dirty = new Map<number, number>(); // output → time of the change that triggers it
+    // The rows of one instant (a poll) change inputs together: the outputs they touch are
+    // computed once that instant's rows are all in, so none sees half a poll.
+    const dirty = new Set<number>();
+    let at = NaN;
+    const results: [number, number, number, QualityCode, string | undefined][] = [];
+    const flush = () => {
+      for (const k of dirty) {
+        const r = result(outs[k]);
+        if (r) results.push([outs[k].index!, at, ...r]);
+      }
+      dirty.clear();
+    };
     for (let r = 0; r < batch.count; r++) {
       const i = map.get(c.tag[r]);
       if (i === undefined) continue;
+      if (c.ts[r] !== at) {
+        flush();
+        at = c.ts[r];
+      }
       const x = inputs[i];
       x.value = c.value[r];
       x.quality = c.quality[r];
       x.reason = reasons?.get(r);
       x.ts = c.ts[r];
       x.seen = true;
-      for (const k of x.readers) dirty.set(k, Math.max(dirty.get(k) ?? -Infinity, x.ts));
+      for (const k of x.readers) dirty.add(k);
     }
-    if (dirty.size === 0) return undefined;
-    const b = new BatchBuilder(output.source, dirty.size);
-    for (const [k, ts] of dirty) {
-      const o = outs[k];
-      if (o.index === undefined || !o.inputs.every((i) => inputs[i].seen)) continue;
-      const bad = o.inputs.map((i) => inputs[i]).find((x) =>
-        x.quality === Quality.bad || Number.isNaN(x.value)
-      );
-      if (bad) {
-        b.push(
-          o.index,
-          ts,
-          NaN,
-          Quality.bad,
-          `input ${bad.name} (${bad.ref}) is bad${bad.reason ? `: ${bad.reason}` : ""}`,
-        );
-        continue;
-      }
-      for (const i of o.inputs) values[i] = inputs[i].value;
-      // The program reads its inputs by its own order: all of them, by name.
-      const v = o.program.evaluate(values);
-      const uncertain = o.inputs.map((i) => inputs[i]).find((x) => x.quality === Quality.uncertain);
-      if (!Number.isFinite(v)) {
-        b.push(o.index, ts, NaN, Quality.bad, "the result is not a finite number");
-      } else if (uncertain) {
-        b.push(
-          o.index,
-          ts,
-          v,
-          Quality.uncertain,
-          `input ${uncertain.name} is uncertain${uncertain.reason ? `: ${uncertain.reason}` : ""}`,
-        );
-      } else b.push(o.index, ts, v, Quality.good);
+    flush();
+    if (results.length === 0) return undefined;
+    const builder = new BatchBuilder(output.source, results.length);
+    for (const [tag, ts, v, q, why] of results) builder.push(tag, ts, v, q, why);
+    return builder.build();
+  }
+
+  /** An output's value, quality and reason from its inputs as they stand; none while one is unseen. */
+  function result(o: Out): [number, QualityCode, string | undefined] | undefined {
+    if (o.index === undefined || !o.inputs.every((i) => inputs[i].seen)) return undefined;
+    const bad = o.inputs.map((i) => inputs[i]).find((x) =>
+      x.quality === Quality.bad || Number.isNaN(x.value)
+    );
+    if (bad) {
+      return [
+        NaN,
+        Quality.bad,
+        `input ${bad.name} (${bad.ref}) is bad${bad.reason ? `: ${bad.reason}` : ""}`,
+      ];
     }
-    return b.count === 0 ? undefined : b.build();
+    for (const i of o.inputs) values[i] = inputs[i].value;
+    const v = o.program.evaluate(values);
+    if (!Number.isFinite(v)) return [NaN, Quality.bad, "the result is not a finite number"];
+    const uncertain = o.inputs.map((i) => inputs[i]).find((x) => x.quality === Quality.uncertain);
+    if (uncertain) {
+      return [
+        v,
+        Quality.uncertain,
+        `input ${uncertain.name} is uncertain${uncertain.reason ? `: ${uncertain.reason}` : ""}`,
+      ];
+    }
+    return [v, Quality.good, undefined];
   }
 }
 
