@@ -1,7 +1,7 @@
 import { BatchBuilder, columns, type SampleBatch } from "../../src/model/batch.ts";
 import { Quality } from "../../src/model/sample.ts";
 import type { TagMeta } from "../../src/model/tag.ts";
-import { type ActorContext, TagInputs } from "../../src/runtime/kit.ts";
+import { type ActorContext, TagInputs, writeRefused } from "../../src/runtime/kit.ts";
 import type { AlarmConfig, AlarmTransformConfig } from "./config.ts";
 import { AlarmState, type Level, levelOf } from "./limits.ts";
 
@@ -10,9 +10,12 @@ interface Watch {
   cfg: AlarmConfig;
   state: AlarmState;
   raw: Level | undefined;
-  /** Tag indexes of its state and severity tags, once registered. */
+  /** Tag indexes of its state, severity and acknowledged tags, once registered. */
   stateTag?: number;
   severityTag?: number;
+  ackTag?: number;
+  /** The time of its latest state change (an acknowledgement is stamped after it). */
+  changedAt: number;
   announced: boolean;
 }
 
@@ -39,6 +42,7 @@ export default async function alarmTransform(ctx: ActorContext<AlarmTransformCon
     state: new AlarmState(a.on_delay_ms, a.off_delay_ms),
     raw: undefined,
     announced: false,
+    changedAt: 0,
   }));
   const refs = watches.map((w) => w.cfg.tag);
   /** The watches of each input. */
@@ -47,27 +51,45 @@ export default async function alarmTransform(ctx: ActorContext<AlarmTransformCon
     const mine = watches.filter((w) => w.cfg.tag === `${meta.device}/${meta.name}`);
     byInput[i] = mine;
     const base = meta.path.slice(0, meta.path.length - meta.name.length);
+    // The state tag is writable: writing true to it acknowledges the alarm (the command path
+    // checks, rate-limits and audits it like any write).
+    const tag = (name: string, type: TagMeta["type"], writable = false): TagMeta => ({
+      name,
+      device: meta.device,
+      path: base + name,
+      type,
+      writable,
+    });
     const metas = mine.flatMap((w): TagMeta[] => [
-      {
-        name: `alarms/${w.name}`,
-        device: meta.device,
-        path: `${base}alarms/${w.name}`,
-        type: "string",
-        writable: false,
-      },
-      {
-        name: `alarms/${w.name}/severity`,
-        device: meta.device,
-        path: `${base}alarms/${w.name}/severity`,
-        type: "int16",
-        writable: false,
-      },
+      tag(`alarms/${w.name}`, "string", true),
+      tag(`alarms/${w.name}/severity`, "int16"),
+      tag(`alarms/${w.name}/acknowledged`, "bool"),
     ]);
     const first = output.registerTags(metas);
     mine.forEach((w, k) => {
-      w.stateTag = first + 2 * k;
-      w.severityTag = first + 2 * k + 1;
+      w.stateTag = first + 3 * k;
+      w.severityTag = first + 3 * k + 1;
+      w.ackTag = first + 3 * k + 2;
     });
+  });
+  ctx.onCommand(async (command) => {
+    const w = watches.find((x) => command.op === "write" && command.tag === `alarms/${x.name}`);
+    const where = `${ctx.id}.${String(command.tag)}`;
+    if (!w) throw writeRefused(where, "not an alarm of this transform");
+    if (command.value !== true && command.value !== "ack") {
+      throw writeRefused(where, 'write true (or "ack") to acknowledge the alarm');
+    }
+    if (!w.state.acknowledge()) {
+      throw writeRefused(
+        where,
+        w.state.active ? "it is acknowledged already" : "it is not active: nothing to acknowledge",
+      );
+    }
+    const b = new BatchBuilder(output.source, 1);
+    b.push(w.ackTag!, Math.max(Date.now(), w.changedAt), 1, Quality.good, "acknowledged");
+    await output.send(b.build(), ctx.signal);
+    ctx.counters.acknowledged = (ctx.counters.acknowledged ?? 0) + 1;
+    return { written: true, status: "Good", readback: w.state.active };
   });
   ctx.setState("running");
   for (let batch = await input.next(); batch; batch = await input.next()) {
@@ -102,6 +124,7 @@ export default async function alarmTransform(ctx: ActorContext<AlarmTransformCon
             ? a.message ?? `${a.tag} is ${a.condition}`
             : `${value} ${WORDS[level]} ${a[level]}${a.message ? `: ${a.message}` : ""}`;
           events.push([w, ts, level ?? "cleared", sev, why]);
+          w.changedAt = ts;
           ctx.counters.alarm_changes = (ctx.counters.alarm_changes ?? 0) + 1;
         } else if (!w.announced) {
           events.push([
@@ -116,11 +139,13 @@ export default async function alarmTransform(ctx: ActorContext<AlarmTransformCon
       }
     }
     if (events.length === 0) return undefined;
-    const b = new BatchBuilder(output.source, events.length * 2);
+    const b = new BatchBuilder(output.source, events.length * 3);
     for (const [w, ts, state, sev, why] of events) {
       if (w.stateTag === undefined) continue;
       b.pushText(w.stateTag, ts, state, Quality.good, why);
       b.push(w.severityTag!, ts, sev, Quality.good);
+      // A new state is not acknowledged yet.
+      b.push(w.ackTag!, ts, w.state.acknowledged ? 1 : 0, Quality.good);
     }
     ctx.counters.active_alarms = watches.filter((w) => w.state.active !== undefined).length;
     return b.count > 0 ? b.build() : undefined;

@@ -5,6 +5,7 @@ import { tokenChecker } from "./auth.ts";
 import type { Context } from "hono";
 import { commandRoutes, commandTarget } from "./command_routes.ts";
 import type { ApiContext, ApiSource } from "./context.ts";
+import { alarmRoutes } from "./alarm_routes.ts";
 import { deviceRoutes } from "./device_routes.ts";
 import { errorBody } from "./errors.ts";
 import { dashboardRoutes } from "./dashboard_routes.ts";
@@ -61,6 +62,7 @@ export function createApi(source: ApiSource, options: ApiOptions = {}): OpenAPIH
   };
   healthRoutes(app, ctx);
   deviceRoutes(app, ctx);
+  alarmRoutes(app, ctx);
   commandRoutes(app, ctx);
   auditRoutes(app, ctx);
   historyRoutes(app, ctx);

@@ -9,7 +9,10 @@ export interface ApiSource {
   status(): ActorStatus[];
   /** Devices, tags and commands; without it those routes answer 503. */
   control?:
-    & Pick<Control, "devices" | "tags" | "write" | "restart" | "refusedAtTheDoor" | "history">
+    & Pick<
+      Control,
+      "devices" | "tags" | "write" | "restart" | "refusedAtTheDoor" | "history" | "alarms"
+    >
     & {
       audit: Pick<AuditLog, "recent">;
     };

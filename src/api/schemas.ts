@@ -64,6 +64,17 @@ export const Tag = z.object({
   ts: z.string().nullable(),
 }).openapi("Tag");
 
+export const Alarm = z.object({
+  device: z.string().openapi({ example: "demo" }),
+  alarm: z.string().openapi({ example: "humidity_high" }),
+  path: z.string().openapi({ example: "acme/plant/demo/alarms/humidity_high" }),
+  level: z.string().openapi({ example: "h" }),
+  severity: z.number().int(),
+  acknowledged: z.boolean(),
+  since: z.string(),
+  reason: z.string().optional().openapi({ example: "723 above high 720" }),
+}).openapi("Alarm");
+
 export const DeviceParam = z.object({
   device: z.string().openapi({ param: { name: "device", in: "path" }, example: "compressor2" }),
 });

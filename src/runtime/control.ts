@@ -41,6 +41,21 @@ export interface TagView {
   ts: string | null;
 }
 
+/** An active alarm as the API lists it. */
+export interface AlarmView {
+  device: string;
+  alarm: string;
+  path: string;
+  /** The active level: hh, h, l, ll or on. */
+  level: string;
+  severity: number;
+  acknowledged: boolean;
+  /** When it became active, ISO 8601. */
+  since: string;
+  /** What made it active. */
+  reason?: string;
+}
+
 /** A history query as the API takes it: a tag by UNS path or `device/tag`, a range, a size. */
 export interface HistoryRequest {
   path: string;
@@ -98,12 +113,15 @@ export class Control {
     });
   }
 
-  /** A device's tags with their latest values; undefined for an unknown device. */
+  /**
+   * A device's tags with their latest values, those its transforms made for it included (a
+   * window's mean, an alarm); undefined for an unknown device.
+   */
   tags(device: string): TagView[] | undefined {
     const a = this.supervisor.actor(device);
     if (!a || a.role !== "device") return undefined;
-    return this.#tagsOf(a.source).map(([index, meta]) => {
-      const latest = this.router.latest.get(a.source, index);
+    return this.#owned(device).map(([source, index, meta]) => {
+      const latest = this.router.latest.get(source, index);
       const value = latest?.value ?? null;
       const view: TagView = {
         name: meta.name,
@@ -139,8 +157,10 @@ export class Control {
       if (!a || a.role !== "device") {
         return refuse("not_found", `Cannot write ${where}: no device "${req.device}"`);
       }
-      const meta = this.#tagsOf(a.source).find(([, m]) => m.name === req.tag)?.[1];
-      if (!meta) return refuse("not_found", `Cannot write ${where}: no tag "${req.tag}"`);
+      // The tag may be the device's own or one a transform made for it (an alarm to acknowledge).
+      const found = this.#owned(req.device).find(([, , m]) => m.name === req.tag);
+      if (!found) return refuse("not_found", `Cannot write ${where}: no tag "${req.tag}"`);
+      const [owner, meta] = [found[3], found[2]];
       if (!meta.writable) {
         return refuse("forbidden", `Cannot write ${where}: the tag is not writable`);
       }
@@ -158,7 +178,7 @@ export class Control {
       }
       const result = await this.#oneAtATime(req.device, () =>
         this.supervisor.command(
-          req.device,
+          owner,
           { op: "write", tag: req.tag, value: req.value },
           this.opts.timeoutMs,
         ));
@@ -311,6 +331,59 @@ export class Control {
     } finally {
       if (this.#busy.get(device) === mine) this.#busy.delete(device);
     }
+  }
+
+  /**
+   * The tags of a device: its own, then those transforms made for it, each with its source, its
+   * index there and the actor that answers its writes.
+   */
+  #owned(device: string): [number, number, TagMeta, string][] {
+    const out: [number, number, TagMeta, string][] = [];
+    const own = this.supervisor.actor(device);
+    if (own?.role === "device") {
+      for (const [i, meta] of this.#tagsOf(own.source)) out.push([own.source, i, meta, own.id]);
+    }
+    for (const a of this.supervisor.actors()) {
+      if (a.role !== "transform") continue;
+      for (const [i, meta] of this.#tagsOf(a.source)) {
+        if (meta.device === device) out.push([a.source, i, meta, a.id]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The alarms active now, from the alarm transforms' tags (`alarms/<name>`, its `severity` and
+   * `acknowledged`), most severe first.
+   */
+  alarms(): AlarmView[] {
+    const out: AlarmView[] = [];
+    for (const a of this.supervisor.actors()) {
+      if (a.role !== "transform" || a.kind !== "alarm") continue;
+      const tags = this.#tagsOf(a.source);
+      const latest = (name: string, device: string) => {
+        const t = tags.find(([, m]) => m.name === name && m.device === device);
+        return t ? this.router.latest.get(a.source, t[0]) : undefined;
+      };
+      for (const [i, meta] of tags) {
+        const m = /^alarms\/([^/]+)$/.exec(meta.name);
+        if (!m) continue;
+        const state = this.router.latest.get(a.source, i);
+        if (!state || typeof state.value !== "string" || state.value === "cleared") continue;
+        const view: AlarmView = {
+          device: meta.device,
+          alarm: m[1],
+          path: meta.path,
+          level: state.value,
+          severity: Number(latest(`${meta.name}/severity`, meta.device)?.value ?? 0),
+          acknowledged: latest(`${meta.name}/acknowledged`, meta.device)?.value === 1,
+          since: new Date(state.ts).toISOString(),
+        };
+        if (state.reason) view.reason = state.reason;
+        out.push(view);
+      }
+    }
+    return out.sort((x, y) => y.severity - x.severity || x.since.localeCompare(y.since));
   }
 
   #tagsOf(source: number): [number, TagMeta][] {

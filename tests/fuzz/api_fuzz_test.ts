@@ -30,6 +30,7 @@ const control: NonNullable<ApiSource["control"]> = {
   refusedAtTheDoor: () => {},
   history: (req) =>
     Promise.resolve({ ok: false, refusal: "not_found", message: `path: no tag "${req.path}"` }),
+  alarms: () => [],
   audit: { recent: () => [] },
 };
 const app = createApi({ status: () => [], control }, { tokens: { op: "t0k" } });
