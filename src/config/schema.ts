@@ -192,6 +192,7 @@ function configSchemaOf(
         }
       });
     }
+    checkTagRefs(cfg, ctx);
     if (!Array.isArray(cfg.routes)) return;
     cfg.routes.forEach((r, i) => {
       for (const field of ["from", "to"] as const) {
@@ -213,6 +214,51 @@ function configSchemaOf(
       }
     });
   }, { when: (payload) => isObject(payload.value) }); // also when other fields failed: list every issue
+}
+
+/**
+ * A transform names tags as "device/tag" (any field but an expression's text): where that device
+ * lists its tags in the config (`tags: [{ "name": … }]`), the tag must be one of them. Devices
+ * whose tags come from elsewhere (an MQTT source's payloads) are not checked here.
+ */
+function checkTagRefs(cfg: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const devices = isObject(cfg.devices) ? cfg.devices as Record<string, unknown> : {};
+  const transforms = isObject(cfg.transforms) ? cfg.transforms as Record<string, unknown> : {};
+  const named = (device: string): Set<string> | undefined => {
+    const tags = isObject(devices[device])
+      ? (devices[device] as { tags?: unknown }).tags
+      : undefined;
+    if (!Array.isArray(tags)) return undefined;
+    return new Set(tags.flatMap((t) => {
+      const name = isObject(t) ? (t as { name?: unknown }).name : undefined;
+      return typeof name === "string" ? [name] : [];
+    }));
+  };
+  for (const [tid, t] of Object.entries(transforms)) {
+    const from = isObject(t) && Array.isArray((t as { from?: unknown }).from)
+      ? (t as { from: unknown[] }).from
+      : [];
+    const walk = (v: unknown, path: (string | number)[]): void => {
+      if (typeof v === "string") {
+        const m = /^([A-Za-z0-9_-]+)\/([^/\s*]+)$/.exec(v);
+        if (!m || !from.includes(m[1])) return;
+        const tags = named(m[1]);
+        if (tags && !tags.has(m[2])) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["transforms", tid, ...path],
+            message: `device "${m[1]}" has no tag "${m[2]}"`,
+          });
+        }
+      } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+      else if (isObject(v)) {
+        for (const [k, x] of Object.entries(v)) {
+          if (k !== "expr" && k !== "from") walk(x, [...path, k]);
+        }
+      }
+    };
+    walk(t, []);
+  }
 }
 
 function isObject(v: unknown): v is object {

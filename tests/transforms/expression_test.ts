@@ -94,10 +94,9 @@ Deno.test("expression transform: (raw/100)*16 and a truth value from config alon
 
 Deno.test("expression transform: a mistake in an expression is exit 2 with its path", async () => {
   const file = await Deno.makeTempFile({ suffix: ".jsonc" });
-  await Deno.writeTextFile(
-    file,
-    JSON.stringify(config(freePort(), freePort(), "x/", "(rwa/100)*16")),
-  );
+  const bad = config(freePort(), freePort(), "x/", "(rwa/100)*16");
+  bad.transforms.c1.inputs.current = "compressor1/motor_amps"; // no such tag
+  await Deno.writeTextFile(file, JSON.stringify(bad));
   try {
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["run", ...RUN_FLAGS, MAIN, "--config", file],
@@ -109,6 +108,10 @@ Deno.test("expression transform: a mistake in an expression is exit 2 with its p
     assert.match(
       stderr,
       /transforms\.c1\.outputs\.temperature\.expr: in "\(rwa\/100\)\*16": unknown name "rwa" \(inputs: raw, current, running\)/,
+    );
+    assert.match(
+      stderr,
+      /transforms\.c1\.inputs\.current: device "compressor1" has no tag "motor_amps"/,
     );
   } finally {
     await Deno.remove(file);
