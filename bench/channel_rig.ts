@@ -51,41 +51,25 @@ export class ChannelRig {
 }
 
 /**
- * The gateway's own path: a producer worker → the router in this thread → a consumer worker, with
- * credit on both hops. Resolves with samples/s for `samples` samples in batches of `batch`.
+ * The gateway's own path: a device worker's routing (Fanout) → a sink worker's input
+ * (MergedInput), on one port with credit. Resolves with samples/s for `samples` samples in
+ * batches of `batch`.
  */
-export async function routerPath(samples: number, batch: number): Promise<number> {
-  const { Router } = await import("../src/runtime/router.ts");
-  const router = new Router(
-    new Map([["producer", ["consumer"]]]),
-    new Map([["consumer", { maxSamples: 64 * batch, whenFull: "block" as const }]]),
-    64,
-  );
+export async function gatewayPath(samples: number, batch: number): Promise<number> {
   const consumer = new Worker(new URL("./consumer_worker.ts", import.meta.url), { type: "module" });
-  const producer = new Worker(new URL("../tests/fixtures/producer_worker.ts", import.meta.url), {
+  const producer = new Worker(new URL("./fanout_producer_worker.ts", import.meta.url), {
     type: "module",
   });
-  const toSink = new MessageChannel();
-  router.attachSink("consumer", toSink.port2);
-  consumer.postMessage({ type: "channel", port: toSink.port1, capacity: 64 }, [toSink.port1]);
+  const ch = new MessageChannel();
+  consumer.postMessage({ type: "merged", port: ch.port2, capacity: 64 }, [ch.port2]);
   const done = new Promise((resolve) => consumer.onmessage = resolve);
   consumer.postMessage({ type: "expect", samples });
-  const fromDevice = new MessageChannel();
-  router.registerSource("producer", 7); // the fixture producer sends as source 7
-  router.attachOutput("producer", fromDevice.port2, 64);
   const start = performance.now();
-  producer.postMessage({
-    port: fromDevice.port1,
-    capacity: 64,
-    count: samples / batch,
-    batchSize: batch,
-  }, [
-    fromDevice.port1,
+  producer.postMessage({ port: ch.port1, capacity: 64, count: samples / batch, batchSize: batch }, [
+    ch.port1,
   ]);
   await done;
   const rate = samples / ((performance.now() - start) / 1000);
-  router.detachOutput("producer");
-  router.detachSink("consumer");
   producer.terminate();
   consumer.terminate();
   return rate;

@@ -1,5 +1,5 @@
 // Prints samples/s through the channel and through cloned object arrays, as in BENCHMARKS.md.
-import { ChannelRig, type Mode, routerPath, SAMPLES } from "./channel_rig.ts";
+import { ChannelRig, gatewayPath, type Mode, SAMPLES } from "./channel_rig.ts";
 
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 3);
 
@@ -30,11 +30,13 @@ for (const batch of [1, 100, 1000]) {
   console.log(`| ${batch} | ${fmt(ch)} | ${fmt(obj)} | ${(ch / obj).toFixed(1)}× |`);
 }
 
-console.log("\n| batch | device worker → router → sink worker (the gateway's path) |");
+console.log(
+  "\n| batch | device worker → sink worker, as the gateway routes (Fanout → MergedInput) |",
+);
 console.log("| ---: | ---: |");
 for (const batch of [100, 1000]) {
   const rates: number[] = [];
-  for (let i = 0; i < 3; i++) rates.push(await routerPath(SAMPLES[batch] * 2, batch));
+  for (let i = 0; i < 3; i++) rates.push(await gatewayPath(SAMPLES[batch] * 2, batch));
   console.log(
     `| ${batch} | ${fmt(Math.max(...rates))} (best of 3; runs: ${rates.map(fmt).join(", ")}) |`,
   );

@@ -2,9 +2,11 @@
 // every value, and reports when the expected number of samples arrived.
 import { columns } from "../src/model/batch.ts";
 import { batchReceiver } from "../src/runtime/frames.ts";
+import { MergedInput } from "../src/runtime/merged_input.ts";
 
 type Msg =
   | { type: "channel"; port: MessagePort; capacity: number }
+  | { type: "merged"; port: MessagePort; capacity: number }
   | { type: "expect"; samples: number }
   | { type: "objects"; rows: { tag: number; ts: number; value: number; quality: number }[] };
 
@@ -34,7 +36,13 @@ scope.onmessage = async (e) => {
     for (const r of msg.rows) sum += r.value;
     count(msg.rows.length);
   } else {
-    const receiver = batchReceiver(msg.port, msg.capacity, () => {});
+    const receiver = msg.type === "merged"
+      ? new MergedInput(() => {})
+      : batchReceiver(msg.port, msg.capacity, () => {});
+    if (receiver instanceof MergedInput) {
+      receiver.add("producer", msg.port, msg.capacity);
+      receiver.end();
+    }
     for (let b = await receiver.next(); b; b = await receiver.next()) {
       const v = columns(b).value;
       for (let i = 0; i < b.count; i++) sum += v[i];

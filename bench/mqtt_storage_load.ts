@@ -8,7 +8,8 @@
 //     [--connections 1] (the gateway source's MQTT connections; several share the subscription)
 //     [--gateway-v8-flags=…] (default: those of `deno task start`; "" for V8's defaults)
 //     [--backlog] (publish everything while the gateway is stopped, then time its drain:
-//     the gateway's capacity, where the live firehose measures no more than the publishers)
+//     the gateway's capacity, where the live firehose measures no more than the publishers;
+//     it takes a private broker that queues the whole backlog, and no lead)
 // BENCH_TRACE=1 prints the source's and the sink's counters every second (where a run waits).
 // Everything stays on 127.0.0.1; tables, databases and temp dirs are removed at the end.
 import { fileURLToPath } from "node:url";
@@ -684,7 +685,8 @@ if (import.meta.main) {
     window: +values.window,
     batch: +values.batch,
     timeoutS: +values["timeout-s"],
-    lead: +values.lead,
+    // A backlog is published while the gateway is stopped: no source to stay ahead of.
+    lead: values.backlog ? 0 : +values.lead,
     only: values.only as BenchOptions["only"],
     connections: +values.connections,
     v8Flags: values["gateway-v8-flags"],
@@ -692,7 +694,8 @@ if (import.meta.main) {
   };
   const messages = Math.ceil(o.points / o.k);
   const id = crypto.randomUUID().replaceAll("-", "").slice(0, 8);
-  const broker = values["own-broker"] ? await ownBroker() : undefined;
+  // A backlog waits in the broker: the machine's Mosquitto would drop all but 1,000 of it.
+  const broker = values["own-broker"] || values.backlog ? await ownBroker() : undefined;
   if (broker) {
     MQTT_URL = broker.url;
     console.error(`private mosquitto at ${MQTT_URL} (no queue limit, 1000 in flight)`);

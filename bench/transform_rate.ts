@@ -10,6 +10,8 @@ import type { TagMeta } from "../src/model/tag.ts";
 import { type ActorContext, TagCatalog, zeroCounters } from "../src/runtime/kit.ts";
 import { Output } from "../src/runtime/actor.ts";
 import { batchReceiver, batchSender } from "../src/runtime/frames.ts";
+import { Fanout } from "../src/runtime/fanout.ts";
+import { LatestWriter } from "../src/runtime/latest.ts";
 import { ActorHealth } from "../src/runtime/health/actor_health.ts";
 import { Verdict } from "../src/runtime/health/verdict.ts";
 import { logger } from "../src/runtime/log.ts";
@@ -83,7 +85,18 @@ async function rate(
   const input = batchReceiver(into.port2, 16, (f) => tags.add(f));
   const counters = zeroCounters();
   const outReceiver = batchReceiver(out.port2, 64, () => {});
-  const output = new Output(batchSender(out.port1, 64), 1, counters);
+  // The transform's output as in a gateway worker: its fanout keeps the latest values and sends
+  // on the port to the next worker.
+  const latest = new LatestWriter(() => {});
+  const fanout = new Fanout({
+    onTags: () => {},
+    onBatch: (b) => latest.update(b),
+    onReceipt: () => {},
+  });
+  const queue = { maxSamples: 64_000, whenFull: "block" as const };
+  fanout.route(1, [{ id: "next", queue }]);
+  fanout.attach("next", out.port1, 64, queue);
+  const output = new Output(fanout, 1, counters);
   const stop = new AbortController();
   const verdict = new Verdict(() => {});
   const ctx: ActorContext = {

@@ -7,9 +7,6 @@ import { logger, setLogLevel } from "./runtime/log.ts";
 import { Router } from "./runtime/router.ts";
 import { Supervisor } from "./runtime/supervisor.ts";
 
-/** Batches in flight from the router to one sink worker. */
-const SINK_WINDOW = 8;
-
 /** A running gateway: actors, router and HTTP API. */
 export interface Gateway {
   supervisor: Supervisor;
@@ -25,10 +22,9 @@ export async function startGateway(config: Config, workerUrl: URL): Promise<Gate
   setLogLevel(config.gateway.log_level);
   const log = logger({ component: "gateway" });
   const plan = planFromConfig(config);
-  const router = new Router(plan.routes, plan.queues, SINK_WINDOW);
+  const router = new Router(plan.routes, plan.queues, config.gateway.channel_capacity);
   const supervisor = new Supervisor(plan.actors, router, {
     workerUrl,
-    channelCapacity: config.gateway.channel_capacity,
     coalesceMs: config.gateway.coalesce_ms,
     restart: { initialMs: config.gateway.restart.initial_ms, maxMs: config.gateway.restart.max_ms },
     stableMs: Math.max(10_000, 2 * config.gateway.restart.max_ms),

@@ -111,9 +111,9 @@ function configSchemaOf(
         "on SIGINT/SIGTERM: time to drain sinks",
       ),
       channel_capacity: num(z.number().int().min(1).max(4096)).default(16)
-        .describe("batches in flight between one actor and the router"),
+        .describe("batches in flight from one worker to one sink's (or transform's) worker"),
       coalesce_ms: num(z.number().min(0).max(100)).default(0).describe(
-        "a worker holds a batch up to this long after its previous message so several batches cross to the router in one message; 2–5 saves CPU with thousands of devices, at that much latency",
+        "a worker holds a batch up to this long after its previous message so several batches cross to a sink's worker in one message; 2–5 saves CPU with thousands of devices, at that much latency",
       ),
       restart: backoff(500, 30_000).describe("delay before restarting a failed actor"),
       placement: z.record(z.string(), num(z.number().int().min(1).max(64))).default({})

@@ -1,6 +1,8 @@
 import type { TagMeta, UnsPrefix } from "../model/tag.ts";
 import type { SampleBatch } from "../model/batch.ts";
 import type { BatchReceiver, BatchSender, TagCatalog } from "./frames.ts";
+import type { Fanout } from "./fanout.ts";
+import type { SampleInput } from "./merged_input.ts";
 import type { Health } from "./health/actor_health.ts";
 import type { Logger } from "./log.ts";
 import type { Command, Counters, Role } from "./messages.ts";
@@ -11,13 +13,13 @@ import type { WriteOutcome, WriteRequest } from "./writes.ts";
 export type CommandHandler = (command: Command) => Promise<unknown>;
 
 /**
- * Where a device sends its samples: tags first, then batches; send waits for credit. The devices
- * of one worker share one channel to the router; each batch carries its device's source id.
+ * Where a device sends its samples: tags first, then batches; send waits for room in the queues
+ * of the sinks it is routed to. Each batch carries its device's source id.
  */
 export class Output {
   #registered = 0;
   constructor(
-    private readonly sender: BatchSender,
+    private readonly fanout: Fanout,
     readonly source: number,
     private readonly counters: Counters,
     private readonly receipts?: ReceiptWaiters,
@@ -27,18 +29,18 @@ export class Output {
   registerTags(tags: TagMeta[]): number {
     const first = this.#registered;
     this.#registered += tags.length;
-    this.sender.control({ type: "tags", source: this.source, first, tags });
+    this.fanout.registerTags({ type: "tags", source: this.source, first, tags });
     return first;
   }
 
   /** True when a batch could be sent now without waiting. */
   get ready(): boolean {
-    return this.sender.credit > 0;
+    return this.fanout.ready(this.source);
   }
 
   /** Sends a batch if that needs no waiting for credit; false (nothing sent) otherwise. */
   trySend(batch: SampleBatch): boolean {
-    if (!this.sender.trySend(batch)) return false;
+    if (!this.fanout.tryPush(batch)) return false;
     this.counters.samples_out += batch.count;
     return true;
   }
@@ -55,7 +57,7 @@ export class Output {
       if (!this.receipts) throw new Error("Cannot track a batch: this output takes no receipts");
       batch.receipt = this.receipts.add(onSettled);
     }
-    await this.sender.send(batch, signal);
+    await this.fanout.push(batch, signal);
     this.counters.samples_out += n;
   }
 }
@@ -84,8 +86,8 @@ export interface ActorContext<C = unknown> {
   readonly health: Health;
   /** Devices only. */
   readonly output?: Output;
-  /** Sinks only: ends when the router has forwarded everything at shutdown. */
-  readonly input?: BatchReceiver;
+  /** Sinks and transforms: ends once every sending worker has sent everything, at shutdown. */
+  readonly input?: SampleInput;
   /** Sinks: metadata of every tag registered by the sources routed to this sink. */
   readonly tags: TagCatalog;
   /** Takes commands for this actor (writes…); without a handler they are rejected. */

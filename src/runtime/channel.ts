@@ -8,6 +8,7 @@
  */
 import { Coalescer } from "./coalescer.ts";
 import { WIRE, type Wire } from "./channel_wire.ts";
+import { untilWoken } from "./wake.ts";
 
 /**
  * The sending end; `transfer` names the buffers each item hands over instead of copying.
@@ -86,16 +87,13 @@ export class ChannelSender<T, C = never> {
   waitForCredit(signal?: AbortSignal): Promise<void> {
     if (this.#credit > 0) return Promise.resolve();
     if (this.#closed) return Promise.reject(new Error("Cannot send: channel is closed"));
-    signal?.throwIfAborted();
-    return new Promise((resolve, reject) => {
-      const onAbort = () => reject(signal!.reason);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#waiters.push(() => {
-        signal?.removeEventListener("abort", onAbort);
-        if (this.#closed) reject(new Error("Cannot send: channel is closed"));
-        else resolve();
-      });
-    });
+    return untilWoken(
+      (wake) =>
+        this.#waiters.push(() =>
+          wake(this.#closed ? new Error("Cannot send: channel is closed") : undefined)
+        ),
+      signal,
+    );
   }
 
   /** Sends a control message; it costs no credit. */
@@ -195,15 +193,7 @@ export class ChannelReceiver<T, C = never> {
   async next(signal?: AbortSignal): Promise<T | undefined> {
     while (this.queued === 0) {
       if (this.#ended) return undefined;
-      signal?.throwIfAborted();
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = () => reject(signal!.reason);
-        signal?.addEventListener("abort", onAbort, { once: true });
-        this.#wake = () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        };
-      });
+      await untilWoken((wake) => this.#wake = wake, signal);
     }
     return this.tryNext();
   }

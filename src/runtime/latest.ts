@@ -1,7 +1,7 @@
 import { columns, type SampleBatch } from "../model/batch.ts";
 import { type QualityName, qualityName } from "../model/sample.ts";
 
-/** The latest sample of one tag as the router last saw it pass. */
+/** The latest sample of one tag as its source's worker last saw it pass. */
 export interface LatestSample {
   /** A number, a string for string tags, or null when the value is missing (bad quality). */
   value: number | string | null;
@@ -11,72 +11,146 @@ export interface LatestSample {
   ts: number;
 }
 
-/** One source's latest samples, one slot per tag index. */
-class SourceValues {
-  ts = new Float64Array(16);
-  value = new Float64Array(16);
-  quality = new Uint8Array(16);
-  seen = new Uint8Array(16);
-  readonly text = new Map<number, string>();
-  readonly reasons = new Map<number, string>();
+/**
+ * What a worker tells the main thread about its sources' latest values: a source's shared table
+ * (again when it grew), and the texts and reasons that changed (rare: string tags, bad quality).
+ */
+export type LatestMessage =
+  | { type: "latest_table"; source: number; buf: SharedArrayBuffer }
+  | { type: "latest_text"; source: number; changes: [number, string | null, string | null][] };
 
-  grow(index: number): void {
-    if (index < this.ts.length) return;
-    let n = this.ts.length;
+/**
+ * One source's latest numbers in one SharedArrayBuffer, one slot per tag index: ts and value
+ * (f64), quality and seen (u8). The worker writes, the main thread reads; no message per batch.
+ */
+class SharedTable {
+  readonly size: number;
+  readonly ts: Float64Array;
+  readonly value: Float64Array;
+  readonly quality: Uint8Array;
+  readonly seen: Uint8Array;
+
+  constructor(readonly buf: SharedArrayBuffer) {
+    const n = this.size = buf.byteLength / 18;
+    this.ts = new Float64Array(buf, 0, n);
+    this.value = new Float64Array(buf, 8 * n, n);
+    this.quality = new Uint8Array(buf, 16 * n, n);
+    this.seen = new Uint8Array(buf, 17 * n, n);
+  }
+
+  static ofSize(n: number): SharedTable {
+    return new SharedTable(new SharedArrayBuffer(18 * n));
+  }
+
+  /** A larger table with this one's slots. */
+  grown(index: number): SharedTable {
+    let n = this.size;
     while (n <= index) n *= 2;
-    const grown = <T extends Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.ts = grown(this.ts, (k) => new Float64Array(k));
-    this.value = grown(this.value, (k) => new Float64Array(k));
-    this.quality = grown(this.quality, (k) => new Uint8Array(k));
-    this.seen = grown(this.seen, (k) => new Uint8Array(k));
+    const t = SharedTable.ofSize(n);
+    t.ts.set(this.ts);
+    t.value.set(this.value);
+    t.quality.set(this.quality);
+    t.seen.set(this.seen);
+    return t;
   }
 }
 
-/**
- * The latest value, quality, reason and time of every tag, kept by the router from the batches it
- * routes (typed arrays per source: a few writes per sample, no object per value), so the API
- * lists tags with their values without asking any device.
- */
-export class LatestValues {
-  #bySource = new Map<number, SourceValues>();
+interface WriterSource {
+  table: SharedTable;
+  text: Map<number, string>;
+  reasons: Map<number, string>;
+}
 
-  /** Takes the samples of a batch; later rows of one tag win. */
+/**
+ * Keeps the latest sample of every tag of a worker's sources, in tables the main thread reads
+ * directly (typed arrays: a few writes per sample, no object per value). Later rows of a tag win.
+ */
+export class LatestWriter {
+  #bySource = new Map<number, WriterSource>();
+
+  constructor(private readonly post: (message: LatestMessage) => void) {}
+
+  /** Takes the samples of a batch, before its buffer is handed on. */
   update(batch: SampleBatch): void {
-    let s = this.#bySource.get(batch.source);
-    if (!s) this.#bySource.set(batch.source, s = new SourceValues());
+    const { source } = batch;
+    let s = this.#bySource.get(source);
+    if (!s) {
+      this.#bySource.set(
+        source,
+        s = { table: SharedTable.ofSize(16), text: new Map(), reasons: new Map() },
+      );
+      this.post({ type: "latest_table", source, buf: s.table.buf });
+    }
     const c = columns(batch);
+    let top = 0;
+    for (let i = 0; i < batch.count; i++) if (c.tag[i] > top) top = c.tag[i];
+    if (top >= s.table.size) {
+      s.table = s.table.grown(top);
+      this.post({ type: "latest_table", source, buf: s.table.buf });
+    }
+    const t = s.table;
     const text = batch.text ? new Map(batch.text) : undefined;
     const reasons = batch.reasons ? new Map(batch.reasons) : undefined;
+    let changes: [number, string | null, string | null][] | undefined;
     for (let i = 0; i < batch.count; i++) {
       const tag = c.tag[i];
-      if (tag >= s.ts.length) s.grow(tag);
-      s.ts[tag] = c.ts[i];
-      s.value[tag] = c.value[i];
-      s.quality[tag] = c.quality[i];
-      s.seen[tag] = 1;
-      const t = text?.get(i);
-      if (t !== undefined) s.text.set(tag, t);
-      else if (s.text.size > 0) s.text.delete(tag);
-      const r = reasons?.get(i);
-      if (r !== undefined) s.reasons.set(tag, r);
-      else if (s.reasons.size > 0) s.reasons.delete(tag);
+      t.ts[tag] = c.ts[i];
+      t.value[tag] = c.value[i];
+      t.quality[tag] = c.quality[i];
+      t.seen[tag] = 1;
+      if (!text && !reasons && s.text.size === 0 && s.reasons.size === 0) continue;
+      const x = text?.get(i), r = reasons?.get(i);
+      if (x === s.text.get(tag) && r === s.reasons.get(tag)) continue;
+      if (x === undefined) s.text.delete(tag);
+      else s.text.set(tag, x);
+      if (r === undefined) s.reasons.delete(tag);
+      else s.reasons.set(tag, r);
+      (changes ??= []).push([tag, x ?? null, r ?? null]);
+    }
+    if (changes) this.post({ type: "latest_text", source, changes });
+  }
+}
+
+interface ReaderSource {
+  table?: SharedTable;
+  text: Map<number, string>;
+  reasons: Map<number, string>;
+}
+
+/**
+ * The main thread's view of every tag's latest value, quality, reason and time, read from the
+ * workers' shared tables, so the API lists tags with their values without asking any device.
+ */
+export class LatestValues {
+  #bySource = new Map<number, ReaderSource>();
+
+  /** Takes a worker's message about one of its sources. */
+  take(message: LatestMessage): void {
+    let s = this.#bySource.get(message.source);
+    if (!s) this.#bySource.set(message.source, s = { text: new Map(), reasons: new Map() });
+    if (message.type === "latest_table") {
+      s.table = new SharedTable(message.buf);
+      return;
+    }
+    for (const [tag, text, reason] of message.changes) {
+      if (text === null) s.text.delete(tag);
+      else s.text.set(tag, text);
+      if (reason === null) s.reasons.delete(tag);
+      else s.reasons.set(tag, reason);
     }
   }
 
   /** The latest sample of a tag, or undefined before its first one. */
   get(source: number, index: number): LatestSample | undefined {
     const s = this.#bySource.get(source);
-    if (!s || index >= s.seen.length || s.seen[index] === 0) return undefined;
+    const t = s?.table;
+    if (!t || index >= t.size || t.seen[index] === 0) return undefined;
     const text = s.text.get(index);
-    const v = s.value[index];
+    const v = t.value[index];
     const sample: LatestSample = {
       value: text !== undefined ? text : Number.isNaN(v) ? null : v,
-      quality: qualityName(s.quality[index]),
-      ts: s.ts[index],
+      quality: qualityName(t.quality[index]),
+      ts: t.ts[index],
     };
     const reason = s.reasons.get(index);
     if (reason !== undefined) sample.reason = reason;

@@ -6,6 +6,10 @@ import type { LogLevel } from "./log.ts";
 import type { UnsPrefix } from "../model/tag.ts";
 import type { Counters } from "./counters.ts";
 import type { WriteOutcome, WriteRequest } from "./writes.ts";
+import type { LinkFigures, Target } from "./fanout.ts";
+import type { TagsFrame } from "./frames.ts";
+import type { LatestMessage } from "./latest.ts";
+import type { SinkQueue } from "./outbox.ts";
 
 export { type Counters, zeroCounters } from "./counters.ts";
 
@@ -13,9 +17,9 @@ export { type Counters, zeroCounters } from "./counters.ts";
 /** A device produces samples, a sink takes them, a transform takes some and produces new ones. */
 export type Role = "device" | "sink" | "transform" | "simulator";
 
-/** Roles whose actors send batches to the router. */
+/** Roles whose actors send batches (to the sinks and transforms they are routed to). */
 export const producesSamples = (role: Role) => role === "device" || role === "transform";
-/** Roles whose actors take batches from the router, through a queue of their own. */
+/** Roles whose actors take batches, through a queue of their own in each sending worker. */
 export const takesSamples = (role: Role) => role === "sink" || role === "transform";
 
 /** Lifecycle of an actor as the supervisor reports it. */
@@ -55,15 +59,25 @@ export type ToActor =
     spec: ActorSpec;
     /** Source id for the batches a device sends. */
     source: number;
-    /** A sink's input. */
-    port?: MessagePort;
-    /** Capacity (in batches) of the channel on `port`. */
-    capacity: number;
+    /** Devices and transforms: where their batches go. */
+    targets: Target[];
     logLevel: LogLevel;
   }
-  /** Sent first to a worker that hosts devices: the channel they all send on. */
-  | { type: "output"; port: MessagePort; capacity: number; coalesceMs: number }
-  /** After its devices stopped: end the shared channel so the router can drain. */
+  /** Sent first to a worker with sources: how long it may hold batches to send several at once. */
+  | { type: "output"; coalesceMs: number }
+  /** To a worker with sources: send a sink's (or transform's) batches on this port from now on. */
+  | { type: "link"; sink: string; port: MessagePort; capacity: number; queue: SinkQueue }
+  /** The sink's worker went away: what was in flight to it is lost. */
+  | { type: "unlink"; sink: string }
+  /** The sink restarts: end its input after what is in flight; keep its queue. */
+  | { type: "pause_link"; sink: string }
+  /** To a sink's (or transform's) worker: the port of an upstream worker, one more input. */
+  | { type: "input"; id: string; from: string; port: MessagePort; capacity: number }
+  /** The upstream worker `from` went away: close its port. */
+  | { type: "drop_input"; id: string; from: string }
+  /** No more inputs: the sink's input ends once every port has ended. */
+  | { type: "end_input"; id: string }
+  /** After its devices stopped: send what is queued, end every link, answer "drained". */
   | { type: "end_output" }
   /** Devices: stop producing, flush, end the output. Sinks stop when their input ends. */
   | { type: "stop"; id: string }
@@ -74,8 +88,16 @@ export type ToActor =
 /** Messages from a worker to the main thread. */
 export type FromActor =
   | { type: "state"; id: string; state: "running" | "degraded"; reason?: string }
-  /** Counters of every actor the worker hosts, four times a second. */
-  | { type: "counters"; table: CounterTable }
+  /**
+   * Counters of every actor the worker hosts, four times a second, with its sinks' queues
+   * (by sink id) and the batches waiting in them.
+   */
+  | { type: "counters"; table: CounterTable; links?: Record<string, LinkFigures>; depth?: number }
+  /** A source registered tags. */
+  | { type: "tags"; frame: TagsFrame }
+  /** The worker's queues are sent and its links ended (after "end_output"). */
+  | { type: "drained" }
+  | LatestMessage
   /** One actor failed; without `id`, the whole worker did. */
   | { type: "failed"; id?: string; error: ErrorInfo }
   | { type: "stopped"; id: string; counters: Counters }

@@ -1,12 +1,19 @@
 import type { SampleBatch } from "../model/batch.ts";
+import { untilWoken } from "./wake.ts";
 
 /** What a full queue does with a new batch: wait for room, or make room by dropping the oldest. */
 import type { WhenFull } from "../model/fields.ts";
 
 export type { WhenFull };
 
+/** The queue settings of one sink (or transform) input. */
+export interface SinkQueue {
+  maxSamples: number;
+  whenFull: WhenFull;
+}
+
 /**
- * The bounded queue in front of one sink, measured in samples. It lives in the main thread, so it
+ * The bounded queue in front of one sink, measured in samples. It lives in the sending worker, so it
  * outlives a sink worker's restart. A batch larger than the whole capacity is still taken when
  * the queue is empty, so nothing can wedge.
  */
@@ -35,6 +42,11 @@ export class Outbox {
   /** Samples dropped by drop_oldest since creation. */
   get dropped(): number {
     return this.#dropped;
+  }
+
+  /** True when tryPush would take the batch now (there is room, or the policy makes room). */
+  takes(batch: SampleBatch): boolean {
+    return this.whenFull === "drop_oldest" || this.#fits(batch);
   }
 
   /** Queues a batch if that needs no waiting (room, or drop_oldest); false when it would block. */
@@ -89,14 +101,6 @@ export class Outbox {
   }
 
   #change(signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
-    return new Promise((resolve, reject) => {
-      const onAbort = () => reject(signal!.reason);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#waiters.push(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      });
-    });
+    return untilWoken((wake) => this.#waiters.push(wake), signal);
   }
 }

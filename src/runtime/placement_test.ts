@@ -19,7 +19,6 @@ function supervise(devices: ActorSpec[]) {
   ];
   return new Supervisor(specs, router, {
     workerUrl,
-    channelCapacity: 4,
     restart: { initialMs: 50, maxMs: 200 },
     stableMs: 60_000,
     logLevel: "error",

@@ -1,201 +1,210 @@
-import { cloneBatch } from "../model/batch.ts";
-import {
-  type BatchReceiver,
-  batchReceiver,
-  type BatchSender,
-  batchSender,
-  TagCatalog,
-  type TagsFrame,
-} from "./frames.ts";
+import type { LinkFigures, Target } from "./fanout.ts";
+import { TagCatalog, type TagsFrame } from "./frames.ts";
 import { LatestValues } from "./latest.ts";
-import { Outbox, type WhenFull } from "./outbox.ts";
-import { Receipts } from "./receipts.ts";
+import type { ToActor } from "./messages.ts";
+import type { SinkQueue } from "./outbox.ts";
 
-/** The queue settings of one sink. */
-export interface SinkQueue {
-  maxSamples: number;
-  whenFull: WhenFull;
-}
+export type { SinkQueue };
 
-interface SinkLink {
-  outbox: Outbox;
-  sender?: BatchSender;
-  /** Batches that were in flight to a sink worker when it went away. */
-  lostBatches: number;
-}
+/** Posts to a worker. */
+type Post = (msg: ToActor, transfer?: Transferable[]) => void;
 
-interface OutputLink {
-  receiver: BatchReceiver;
-  done: Promise<void>;
+interface Upstream {
+  post: Post;
+  /** Sinks this worker has a port to. */
+  linked: Set<string>;
+  figures: Record<string, LinkFigures>;
+  depth: number;
+  drained?: Promise<void>;
+  onDrained?: () => void;
 }
 
 /**
- * Moves batches from the device channels (one per worker, shared by the devices it hosts) to sink
- * queues by the route of each batch's source, in the main thread. A batch is acked only once
- * every routed sink queue took it, so a full `block` queue holds the devices back; a
- * `drop_oldest` queue never does.
+ * The routing table, in the main thread: which sources go to which sinks (and transforms), and
+ * the ports between their workers. Batches never pass through here: each worker with sources
+ * gets a port to the worker of each sink its sources are routed to (see Fanout and MergedInput),
+ * and tells this thread only what is rare — tag registrations, the shared tables of its latest
+ * values, its queues' figures four times a second.
  */
 export class Router {
   readonly catalog = new TagCatalog();
   /** The latest sample of every tag that passed, for the API's tag lists. */
   readonly latest = new LatestValues();
-  readonly #receipts = new Receipts();
-  #sinks = new Map<string, SinkLink>();
-  #outputs = new Map<string, OutputLink>();
   #sourceDevice = new Map<number, string>();
-  #targets = new Map<number, SinkLink[]>();
+  #sourceSlot = new Map<number, string>();
+  #feeding?: Map<string, string[]>;
+  #upstream = new Map<string, Upstream>();
+  #sinks = new Map<string, Post>();
+  /** Figures of workers that went away, kept in the sinks' totals. */
+  #retired = new Map<string, LinkFigures>();
 
   /**
-   * @param routes sink ids per device id
+   * @param routes sink (and transform) ids per source id
    * @param queues queue settings per sink id
-   * @param window batches in flight from the router to a sink worker
+   * @param window batches in flight on each port from a worker to a sink
    */
   constructor(
     private readonly routes: ReadonlyMap<string, readonly string[]>,
-    queues: ReadonlyMap<string, SinkQueue>,
+    private readonly queues: ReadonlyMap<string, SinkQueue>,
     readonly window: number,
-  ) {
-    for (const [id, q] of queues) {
-      const outbox = new Outbox(q.maxSamples, q.whenFull);
-      outbox.onDrop = (batch) => this.#receipts.dropped(batch);
-      this.#sinks.set(id, { outbox, lostBatches: 0 });
-    }
-  }
+  ) {}
 
-  /** Names the device whose batches carry this source id. */
-  registerSource(device: string, source: number): void {
+  /** Names the device (or transform) whose batches carry this source id, and its worker. */
+  registerSource(device: string, source: number, slot = `actor:${device}`): void {
     this.#sourceDevice.set(source, device);
-    this.#targets.set(source, (this.routes.get(device) ?? []).map((id) => this.#sink(id)));
+    this.#sourceSlot.set(source, slot);
+    this.#feeding = undefined;
+    for (const id of this.routes.get(device) ?? []) this.#queue(id);
   }
 
-  /** Starts taking batches from a worker's device channel. */
-  attachOutput(key: string, port: MessagePort, capacity: number): void {
-    this.detachOutput(key);
-    // Credit goes back a quarter of the window at a time, not after every batch: the window is
-    // wide (channel_capacity per device) and a message back per batch would double the traffic.
-    const receiver = batchReceiver(port, capacity, (frame) => this.#onTags(frame), false);
-    const done = (async () => {
-      for (
-        let batch = receiver.tryNext() ?? await receiver.next();
-        batch;
-        batch = receiver.tryNext() ?? await receiver.next()
-      ) {
-        this.latest.update(batch); // before the batch's buffer is handed to a sink worker
-        const targets = this.#targets.get(batch.source) ?? [];
-        const copies = targets.map((_, i) => i === targets.length - 1 ? batch : cloneBatch(batch));
-        if (batch.receipt !== undefined) {
-          this.#receipts.track(batch.receipt, copies, (r) => receiver.reply(r));
-        }
-        for (let i = 0; i < targets.length; i++) {
-          if (!targets[i].outbox.tryPush(copies[i])) await targets[i].outbox.push(copies[i]);
-        }
-        receiver.ack();
-      }
-    })();
-    this.#outputs.set(key, { receiver, done });
+  /** Where a source's batches go, with each sink's queue settings shared among its senders. */
+  targets(source: number): Target[] {
+    const device = this.#sourceDevice.get(source);
+    const ids = device === undefined ? [] : this.routes.get(device) ?? [];
+    return ids.map((id) => ({ id, queue: this.#share(id) }));
   }
 
-  /** Stops taking from a worker's device channel (the worker is gone). */
-  detachOutput(key: string): void {
-    this.#outputs.get(key)?.receiver.close();
-    this.#outputs.delete(key);
+  /** A worker with sources started: it gets a port to every running sink its sources go to. */
+  attachUpstream(key: string, post: Post): void {
+    this.detachUpstream(key);
+    this.#upstream.set(key, { post, linked: new Set(), figures: {}, depth: 0 });
+    for (const id of this.#sinks.keys()) this.#connect(key, id);
   }
 
-  /** Starts feeding a sink worker: replays the tag catalog, then sends queued batches. */
-  attachSink(id: string, port: MessagePort): void {
-    const link = this.#sink(id);
-    this.detachSink(id);
-    const sender = batchSender(port, this.window);
-    link.sender = sender;
-    for (const frame of this.catalog.frames()) {
-      if (this.#routed(frame.source, id)) sender.control(frame);
+  /** A worker with sources went away: the sinks close its ports; what it held is counted lost. */
+  detachUpstream(key: string): void {
+    const up = this.#upstream.get(key);
+    if (!up) return;
+    this.#upstream.delete(key);
+    for (const [id, f] of Object.entries(up.figures)) {
+      const r = this.#retired.get(id) ?? [0, 0, 0, 0];
+      this.#retired.set(id, [0, 0, r[2] + f[2], r[3] + f[3] + f[0]]);
     }
-    const pump = () => {
-      while (
-        link.sender === sender && !sender.finished && sender.credit > 0 && link.outbox.length > 0
-      ) {
-        const batch = link.outbox.shift()!;
-        sender.trySend(batch);
-        this.#receipts.sent(id, batch);
-      }
-    };
-    sender.onCredit = (n) => {
-      this.#receipts.acked(id, n);
-      pump();
-    };
-    link.outbox.onPush = pump;
-    pump();
+    for (const id of up.linked) this.#sinks.get(id)?.({ type: "drop_input", id, from: key });
+    up.onDrained?.();
   }
 
-  /** Stops feeding a sink worker; its queue stays for the next attach. */
+  /** A sink (or transform) started in a worker: every worker with sources for it gets a port. */
+  attachSink(id: string, post: Post): void {
+    this.#sinks.set(id, post);
+    for (const key of this.#upstream.keys()) this.#connect(key, id);
+  }
+
+  /** A sink's worker went away: what was in flight to it is lost; its queues wait upstream. */
   detachSink(id: string): void {
-    const link = this.#sink(id);
-    if (!link.sender) return;
-    link.lostBatches += link.sender.inFlight;
-    this.#receipts.lost(id);
-    link.outbox.onPush = undefined;
-    link.sender.close();
-    link.sender = undefined;
+    if (!this.#sinks.delete(id)) return;
+    for (const up of this.#upstream.values()) {
+      if (up.linked.delete(id)) up.post({ type: "unlink", sink: id });
+    }
   }
 
   /**
-   * Ends a sink's input after the batches in flight (its queue waits for the next attach), for a
-   * restart: the sink drains what it has and returns; their credit still comes back.
+   * Ends a sink's input after the batches in flight, for a restart: the sink drains what it has
+   * and returns; its queues wait upstream for the next attach.
    */
   finishSink(id: string): void {
-    const link = this.#sink(id);
-    link.outbox.onPush = undefined;
-    link.sender?.finish();
+    const post = this.#sinks.get(id);
+    if (!post) return;
+    this.#sinks.delete(id);
+    for (const up of this.#upstream.values()) {
+      if (up.linked.delete(id)) up.post({ type: "pause_link", sink: id });
+    }
+    post({ type: "end_input", id });
   }
 
-  /** Batches in a worker's device channel not yet routed. */
+  /** A worker's report: its queues' figures by sink, and the batches waiting in them. */
+  report(key: string, figures: Record<string, LinkFigures> | undefined, depth: number): void {
+    const up = this.#upstream.get(key);
+    if (!up || !figures) return;
+    up.figures = figures;
+    up.depth = depth;
+  }
+
+  /** A worker's message about tags or latest values. */
+  onTags(frame: TagsFrame): void {
+    this.catalog.add(frame);
+  }
+
+  /** A worker sent what it queued and ended its links. */
+  drained(key: string): void {
+    this.#upstream.get(key)?.onDrained?.();
+  }
+
+  /** Batches waiting in a worker's queues. */
   outputDepth(key: string): number {
-    return this.#outputs.get(key)?.receiver.depth ?? 0;
+    return this.#upstream.get(key)?.depth ?? 0;
   }
 
-  /** Queue figures of a sink: batches waiting or in flight, samples waiting, dropped, lost. */
+  /** Queue figures of a sink over every sending worker: batches waiting or in flight, samples, dropped, lost. */
   sinkQueue(id: string): { depth: number; samples: number; dropped: number; lost_batches: number } {
-    const link = this.#sink(id);
-    return {
-      depth: link.outbox.length + (link.sender?.inFlight ?? 0),
-      samples: link.outbox.samples,
-      dropped: link.outbox.dropped,
-      lost_batches: link.lostBatches,
-    };
+    const sum: LinkFigures = [...(this.#retired.get(id) ?? [0, 0, 0, 0])];
+    for (const up of this.#upstream.values()) {
+      const f = up.figures[id];
+      if (f) { for (let i = 0; i < 4; i++) sum[i] += f[i]; }
+    }
+    return { depth: sum[0], samples: sum[1], dropped: sum[2], lost_batches: sum[3] };
   }
 
   /**
-   * Waits for the given workers' channels to end (all by default) and the given queues to empty
-   * (all sinks and transforms by default), then ends those inputs: at shutdown, the devices'
-   * channels into the transforms first, then everything into the sinks.
+   * Has the given workers (all with sources by default) send what they queued and end their
+   * links, then ends the given sinks' inputs (all by default): at shutdown, the devices' workers
+   * into the transforms first, then everything into the sinks.
    */
   async drain(outputs?: string[], sinks?: string[]): Promise<void> {
-    const links = sinks ? sinks.map((id) => this.#sink(id)) : [...this.#sinks.values()];
-    const channels = outputs
-      ? outputs.flatMap((k) => this.#outputs.get(k) ?? [])
-      : [...this.#outputs.values()];
-    await Promise.all(channels.map((s) => s.done));
-    await Promise.all(links.map((s) => s.outbox.whenEmpty()));
-    for (const link of links) {
-      link.outbox.onPush = undefined;
-      link.sender?.end();
-      link.sender = undefined;
+    const keys = outputs ?? [...this.#upstream.keys()];
+    await Promise.all(keys.map((key) => {
+      const up = this.#upstream.get(key);
+      if (!up) return;
+      if (!up.drained) {
+        up.drained = new Promise<void>((resolve) => up.onDrained = resolve);
+        up.post({ type: "end_output" });
+      }
+      return up.drained;
+    }));
+    for (const id of sinks ?? [...this.#sinks.keys()]) {
+      this.#sinks.get(id)?.({ type: "end_input", id });
     }
   }
 
-  #onTags(frame: TagsFrame): void {
-    this.catalog.add(frame);
-    for (const link of this.#targets.get(frame.source) ?? []) link.sender?.control(frame);
+  #connect(key: string, id: string): void {
+    const up = this.#upstream.get(key)!;
+    const post = this.#sinks.get(id)!;
+    if (up.linked.has(id) || up.drained || !this.#slotsFeeding(id).includes(key)) return;
+    up.linked.add(id);
+    const ch = new MessageChannel();
+    up.post(
+      { type: "link", sink: id, port: ch.port1, capacity: this.window, queue: this.#share(id) },
+      [ch.port1],
+    );
+    post({ type: "input", id, from: key, port: ch.port2, capacity: this.window }, [ch.port2]);
   }
 
-  #routed(source: number, sink: string): boolean {
-    const device = this.#sourceDevice.get(source);
-    return device !== undefined && (this.routes.get(device) ?? []).includes(sink);
+  /** The workers whose sources are routed to a sink. */
+  #slotsFeeding(id: string): string[] {
+    if (!this.#feeding) {
+      const feeding = new Map<string, Set<string>>();
+      for (const [source, device] of this.#sourceDevice) {
+        for (const sink of this.routes.get(device) ?? []) {
+          let slots = feeding.get(sink);
+          if (!slots) feeding.set(sink, slots = new Set());
+          slots.add(this.#sourceSlot.get(source)!);
+        }
+      }
+      this.#feeding = new Map([...feeding].map(([k, v]) => [k, [...v]]));
+    }
+    return this.#feeding.get(id) ?? [];
   }
 
-  #sink(id: string): SinkLink {
-    const link = this.#sinks.get(id);
-    if (!link) throw new Error(`Cannot route to sink ${id}: it has no queue`);
-    return link;
+  /** A sink's queue settings for one of the workers feeding it: its share of the samples. */
+  #share(id: string): SinkQueue {
+    const q = this.#queue(id);
+    const senders = Math.max(1, this.#slotsFeeding(id).length);
+    return { ...q, maxSamples: Math.max(1, Math.floor(q.maxSamples / senders)) };
+  }
+
+  #queue(id: string): SinkQueue {
+    const q = this.queues.get(id);
+    if (!q) throw new Error(`Cannot route to sink ${id}: it has no queue`);
+    return q;
   }
 }

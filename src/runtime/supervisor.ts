@@ -36,8 +36,6 @@ export interface ActorInfo {
 export interface SupervisorOptions {
   /** The worker entry that hosts the actor kinds (it holds the registry). */
   workerUrl: URL;
-  /** Capacity in batches of each device's channel to the router. */
-  channelCapacity: number;
   /** How long a worker may hold batches to send several in one message (0: never). */
   coalesceMs?: number;
   /** Delay before restarting a failed actor, growing per failure up to a cap. */
@@ -70,7 +68,6 @@ export class Supervisor {
   ) {
     const workerOptions = {
       workerUrl: opts.workerUrl,
-      channelCapacity: opts.channelCapacity,
       coalesceMs: opts.coalesceMs ?? 0,
       logLevel: opts.logLevel,
     };
@@ -81,7 +78,7 @@ export class Supervisor {
       const entry = new ActorEntry(spec, i, key, new RestartPolicy(opts.restart, opts.stableMs));
       slot.entries.push(entry);
       this.#entries.set(spec.id, entry);
-      if (producesSamples(spec.role)) router.registerSource(spec.id, i);
+      if (producesSamples(spec.role)) router.registerSource(spec.id, i, key);
     });
   }
 
@@ -196,16 +193,14 @@ export class Supervisor {
     const devicesStopped = await beforeDeadline(stopped("device"), deadline);
     const slotsOf = (role: ActorSpec["role"]) =>
       [...this.#slots.values()].filter((s) => s.entries.some((e) => e.spec.role === role));
-    for (const slot of slotsOf("device")) slot.post({ type: "end_output" });
-    // Then the transforms: what the devices sent reaches them, they finish and end their output;
-    // then the sinks take what the devices and transforms sent.
+    // Then the transforms: what the devices sent reaches them, they finish; then the sinks take
+    // what the devices and transforms sent.
     const transforms = this.#byRole("transform");
     const transformsDone = await beforeDeadline(
       this.router.drain(slotsOf("device").map((s) => s.key), transforms.map((e) => e.id))
         .then(() => Promise.all(transforms.map((e) => this.#whenEnded(e)))),
       deadline,
     );
-    for (const slot of slotsOf("transform")) slot.post({ type: "end_output" });
     const steps = [
       devicesStopped,
       transformsDone,
@@ -246,8 +241,13 @@ export class Supervisor {
         const e = this.#entries.get(id);
         if (e?.live) e.counters.report(msg.table, row);
       });
-      return;
+      return this.router.report(slot.key, msg.links, msg.depth ?? 0);
     }
+    if (msg.type === "tags") return this.router.onTags(msg.frame);
+    if (msg.type === "latest_table" || msg.type === "latest_text") {
+      return this.router.latest.take(msg);
+    }
+    if (msg.type === "drained") return this.router.drained(slot.key);
     if (msg.type === "failed" && msg.id === undefined) return this.#failWorker(slot, msg.error);
     const e = this.#entries.get(msg.id!);
     if (!e || e.slot !== slot.key) return;
@@ -277,8 +277,7 @@ export class Supervisor {
             message: "exited without being asked to",
           });
         }
-        // The worker's device channel stays: its last batches may still be on the way, and the
-        // router takes them before draining.
+        // The worker's links stay: its queues are sent and the links ended when the router drains.
         this.#end(e, "stopped");
         e.whenEnded?.();
     }

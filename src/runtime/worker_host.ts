@@ -6,7 +6,10 @@ import {
   type CommandHandler,
   Output,
 } from "./actor.ts";
-import { batchReceiver, type BatchSender, batchSender, TagCatalog } from "./frames.ts";
+import { TagCatalog } from "./frames.ts";
+import { Fanout } from "./fanout.ts";
+import { LatestWriter } from "./latest.ts";
+import { MergedInput } from "./merged_input.ts";
 import { logger, setLogLevel } from "./log.ts";
 import { KeyList, packCounters } from "./counter_table.ts";
 import {
@@ -36,6 +39,9 @@ interface Hosted {
   counters: Counters;
   onCommand?: CommandHandler;
   health?: ActorHealth;
+  /** Sinks and transforms: where their batches arrive, from every worker routed to them. */
+  input?: MergedInput;
+  tags: TagCatalog;
 }
 
 /**
@@ -53,8 +59,13 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
   const actors = new Map<string, Hosted>();
   // One import per kind: a thousand actors starting at once must not load a module a thousand times.
   const modules = new Map<string, ReturnType<ActorRegistry[number]["load"]>>();
-  let output: BatchSender | undefined;
   const receipts = new ReceiptWaiters();
+  const latest = new LatestWriter((m) => scope.postMessage(m));
+  const fanout = new Fanout({
+    onTags: (frame) => post({ type: "tags", frame }),
+    onBatch: (batch) => latest.update(batch),
+    onReceipt: (r) => receipts.settle(r),
+  });
   const submitted = new Map<number, (outcome: WriteOutcome) => void>();
   let nextSubmit = 1;
   const post = (m: FromActor) => scope.postMessage(m);
@@ -78,15 +89,25 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
     const now = Date.now();
     for (const a of actors.values()) a.health?.tick(now);
     const table = packCounters(actors, counterKeys);
-    scope.postMessage({ type: "counters", table }, [table.values.buffer]);
+    scope.postMessage(
+      { type: "counters", table, links: fanout.figures(), depth: fanout.depth },
+      [table.values.buffer],
+    );
   }, COUNTERS_EVERY_MS);
 
   scope.onmessage = (e) => {
     const msg = e.data;
-    if (msg.type === "output") {
-      output = batchSender(msg.port, msg.capacity, msg.coalesceMs);
-      output.onReply = (r) => receipts.settle(r);
-    } else if (msg.type === "end_output") output?.end();
+    if (msg.type === "output") fanout.coalesceMs = msg.coalesceMs;
+    else if (msg.type === "link") fanout.attach(msg.sink, msg.port, msg.capacity, msg.queue);
+    else if (msg.type === "unlink") fanout.detach(msg.sink);
+    else if (msg.type === "pause_link") fanout.finish(msg.sink);
+    else if (msg.type === "end_output") fanout.end().then(() => post({ type: "drained" }));
+    else if (msg.type === "input") {
+      const input = actors.get(msg.id)?.input;
+      if (input) input.add(msg.from, msg.port, msg.capacity);
+      else msg.port.close();
+    } else if (msg.type === "drop_input") actors.get(msg.id)?.input?.drop(msg.from);
+    else if (msg.type === "end_input") actors.get(msg.id)?.input?.end();
     else if (msg.type === "start") start(msg);
     else if (msg.type === "stop") actors.get(msg.id)?.stop.abort(new Error("stopping"));
     else if (msg.type === "command") command(msg);
@@ -97,8 +118,14 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
   };
 
   function start(msg: Extract<ToActor, { type: "start" }>): void {
-    const { id } = msg.spec;
-    const hosted: Hosted = { stop: new AbortController(), counters: zeroCounters() };
+    const { id, role } = msg.spec;
+    const tags = new TagCatalog();
+    const hosted: Hosted = { stop: new AbortController(), counters: zeroCounters(), tags };
+    // The input exists before any port for it arrives (they follow this message).
+    if (takesSamples(role)) hosted.input = new MergedInput((frame) => tags.add(frame));
+    if (producesSamples(role)) {
+      fanout.route(msg.source, msg.targets);
+    }
     actors.set(id, hosted);
     run(msg, hosted).then(
       () => post({ type: "stopped", id, counters: hosted.counters }),
@@ -141,14 +168,10 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
       loading.catch(() => modules.delete(key)); // a failed import is tried again on restart
     }
     const main = (await loading).default as ActorMain;
-    const { counters, stop } = hosted;
-    if (producesSamples(spec.role) && !output) {
-      throw new Error(`Cannot start ${spec.id}: the worker has no output`);
-    }
+    const { counters, stop, tags, input } = hosted;
     const out = producesSamples(spec.role)
-      ? new Output(output!, msg.source, counters, receipts)
+      ? new Output(fanout, msg.source, counters, receipts)
       : undefined;
-    const tags = new TagCatalog();
     const verdict = new Verdict((state, reason) =>
       post({ type: "state", id: spec.id, state, reason })
     );
@@ -163,9 +186,6 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
       msg.source,
     );
     hosted.health = health;
-    const input = takesSamples(spec.role) && msg.port
-      ? batchReceiver(msg.port, msg.capacity, (frame) => tags.add(frame))
-      : undefined;
     const ctx: ActorContext = {
       id: spec.id,
       kind: spec.kind,

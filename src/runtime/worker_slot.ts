@@ -8,16 +8,14 @@ import type { Router } from "./router.ts";
 export interface WorkerOptions {
   /** The worker entry that hosts the actor kinds (it holds the registry). */
   workerUrl: URL;
-  /** Capacity in batches of each device's channel to the router. */
-  channelCapacity: number;
   /** How long a worker may hold batches to send several in one message (0: never). */
   coalesceMs: number;
   logLevel: LogLevel;
 }
 
 /**
- * A worker and the actors placed in it, and the ports between it and the router: one channel for
- * all of its devices' batches (a port costs memory and a message loop), and one per sink.
+ * A worker and the actors placed in it. The router hands it its ports: one to each sink (or
+ * transform) its devices are routed to, and one from each worker feeding a sink it hosts.
  */
 export class WorkerSlot {
   worker?: Worker;
@@ -38,15 +36,9 @@ export class WorkerSlot {
       deno: { permissions: this.#permissions() },
     });
     this.worker = worker;
-    const devices = this.entries.filter((e) => producesSamples(e.spec.role)).length;
-    if (devices > 0) {
-      const capacity = Math.min(4096, this.opts.channelCapacity * devices);
-      const ch = new MessageChannel();
-      this.router.attachOutput(this.key, ch.port2, capacity);
-      this.post(
-        { type: "output", port: ch.port1, capacity, coalesceMs: this.opts.coalesceMs },
-        [ch.port1],
-      );
+    if (this.entries.some((e) => producesSamples(e.spec.role))) {
+      this.post({ type: "output", coalesceMs: this.opts.coalesceMs });
+      this.router.attachUpstream(this.key, (msg, transfer) => this.post(msg, transfer));
     }
     // Messages of a worker that was replaced (after it failed) are not this slot's any more.
     worker.onmessage = (ev: MessageEvent<FromActor>) => {
@@ -81,36 +73,30 @@ export class WorkerSlot {
     };
   }
 
-  /** Starts an actor in the worker; a sink gets its own channel from the router. */
+  /** Starts an actor in the worker; a sink then gets a port from each worker feeding it. */
   start(e: ActorEntry): void {
-    let port: MessagePort | undefined;
-    let capacity = this.opts.channelCapacity;
-    if (takesSamples(e.spec.role)) {
-      const ch = new MessageChannel();
-      this.router.attachSink(e.id, ch.port2);
-      port = ch.port1;
-      capacity = this.router.window;
-    }
     this.post({
       type: "start",
       spec: e.spec,
       source: e.source,
-      port,
-      capacity,
+      targets: producesSamples(e.spec.role) ? this.router.targets(e.source) : [],
       logLevel: this.opts.logLevel,
-    }, port ? [port] : []);
+    });
+    if (takesSamples(e.spec.role)) {
+      this.router.attachSink(e.id, (msg, transfer) => this.post(msg, transfer));
+    }
   }
 
   post(msg: ToActor, transfer: Transferable[] = []): void {
     this.worker?.postMessage(msg, transfer);
   }
 
-  /** Terminates the worker; its device channel leaves the router (true when it had a worker). */
+  /** Terminates the worker; the sinks it fed close its ports (true when it had a worker). */
   close(): boolean {
     if (!this.worker) return false;
     this.worker.terminate();
     this.worker = undefined;
-    this.router.detachOutput(this.key);
+    this.router.detachUpstream(this.key);
     return true;
   }
 }

@@ -31,7 +31,6 @@ Deno.test("stop drains every queued sample into the broker before returning", as
     router,
     {
       workerUrl: new URL("../fixtures/test_worker.ts", import.meta.url),
-      channelCapacity: 4,
       restart: { initialMs: 100, maxMs: 1000 },
       stableMs: 10_000,
       logLevel: "warn",

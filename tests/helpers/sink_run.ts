@@ -21,7 +21,6 @@ export function pairSupervisor(
   );
   const sup = new Supervisor([{ ...device, role: "device" }, { ...sink, role: "sink" }], router, {
     workerUrl: new URL("../fixtures/test_worker.ts", import.meta.url),
-    channelCapacity: 8,
     restart: { initialMs: 100, maxMs: 1000 },
     stableMs: 10_000,
     logLevel,

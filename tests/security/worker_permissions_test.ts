@@ -35,7 +35,6 @@ Deno.test("a worker's actor reaches its own host and directory, and is refused e
     new Router(new Map([["probe", []]]), new Map(), 8),
     {
       workerUrl: new URL("../fixtures/test_worker.ts", import.meta.url),
-      channelCapacity: 8,
       restart: { initialMs: 100, maxMs: 1000 },
       stableMs: 10_000,
       logLevel: "error",

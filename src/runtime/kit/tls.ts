@@ -26,11 +26,10 @@ export async function tlsOptions(tls: TlsFiles | undefined): Promise<TlsOptions>
     }
   };
   const out: TlsOptions = { rejectUnauthorized: true };
-  const [ca, cert, key] = await Promise.all([
-    read("CA file", tls?.ca_file),
-    read("certificate file", tls?.cert_file),
-    read("key file", tls?.key_file),
-  ]);
+  // One after the other: the first unreadable file in this order is the one the error names.
+  const ca = await read("CA file", tls?.ca_file);
+  const cert = await read("certificate file", tls?.cert_file);
+  const key = await read("key file", tls?.key_file);
   if (ca) out.ca = ca;
   if (cert) out.cert = cert;
   if (key) out.key = key;
