@@ -4,6 +4,7 @@
 //   deno task bench:modbus [--devices 1000] [--seconds 30] [--workers 2] [--coalesce-ms 0]
 //     [--transforms] (also the gateway with a deadband filter and a 1-minute window on every tag)
 //     [--gateway-v8-flags=…] [--baseline-v8-flags=…]  (the baseline takes the gateway's by default)
+//     [--profile DIR] (a CPU profile of each gateway thread; `deno run -A bench/profile.ts DIR`)
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { pollStartLag } from "../src/runtime/histogram.ts";
@@ -11,6 +12,7 @@ import { actorCounters, waitReady } from "./gateway_api.ts";
 import { cliArgs, Proc } from "./proc.ts";
 import { meter, type Usage } from "./proc_usage.ts";
 import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
+import { profileEnv } from "./profile.ts";
 import { freePortRange, loopbackPort } from "./ports.ts";
 
 const BENCH = fileURLToPath(new URL(".", import.meta.url));
@@ -130,6 +132,9 @@ const flagsNote = (v8Flags: string) => ` (${v8Flags ? `--v8-flags=${v8Flags}` : 
 /** Sums the modbus actors' counters; a counter no actor has is undefined. */
 const gatewayCounters = (api: string) => actorCounters(api, "modbus");
 
+/** Where the gateway writes its threads' CPU profiles (--profile). */
+let profileDir: string | undefined;
+
 async function runGateway(
   sim: Proc,
   n: number,
@@ -147,14 +152,21 @@ async function runGateway(
     JSON.stringify(gatewayConfig(n, basePort, apiPort, workers, coalesceMs, transforms)),
   );
   const api = `http://127.0.0.1:${apiPort}`;
-  const p = new Proc("gateway", [
-    "run",
-    ...PERMISSIONS,
-    ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []),
-    "src/main.ts",
-    "--config",
-    config,
-  ]);
+  const p = new Proc(
+    "gateway",
+    [
+      "run",
+      ...PERMISSIONS,
+      ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []),
+      "src/main.ts",
+      "--config",
+      config,
+    ],
+    profileEnv(
+      profileDir && `${profileDir}/${transforms ? "transforms" : "gateway"}`,
+      (WARMUP_S + seconds) * 1000,
+    ),
+  );
   try {
     await waitReady(p, api);
     await sleep(WARMUP_S * 1000);
@@ -220,8 +232,11 @@ async function main(): Promise<void> {
       "coalesce-ms": { type: "string", default: "0" },
       // Also the gateway with transforms on every tag (deadband filter, 1-minute window).
       transforms: { type: "boolean", default: false },
+      // A directory for CPU profiles of the gateway's threads (see bench/profile.ts).
+      profile: { type: "string" },
     },
   });
+  profileDir = args.profile;
   const n = Number(args.devices), seconds = Number(args.seconds);
   const fds = checkFdLimit(n);
   const load = Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");

@@ -6,10 +6,12 @@
 // the same subscriber. Prints a Markdown table for BENCHMARKS.md.
 //   deno task bench:latency [--devices 100] [--interval-ms 1000] [--seconds 30] [--workers 2]
 //     [--gateway-v8-flags=…]
+//     [--profile DIR] (a CPU profile of each gateway thread; `deno run -A bench/profile.ts DIR`)
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import mqtt from "mqtt";
 import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
+import { profileEnv } from "./profile.ts";
 import { waitReady } from "./gateway_api.ts";
 import { ownBroker } from "./own_broker.ts";
 import { quantile } from "./stats.ts";
@@ -79,6 +81,8 @@ async function main(): Promise<void> {
       workers: { type: "string", default: "2" },
       // The gateway's V8 flags (default: those of `deno task start`; "" for V8's defaults).
       "gateway-v8-flags": { type: "string", default: V8_FLAGS },
+      // A directory for CPU profiles of the gateway's threads (see bench/profile.ts).
+      profile: { type: "string" },
     },
   });
   const n = Number(args.devices), interval = Number(args["interval-ms"]);
@@ -145,7 +149,7 @@ async function main(): Promise<void> {
       "src/main.ts",
       "--config",
       config,
-    ]);
+    ], profileEnv(args.profile, (WARMUP_S + seconds) * 1000));
     started.push(gw);
     await waitReady(gw, `http://127.0.0.1:${api}`);
     await sleep(WARMUP_S * 1000);

@@ -10,9 +10,10 @@ export class Proc {
   readonly lines: string[] = [];
   tail = "";
   #wake = () => {};
-  constructor(readonly name: string, args: string[]) {
+  constructor(readonly name: string, args: string[], env?: Record<string, string>) {
     this.child = new Deno.Command(Deno.execPath(), {
       args,
+      env,
       cwd: ROOT,
       stdin: "null",
       stdout: "piped",

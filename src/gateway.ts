@@ -6,6 +6,7 @@ import { planFromConfig } from "./plan.ts";
 import { logger, setLogLevel } from "./runtime/log.ts";
 import { Router } from "./runtime/router.ts";
 import { Supervisor } from "./runtime/supervisor.ts";
+import { profileFor, profileWindowMs } from "./runtime/cpu_profile.ts";
 
 /** A running gateway: actors, router and HTTP API. */
 export interface Gateway {
@@ -30,6 +31,7 @@ export async function startGateway(config: Config, workerUrl: URL): Promise<Gate
     stableMs: Math.max(10_000, 2 * config.gateway.restart.max_ms),
     logLevel: config.gateway.log_level,
   });
+  profileThreads(supervisor);
   const audit = await AuditLog.open(config.commands.audit_file);
   const control = new Control(supervisor, router, audit, {
     timeoutMs: config.commands.timeout_ms,
@@ -78,4 +80,22 @@ export async function startGateway(config: Config, workerUrl: URL): Promise<Gate
 
 function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || host.startsWith("127.");
+}
+
+/**
+ * With TAGFLOW_CPU_PROFILE_MS and TAGFLOW_CPU_PROFILE_DIR (the benches set them), writes a CPU
+ * profile of the main thread and of every worker into that directory, one .cpuprofile file each.
+ */
+function profileThreads(supervisor: Supervisor): void {
+  const ms = profileWindowMs(), dir = Deno.env.get("TAGFLOW_CPU_PROFILE_DIR");
+  if (!ms || !dir) return;
+  const write = (name: string, profile: unknown) =>
+    Deno.writeTextFile(
+      `${dir}/${name.replace(/[^\w.-]+/g, "_")}.cpuprofile`,
+      JSON.stringify(profile),
+    ).catch((err) =>
+      logger({ component: "gateway" })("warn", "cannot write a CPU profile", { error: String(err) })
+    );
+  profileFor(ms, (profile) => write("main", profile));
+  supervisor.onProfile = write;
 }

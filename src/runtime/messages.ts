@@ -95,6 +95,8 @@ export type FromActor =
   | { type: "counters"; table: CounterTable; links?: Record<string, LinkFigures>; depth?: number }
   /** A source registered tags. */
   | { type: "tags"; frame: TagsFrame }
+  /** The worker's CPU profile, when the environment asked for one (TAGFLOW_CPU_PROFILE_MS). */
+  | { type: "profile"; profile: unknown }
   /** The worker's queues are sent and its links ended (after "end_output"). */
   | { type: "drained" }
   | LatestMessage

@@ -57,6 +57,8 @@ export class Supervisor {
   #slots = new Map<string, WorkerSlot>();
   #stopping = false;
   #commands = new PendingCommands();
+  /** Takes a worker's CPU profile (see cpu_profile.ts), by its placement key. */
+  onProfile?: (worker: string, profile: unknown) => void;
   /** Carries out writes that actors submit (the MQTT sink's command topics); see Control. */
   onSubmit?: (write: WriteRequest) => Promise<WriteOutcome>;
   #log: Logger = logger({ component: "supervisor" });
@@ -248,6 +250,7 @@ export class Supervisor {
       return this.router.latest.take(msg);
     }
     if (msg.type === "drained") return this.router.drained(slot.key);
+    if (msg.type === "profile") return this.onProfile?.(slot.key, msg.profile);
     if (msg.type === "failed" && msg.id === undefined) return this.#failWorker(slot, msg.error);
     const e = this.#entries.get(msg.id!);
     if (!e || e.slot !== slot.key) return;

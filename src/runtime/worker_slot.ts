@@ -66,7 +66,7 @@ export class WorkerSlot {
       read: list(p.read),
       write: list(p.write),
       env: true,
-      sys: p.sys ?? false,
+      sys: profiling(p.sys),
       run: false,
       ffi: false,
       import: false,
@@ -99,4 +99,10 @@ export class WorkerSlot {
     this.router.detachUpstream(this.key);
     return true;
   }
+}
+
+/** A worker's sys permission: all or none, or only the inspector when a bench asked for CPU profiles. */
+function profiling(sys: boolean | undefined): boolean | string[] {
+  if (sys || !Deno.env.get("TAGFLOW_CPU_PROFILE_MS")) return sys ?? false;
+  return ["inspector"];
 }
