@@ -5,7 +5,7 @@
 // Rows are 100 tags × (rows/100) seconds. Raw: a prepared INSERT into the same table (same key,
 // same pragmas: WAL, synchronous FULL) in transactions of 10,000 rows. Store: HistoryStore.write
 // with blocks of 10,000 rows as the sink hands them over. Sink: the history sink actor in the
-// gateway's runtime, fed by a device actor through the router, its disk buffer and drain, from the
+// gateway's runtime, fed by a device actor over its port, its disk buffer and drain, from the
 // first sample to the last row stored.
 import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
       `| HistoryStore.write (the sink's SQL) | ${f(store)} | ${(store / raw * 100).toFixed(0)} % |`,
     );
     console.log(
-      `| history sink: device → router → disk buffer → SQLite | ${f(sink)} | ${
+      `| history sink: device → disk buffer → SQLite | ${f(sink)} | ${
         (sink / raw * 100).toFixed(0)
       } % |`,
     );

@@ -155,8 +155,8 @@ async function main(): Promise<void> {
     await sleep(WARMUP_S * 1000);
     rows.push({
       name: args["gateway-v8-flags"] === V8_FLAGS
-        ? "gateway as `deno task start` runs it (modbus → router → mqtt sink)"
-        : `gateway (modbus → router → mqtt sink), --v8-flags=${args["gateway-v8-flags"]}`,
+        ? "gateway as `deno task start` runs it (modbus → mqtt sink)"
+        : `gateway (modbus → mqtt sink), --v8-flags=${args["gateway-v8-flags"]}`,
       seconds,
       ...await ages.window(gw, seconds),
     });

@@ -48,7 +48,7 @@ function mqtt5Properties(cfg: Config) {
 /**
  * The MQTT sink: each sample as JSON `{value, ts, quality}` on its UNS topic, or one JSON per
  * group poll (`format: "group"`). A batch is acked to
- * the router only after the broker took all of it; a batch cut off by a lost connection is sent
+ * its sender only after the broker took all of it; a batch cut off by a lost connection is sent
  * again on the next one (at least once).
  */
 export default async function mqttSink(ctx: ActorContext<MqttSinkConfig>): Promise<void> {
@@ -88,7 +88,7 @@ export default async function mqttSink(ctx: ActorContext<MqttSinkConfig>): Promi
   };
   // Batches in flight, oldest first: a batch is published as it comes, without waiting for the
   // broker's acks of the ones before (up to MAX_IN_FLIGHT); waiting capped the sink at one batch
-  // per round trip and queued a fleet's polls for seconds. Each is acked to the router in order,
+  // per round trip and queued a fleet's polls for seconds. Each is acked to its sender in order,
   // once the broker took all of it.
   const inFlight: Promise<number>[] = [];
   const takenAt: number[] = [];
@@ -110,7 +110,7 @@ export default async function mqttSink(ctx: ActorContext<MqttSinkConfig>): Promi
       inFlight.push(publish(got.batch));
       takenAt.push(Date.now());
       next = input.next();
-    } else next = undefined; // the router ended the stream: finish what is in flight
+    } else next = undefined; // the input ended: finish what is in flight
   }
   clearInterval(lookForCommands);
   stop.abort();

@@ -19,7 +19,7 @@ import { digestOf, Redeliveries } from "./redeliveries.ts";
 /**
  * The MQTT source: subscribes, maps each JSON message to samples by configuration, appends them
  * to its disk buffer and only then acknowledges a QoS 1 message, so what the broker handed over
- * survives a crash. A forwarder sends the buffer on to the router, registering tags as they
+ * survives a crash. A forwarder sends the buffer on to the sinks, registering tags as they
  * first appear. Bad messages are counted and dead-lettered with the reason.
  */
 export default async function mqttSource(ctx: ActorContext<MqttSourceConfig>): Promise<void> {

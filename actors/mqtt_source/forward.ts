@@ -30,7 +30,7 @@ const LINGER_MS = 3;
 const CONFIRM_WAIT_MS = 5000;
 
 /**
- * Sends the buffer on to the router, oldest first, registering tags the first time they appear.
+ * Sends the buffer on to the sinks, oldest first, registering tags the first time they appear.
  * A record leaves the buffer only once every routed sink confirmed it stored the batch holding it
  * (receipts come back in order), so a crash at any point replays it instead of losing it; when a
  * sink worker dies with a batch in flight, everything not yet confirmed is sent again.

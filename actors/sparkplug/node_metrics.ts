@@ -77,7 +77,7 @@ export class NodeMetrics {
     return added;
   }
 
-  /** Keeps the latest value of each metric in a batch taken from the router. */
+  /** Keeps the latest value of each metric in a batch taken from the input. */
   take(batch: SampleBatch): void {
     let defs = this.#bySource.get(batch.source);
     const c = columns(batch);

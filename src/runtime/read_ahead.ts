@@ -9,7 +9,7 @@ export interface Chunk {
 
 /**
  * Reads a disk buffer ahead of its acks, so several chunks can be out at once (in flight to the
- * router, or in writes to a database), and acks them strictly in order: a chunk leaves the buffer
+ * sinks, or in writes to a database), and acks them strictly in order: a chunk leaves the buffer
  * once it and every chunk before it were delivered. After a failure, `rewind` reads everything not
  * yet acked again.
  */

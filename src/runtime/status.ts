@@ -20,8 +20,9 @@ export interface ActorStatus {
 }
 
 /**
- * An actor's status: its state and counter totals, with the router's view of its queue (a
- * device's shared channel depth; a sink's queue depth, samples held, drops and lost batches).
+ * An actor's status: its state and counter totals, with its queue as the sending workers
+ * report it (a device's worker's batches waiting; a sink's queue depth, samples held, drops and
+ * lost batches over every worker feeding it).
  */
 export function statusOf(e: ActorEntry, router: Router): ActorStatus {
   const counters = { ...e.counters.total(), queue_depth: 0 } as ActorStatus["counters"];

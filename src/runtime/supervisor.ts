@@ -181,7 +181,8 @@ export class Supervisor {
   }
 
   /**
-   * Stops devices, lets the router forward what it holds, lets sinks drain their input, then
+   * Stops devices, has their workers send what they queued, lets transforms finish and sinks drain
+   * their input, then
    * stops simulators. Whatever is still running at the deadline is terminated. Returns true when
    * everything finished in time.
    */

@@ -54,7 +54,7 @@ export async function openBuffer(
 }
 
 /**
- * Input → disk buffer → database. A batch from the router is acked once it is in the buffer (so
+ * Input → disk buffer → database. A batch taken from the input is acked once it is in the buffer (so
  * a database outage never holds the devices back until the buffer is full); the drain writes the
  * buffer oldest first in writes of up to max_samples, several at once, retrying with backoff
  * while the database is away, and dead-lettering rows it rejects for good, with the reason.
