@@ -1,5 +1,6 @@
 import type { Config } from "./config/schema.ts";
 import { permissionsOf } from "./permissions.ts";
+import { drivers } from "../actors/registry.ts";
 import type { ActorSpec } from "./runtime/messages.ts";
 import { place } from "./runtime/placement.ts";
 import type { SinkQueue } from "./runtime/router.ts";
@@ -47,7 +48,7 @@ export function planFromConfig(config: Config): Plan {
     queues.set(id, TRANSFORM_QUEUE);
   }
   for (const a of actors) a.permissions = permissionsOf(a);
-  place(actors, config.gateway.placement);
+  place(actors, { ...defaultPlacement(actors), ...config.gateway.placement });
   // Sources: devices and transforms; each feeds the sinks its routes name and the transforms
   // that take from it.
   const sourceIds = [...Object.keys(config.devices), ...Object.keys(config.transforms)];
@@ -63,4 +64,15 @@ export function planFromConfig(config: Config): Plan {
     for (const d of t.from) routes.get(d)!.push(id);
   }
   return { actors, routes, queues };
+}
+
+/** Workers per kind for the kinds whose driver packs its actors (`perWorker`), by their count. */
+function defaultPlacement(actors: readonly ActorSpec[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const d of drivers) {
+    if (!d.perWorker) continue;
+    const n = actors.filter((a) => a.kind === d.kind && a.role === d.role).length;
+    if (n > 0) out[d.kind] = Math.ceil(n / d.perWorker);
+  }
+  return out;
 }

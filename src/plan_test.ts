@@ -44,6 +44,30 @@ Deno.test("plan: placement packs a kind into N workers round robin; others get t
   });
 });
 
+Deno.test("plan: without a placement, Modbus devices share a worker per 500; other kinds their own", () => {
+  const devices = Object.fromEntries(
+    Array.from({ length: 1001 }, (_, i) => [`d${i}`, device(1000 + i)]),
+  );
+  const cfg = parseConfig(
+    JSON.stringify({ devices, sinks: { m: { kind: "mqtt", url: "mqtt://x" } } }),
+  );
+  const workers = new Map<string, number>();
+  for (const a of planFromConfig(cfg).actors) {
+    const key = a.placement ?? `actor:${a.id}`;
+    workers.set(key, (workers.get(key) ?? 0) + 1);
+  }
+  assert.deepEqual(Object.fromEntries(workers), {
+    "device/modbus#0": 334,
+    "device/modbus#1": 334,
+    "device/modbus#2": 333,
+    "actor:m": 1,
+  });
+  const one = planFromConfig(
+    parseConfig(JSON.stringify({ devices: { a: device(1), b: device(2) } })),
+  );
+  assert.deepEqual(one.actors.map((a) => a.placement), ["device/modbus#0", "device/modbus#0"]);
+});
+
 Deno.test("plan: devices get the gateway's UNS levels merged with their own; every actor its name", () => {
   const cfg = parseConfig(JSON.stringify({
     gateway: { name: "edge7" },

@@ -7,6 +7,8 @@ export default defineDriver({
   role: "device",
   config: async () => (await import("./config.ts")).modbusDevice,
   load: () => import("./actor.ts"),
+  // A device costs a connection and a timer: 500 poll at 1 s in one worker with room to spare.
+  perWorker: 500,
   permissions: (c: ModbusDeviceConfig) => ({ net: [`${c.host}:${c.port}`], read: [], write: [] }),
   simulator: {
     config: async () => (await import("./config.ts")).modbusSimulator,

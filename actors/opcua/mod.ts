@@ -10,6 +10,8 @@ export default defineDriver({
   role: "device",
   config: async () => (await import("./config.ts")).opcuaDevice,
   load: () => import("./actor.ts"),
+  // Each worker loads node-opcua (about 100 MB): servers share one, 50 sessions at most.
+  perWorker: 50,
   // The PKI: its own certificate and the trust lists; the host name goes into the certificate.
   permissions: (c: OpcuaDeviceConfig) => ({
     net: [endpointOf(c.endpoint)],

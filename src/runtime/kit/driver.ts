@@ -27,6 +27,11 @@ export interface Driver {
   config(): Promise<ZodType>;
   load(): Promise<{ default: ActorMain<never> }>;
   permissions?(config: never, id: string): ActorPermissions;
+  /**
+   * How many actors of this kind share a worker when `gateway.placement` does not say (a worker
+   * costs memory: node-opcua alone about 100 MB); absent, each actor gets a worker of its own.
+   */
+  perWorker?: number;
   simulator?: {
     config(): Promise<ZodType>;
     load(): Promise<{ default: ActorMain<never> }>;
@@ -37,7 +42,12 @@ export interface Driver {
 /** Declares a driver; the actor's config type is the schema's output, checked here. */
 export function defineDriver<S extends ZodType, T extends ZodType = ZodType>(
   driver:
-    & { kind: string; role: "device" | "sink" | "transform"; simulator?: DriverPart<T> }
+    & {
+      kind: string;
+      role: "device" | "sink" | "transform";
+      perWorker?: number;
+      simulator?: DriverPart<T>;
+    }
     & DriverPart<S>,
 ): Driver {
   return driver;
