@@ -57,7 +57,7 @@ export class ChannelRig {
  */
 export async function gatewayPath(samples: number, batch: number): Promise<number> {
   const consumer = new Worker(new URL("./consumer_worker.ts", import.meta.url), { type: "module" });
-  const producer = new Worker(new URL("./fanout_producer_worker.ts", import.meta.url), {
+  const producer = new Worker(new URL("../tests/fixtures/producer_worker.ts", import.meta.url), {
     type: "module",
   });
   const ch = new MessageChannel();
@@ -65,7 +65,13 @@ export async function gatewayPath(samples: number, batch: number): Promise<numbe
   const done = new Promise((resolve) => consumer.onmessage = resolve);
   consumer.postMessage({ type: "expect", samples });
   const start = performance.now();
-  producer.postMessage({ port: ch.port1, capacity: 64, count: samples / batch, batchSize: batch }, [
+  producer.postMessage({
+    port: ch.port1,
+    capacity: 64,
+    count: samples / batch,
+    batchSize: batch,
+    fanout: true,
+  }, [
     ch.port1,
   ]);
   await done;

@@ -79,6 +79,10 @@ export class Fanout {
     const links = this.#targets.get(batch.source)?.links ?? [];
     for (const l of links) if (!l.outbox.takes(batch)) return false;
     this.hooks.onBatch(batch);
+    if (links.length === 0) {
+      if (batch.receipt !== undefined) this.hooks.onReceipt(batch.receipt); // stored nowhere: settled
+      return true;
+    }
     const copies = links.map((_, i) => i === links.length - 1 ? batch : cloneBatch(batch));
     if (batch.receipt !== undefined) {
       this.#receipts.track(batch.receipt, copies, (r) => this.hooks.onReceipt(r));
