@@ -46,7 +46,7 @@ export const backoff = (initial: number, max: number) =>
 export const queue = (whenFull: WhenFull) =>
   z.strictObject({
     max_samples: num(z.number().int().min(1)).default(100_000).describe(
-      "samples held while the sink is slow or down",
+      "samples held while the sink is slow or down, shared among the workers that feed it",
     ),
     when_full: z.enum(WHEN_FULL).default(whenFull)
       .describe(
