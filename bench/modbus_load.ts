@@ -1,7 +1,7 @@
 // The Modbus load scenario of issue #3: N simulated devices × 20 registers polled every 1 s, by a
 // plain modbus-serial loop (baseline) and then by the gateway, in the same invocation, against
 // the same simulator fleet running in its own process. Prints a Markdown table for BENCHMARKS.md.
-//   deno task bench:modbus [--devices 1000] [--seconds 30] [--workers 2] [--coalesce-ms 0]
+//   deno task bench:modbus [--devices 1000] [--seconds 30] [--workers 2 (0: default)] [--coalesce-ms 0]
 //     [--transforms] (also the gateway with a deadband filter and a 1-minute window on every tag)
 //     [--gateway-v8-flags=…] [--baseline-v8-flags=…]  (the baseline takes the gateway's by default)
 //     [--profile DIR] (a CPU profile of each gateway thread; `deno run -A bench/profile.ts DIR`)
@@ -65,7 +65,8 @@ function gatewayConfig(
     gateway: {
       name: "bench",
       log_level: "warn",
-      placement: { modbus: workers },
+      // 0: the gateway's own packing (a worker per 500 Modbus devices).
+      placement: workers > 0 ? { modbus: workers } : {},
       coalesce_ms: coalesceMs,
     },
     api: { host: "127.0.0.1", port: apiPort },
@@ -180,9 +181,11 @@ async function runGateway(
     // unless no bucket exists at all (a gateway without the histogram).
     const hasHistogram = pollStartLag.keys.some((k) => c1.has(k));
     return {
-      name: `gateway: ${workers} modbus worker${workers > 1 ? "s" : ""}, no sinks${
-        transforms ? ", a deadband filter and a 1-minute window on every tag" : ""
-      }${coalesceMs > 0 ? `, coalesce_ms ${coalesceMs}` : ""}${flagsNote(v8Flags)}`,
+      name: `gateway: ${
+        workers > 0 ? `${workers} modbus worker${workers > 1 ? "s" : ""}` : "default placement"
+      }, no sinks${transforms ? ", a deadband filter and a 1-minute window on every tag" : ""}${
+        coalesceMs > 0 ? `, coalesce_ms ${coalesceMs}` : ""
+      }${flagsNote(v8Flags)}`,
       pollsPerS: (delta("polls") ?? NaN) / window,
       overruns: delta("overruns"),
       errors: delta("errors"),
@@ -222,7 +225,7 @@ async function main(): Promise<void> {
     options: {
       devices: { type: "string", default: "1000" },
       seconds: { type: "string", default: "30" },
-      // gateway.placement.modbus: how many workers share the fleet.
+      // gateway.placement.modbus: how many workers share the fleet (0: the gateway's default).
       workers: { type: "string", default: "2" },
       // V8 flags for the gateway process only (e.g. --max-semi-space-size=1); its workers share them.
       // The same V8 flags as `deno task start`; pass --gateway-v8-flags= for V8's defaults.
