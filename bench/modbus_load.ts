@@ -306,6 +306,18 @@ async function main(): Promise<void> {
         }.\n`,
     );
     console.log(table(rows, n));
+    const [base, gw] = rows;
+    const p99 = (r: Result) => (r.buckets && pollStartLag.quantile(r.buckets, 0.99)) ?? NaN;
+    console.log(
+      `\nsummary: Modbus ${n} devices: CPU ${gw.usage.cpu.toFixed(1)} % (plain loop ${
+        base.usage.cpu.toFixed(1)
+      } %, ${(gw.usage.cpu / base.usage.cpu).toFixed(2)}×), RSS peak ${
+        gw.usage.peakMb.toFixed(0)
+      } MB (${base.usage.peakMb.toFixed(0)} MB, ${
+        (gw.usage.peakMb / base.usage.peakMb).toFixed(2)
+      }×), ` +
+        `jitter p99 ${p99(gw).toFixed(2)} ms (${p99(base).toFixed(2)} ms), overruns ${gw.overruns}`,
+    );
     console.log(
       `\nJitter = poll start − due time. Percentiles are estimated from the lag histogram (buckets ` +
         `≤0.5, 1, 1.5, 2, 3, 4, 5, 7.5, 10, 20, 50, 100, 250, 1000, >1000 ms) by linear ` +

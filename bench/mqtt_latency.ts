@@ -184,6 +184,16 @@ async function main(): Promise<void> {
       } | ${Math.max(...r.ages)} | ${r.usage.cpu.toFixed(1)} | ${r.usage.peakMb.toFixed(0)} |`,
     );
   }
+  const [base, gw] = rows;
+  if (base && gw) {
+    console.log(
+      `\nsummary: device → MQTT p99 ${quantile(gw.ages, 0.99)} ms (plain loop ${
+        quantile(base.ages, 0.99)
+      } ms), p50 ${quantile(gw.ages, 0.5)} ms (${quantile(base.ages, 0.5)}); CPU ${
+        gw.usage.cpu.toFixed(1)
+      } % (plain ${base.usage.cpu.toFixed(1)} %, ${(gw.usage.cpu / base.usage.cpu).toFixed(2)}×)`,
+    );
+  }
 }
 
 if (import.meta.main) await main();
