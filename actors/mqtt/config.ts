@@ -3,7 +3,7 @@ import {
   backoff,
   bool,
   keepalive,
-  mqttTls,
+  mqttBroker,
   ms,
   num,
   queue,
@@ -12,14 +12,7 @@ import {
 
 export const mqttSink = z.strictObject({
   kind: z.literal("mqtt"),
-  url: z.string().regex(
-    /^(mqtts?|wss?|tcp|ssl):\/\//,
-    "expected mqtt://, mqtts://, ws:// or wss://",
-  )
-    .describe("broker URL; mqtts:// for TLS"),
-  tls: mqttTls.optional(),
-  username: z.string().optional(),
-  password: z.string().optional().describe('use "${ENV_VAR}"; never written to logs'),
+  ...mqttBroker,
   client_id: z.string().optional().describe("default tagflow-<sink id>"),
   qos: num(z.number().int().min(0).max(2)).default(1).pipe(
     z.union([z.literal(0), z.literal(1), z.literal(2)]),

@@ -4,7 +4,7 @@ import {
   diskBuffer,
   id,
   keepalive,
-  mqttTls,
+  mqttBroker,
   ms,
   num,
   uns,
@@ -15,13 +15,7 @@ const level = z.strictObject({ topic_level: num(z.number().int().min(0).max(64))
 
 export const mqttSource = z.strictObject({
   kind: z.literal("mqtt"),
-  url: z.string().regex(
-    /^(mqtts?|wss?|tcp|ssl):\/\//,
-    "expected mqtt://, mqtts://, ws:// or wss://",
-  ),
-  tls: mqttTls.optional(),
-  username: z.string().optional(),
-  password: z.string().optional().describe('use "${ENV_VAR}"; never written to logs'),
+  ...mqttBroker,
   client_id: z.string().optional().describe(
     "default <gateway>-<source id>; stable, so the broker keeps QoS 1 messages while away",
   ),

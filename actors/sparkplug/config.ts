@@ -5,7 +5,7 @@ import {
   bool,
   diskBuffer,
   keepalive,
-  mqttTls,
+  mqttBroker,
   ms,
   num,
   queue,
@@ -17,14 +17,7 @@ const sparkplugId = z.string().min(1).regex(/^[^/+#]+$/, "no /, + or # (it is a 
 
 export const sparkplugSink = z.strictObject({
   kind: z.literal("sparkplug"),
-  url: z.string().regex(
-    /^(mqtts?|wss?|tcp|ssl):\/\//,
-    "expected mqtt://, mqtts://, ws:// or wss://",
-  )
-    .describe("broker URL; mqtts:// for TLS"),
-  tls: mqttTls.optional(),
-  username: z.string().optional(),
-  password: z.string().optional().describe('use "${ENV_VAR}"; never written to logs'),
+  ...mqttBroker,
   client_id: z.string().optional().describe("default <gateway>-<sink id>"),
   group_id: sparkplugId.describe("the Sparkplug group of this edge node"),
   edge_node_id: sparkplugId.optional().describe("default the gateway's name"),

@@ -138,3 +138,15 @@ export const mqttTls = z.strictObject({
 }).describe(
   "TLS for mqtts:// and wss:// URLs; the broker's certificate and name are always checked",
 );
+
+/** Where an MQTT broker is and how to log in: the fields every MQTT client's config starts with. */
+export const mqttBroker = {
+  url: z.string().regex(
+    /^(mqtts?|wss?|tcp|ssl):\/\//,
+    "expected mqtt://, mqtts://, ws:// or wss://",
+  )
+    .describe("broker URL; mqtts:// for TLS"),
+  tls: mqttTls.optional(),
+  username: z.string().optional(),
+  password: z.string().optional().describe('use "${ENV_VAR}"; never written to logs'),
+};
