@@ -7,6 +7,10 @@ import { logger, setLogLevel } from "./runtime/log.ts";
 import { Router } from "./runtime/router.ts";
 import { Supervisor } from "./runtime/supervisor.ts";
 import { profileFor, profileWindowMs } from "./runtime/cpu_profile.ts";
+import type { EnvVault } from "./config/env.ts";
+import { maskSecrets } from "./config/mask.ts";
+import { ConfigReloader } from "./reload.ts";
+import type { ConfigSource } from "./api/context.ts";
 
 /** A running gateway: actors, router and HTTP API. */
 export interface Gateway {
@@ -14,12 +18,24 @@ export interface Gateway {
   router: Router;
   /** Base URL of the HTTP API. */
   url: string;
+  /** Reloads the config file (when the gateway was started from one). */
+  reloader?: ConfigReloader;
   /** Stops devices, drains sinks within the configured deadline, closes the API. */
   stop(): Promise<boolean>;
 }
 
+/** Where the config came from, for reloads: its file and the environment it referred to. */
+export interface ConfigOrigin {
+  file: string;
+  env: EnvVault;
+}
+
 /** Starts every actor of the config and serves the API. */
-export async function startGateway(config: Config, workerUrl: URL): Promise<Gateway> {
+export async function startGateway(
+  config: Config,
+  workerUrl: URL,
+  origin?: ConfigOrigin,
+): Promise<Gateway> {
   setLogLevel(config.gateway.log_level);
   const log = logger({ component: "gateway" });
   const plan = planFromConfig(config);
@@ -48,11 +64,19 @@ export async function startGateway(config: Config, workerUrl: URL): Promise<Gate
       },
     );
   }
-  const server = Deno.serve({
-    hostname: config.api.host,
-    port: config.api.port,
-    onListen: () => {},
-  }, createApi({ status: () => supervisor.status(), control }, { tokens }).fetch);
+  const reloader = origin &&
+    new ConfigReloader(origin.file, config, origin.env, { supervisor, router, audit });
+  const configSource: ConfigSource = reloader ?? {
+    inForce: () => ({
+      loaded_at: new Date().toISOString(),
+      config: maskSecrets(config, new Map()),
+    }),
+  };
+  const server = Deno.serve(
+    { hostname: config.api.host, port: config.api.port, onListen: () => {} },
+    createApi({ status: () => supervisor.status(), control, config: configSource }, { tokens })
+      .fetch,
+  );
   const url = `http://${
     config.api.host === "0.0.0.0" ? "127.0.0.1" : config.api.host
   }:${server.addr.port}`;
@@ -65,6 +89,7 @@ export async function startGateway(config: Config, workerUrl: URL): Promise<Gate
     supervisor,
     router,
     url,
+    reloader,
     async stop() {
       log("info", "stopping", { deadline_ms: config.gateway.shutdown_timeout_ms });
       const clean = await supervisor.stop(config.gateway.shutdown_timeout_ms);

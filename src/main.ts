@@ -3,6 +3,8 @@ import { ConfigError, loadConfig } from "./gateway_config.ts";
 import { startGateway } from "./gateway.ts";
 import { heapAdvice, ownCmdline } from "./heap_advice.ts";
 import { logger } from "./runtime/log.ts";
+import { EnvVault } from "./config/env.ts";
+import { watchConfig } from "./config_watch.ts";
 
 export const USAGE = `usage: tagflow [--config PATH] [--check]
   --config PATH  configuration file (default: config.jsonc)
@@ -29,14 +31,11 @@ export async function main(): Promise<number> {
     return 0;
   }
   let config;
-  // The variables the config refers to (its secrets): read once here, then taken out of the
-  // environment, so no worker (which may read the environment) can read another actor's secret.
-  const referenced = new Set<string>();
+  // The variables the config refers to (its secrets): read once here, kept for reloads, and taken
+  // out of the environment, so no worker (which may read it) can read another actor's secret.
+  const env = new EnvVault();
   try {
-    config = await loadConfig(args.config, (name) => {
-      referenced.add(name);
-      return Deno.env.get(name);
-    });
+    config = await loadConfig(args.config, env.lookup);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     console.error(err.message);
@@ -46,19 +45,33 @@ export async function main(): Promise<number> {
     console.log(`${args.config}: ok`);
     return 0;
   }
-  for (const name of referenced) Deno.env.delete(name);
+  env.scrub();
   const advice = heapAdvice(
     Object.keys(config.devices).length,
     ownCmdline(),
     Deno.env.get("DENO_V8_FLAGS"),
   );
   if (advice) logger({ component: "gateway" })("warn", advice);
-  const gateway = await startGateway(config, new URL("./worker.ts", import.meta.url));
+  const gateway = await startGateway(config, new URL("./worker.ts", import.meta.url), {
+    file: args.config,
+    env,
+  });
+  // A reload on SIGHUP and whenever the file's text changes.
+  const reload = (trigger: "file" | "signal") => void gateway.reloader?.reload(trigger);
+  Deno.addSignalListener("SIGHUP", () => reload("signal"));
+  const watching = new AbortController();
+  watchConfig(args.config, () => reload("file"), watching.signal).catch((err) =>
+    logger({ component: "config" })("warn", "not watching the config file", {
+      file: args.config,
+      error: String(err),
+    })
+  );
   await new Promise<void>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       Deno.addSignalListener(signal, () => resolve());
     }
   });
+  watching.abort();
   await gateway.stop();
   return 0;
 }

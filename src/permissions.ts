@@ -18,7 +18,7 @@ export function permissionsOf(spec: Pick<ActorSpec, "id" | "kind" | "role" | "co
 
 /**
  * What the whole process needs: every actor's permissions, the API's listen address, and the
- * files the main thread keeps (the config file, the audit log, the history files it queries).
+ * files the main thread keeps (the config file's folder, the audit log, the history files it queries).
  */
 export function processPermissions(
   config: Config,
@@ -28,7 +28,8 @@ export function processPermissions(
   const audit = config.commands.audit_file;
   const own: ActorPermissions = {
     net: [`${config.api.host}:${config.api.port}`],
-    read: [configFile, audit],
+    // The config's folder: the file is watched there (editors replace it on save).
+    read: [dirname(configFile), audit],
     write: [audit, dirname(audit)],
   };
   const all = [own, ...actors.map((a) => a.permissions ?? permissionsOf(a))];

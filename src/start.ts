@@ -40,7 +40,7 @@ async function start(): Promise<number> {
     stdout: "inherit",
     stderr: "inherit",
   }).spawn();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     Deno.addSignalListener(signal, () => {
       try {
         child.kill(signal);

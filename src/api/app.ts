@@ -4,6 +4,7 @@ import { auditRoutes } from "./audit_routes.ts";
 import { tokenChecker } from "./auth.ts";
 import type { Context } from "hono";
 import { commandRoutes, commandTarget } from "./command_routes.ts";
+import { configRoutes } from "./config_routes.ts";
 import type { ApiContext, ApiSource } from "./context.ts";
 import { alarmRoutes } from "./alarm_routes.ts";
 import { deviceRoutes } from "./device_routes.ts";
@@ -65,6 +66,7 @@ export function createApi(source: ApiSource, options: ApiOptions = {}): OpenAPIH
   alarmRoutes(app, ctx);
   commandRoutes(app, ctx);
   auditRoutes(app, ctx);
+  configRoutes(app, ctx);
   historyRoutes(app, ctx);
   dashboardRoutes(app, ctx);
   app.doc("/openapi.json", {

@@ -81,6 +81,7 @@ type Failed = Extract<WriteOutcome, { ok: false }>;
 /** The fields of an audit line a command request's path tells. */
 export function commandTarget(c: Context) {
   const { device, tag, id } = c.req.param() as Record<string, string | undefined>;
+  if (c.req.path === "/api/config/reload") return { action: "reload" as const };
   return { action: id ? "restart" as const : "write" as const, device, tag, actor: id };
 }
 

@@ -140,7 +140,7 @@ export const AuditEntry = z.object({
   ts: z.string(),
   channel: z.enum(["rest", "mqtt", "sparkplug"]),
   caller: z.string(),
-  action: z.enum(["write", "restart"]),
+  action: z.enum(["write", "restart", "reload"]),
   device: z.string().optional(),
   tag: z.string().optional(),
   actor: z.string().optional(),
@@ -152,3 +152,23 @@ export const AuditEntry = z.object({
   readback: z.unknown().optional(),
   duration_ms: z.number(),
 }).openapi("AuditEntry");
+
+export const ConfigInForce = z.object({
+  file: z.string().optional(),
+  loaded_at: z.string(),
+  config: z.unknown().openapi({ description: "secrets shown as ${ENV} references or ***" }),
+}).openapi("ConfigInForce");
+
+export const Reloaded = z.object({
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+  changed: z.array(z.string()),
+  retargeted: z.array(z.string()).openapi({
+    description: "running devices and transforms whose batches go to other sinks now",
+  }),
+  late: z.array(z.string()).openapi({ description: "actors that did not stop in time" }),
+}).openapi("Reloaded");
+
+export const ReloadRefused = ErrorBody.extend({
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+}).openapi("ReloadRefused");

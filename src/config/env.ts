@@ -46,3 +46,34 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out || "(root)";
 }
+
+/**
+ * The environment variables a config refers to: each read once and kept here, for the reloads to
+ * come, while `scrub` takes them out of the process's environment (workers may read it: no actor
+ * should read another's secret).
+ */
+export class EnvVault {
+  #values = new Map<string, string | undefined>();
+
+  constructor(
+    private readonly env: Pick<Deno.Env, "get" | "delete"> = Deno.env,
+  ) {}
+
+  /** The value of a variable, as it was when the config first referred to it. */
+  readonly lookup = (name: string): string | undefined => {
+    if (!this.#values.has(name)) this.#values.set(name, this.env.get(name));
+    return this.#values.get(name);
+  };
+
+  /** Takes every variable looked up so far out of the process's environment. */
+  scrub(): void {
+    for (const name of this.#values.keys()) this.env.delete(name);
+  }
+
+  /** The variables looked up that have a value, by name. */
+  values(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [k, v] of this.#values) if (v !== undefined) out.set(k, v);
+    return out;
+  }
+}

@@ -92,6 +92,8 @@ export class ActorEntry {
   whenEnded?: () => void;
   /** Asked to stop so that it starts again (a restart on request). */
   restarting = false;
+  /** Asked to stop for good: a config reload removed or changed it. */
+  removing = false;
 
   constructor(
     readonly spec: ActorSpec,

@@ -9,7 +9,7 @@ export interface AuditEntry {
   channel: CommandChannel;
   /** Who sent it: the API token's name, or the MQTT sink and topic it came through. */
   caller: string;
-  action: "write" | "restart";
+  action: "write" | "restart" | "reload";
   device?: string;
   tag?: string;
   actor?: string;

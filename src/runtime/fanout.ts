@@ -146,6 +146,21 @@ export class Fanout {
   }
 
   /**
+   * The sink was removed (no source goes to it any more): sends what its queue holds, then ends
+   * its input and forgets it. A queue whose sink is not attached is dropped, counted.
+   */
+  async close(id: string): Promise<void> {
+    const link = this.#links.get(id);
+    if (!link) return;
+    if (link.sender) await link.outbox.whenEmpty();
+    for (let b = link.outbox.shift(); b; b = link.outbox.shift()) this.#receipts.dropped(b);
+    link.outbox.onPush = undefined;
+    link.sender?.end();
+    link.sender = undefined;
+    this.#links.delete(id);
+  }
+
+  /**
    * At shutdown, once the worker's sources stopped: sends what every queue holds, then ends each
    * sink's input. Resolves when all is sent (a queue whose sink never comes back keeps it waiting:
    * the supervisor's deadline ends that).

@@ -46,6 +46,11 @@ export class TagCatalog {
     frame.tags.forEach((tag, i) => list[frame.first + i] = tag);
   }
 
+  /** Forgets a source that went away (its device was removed). */
+  forget(source: number): void {
+    if (this.#bySource.delete(source)) this.version++;
+  }
+
   /** The tag a batch row refers to, if registered. */
   get(source: number, index: number): TagMeta | undefined {
     return this.#bySource.get(source)?.[index];

@@ -140,6 +140,11 @@ export class LatestValues {
     }
   }
 
+  /** Forgets a source that went away (its device was removed). */
+  forget(source: number): void {
+    this.#bySource.delete(source);
+  }
+
   /** The latest sample of a tag, or undefined before its first one. */
   get(source: number, index: number): LatestSample | undefined {
     const s = this.#bySource.get(source);

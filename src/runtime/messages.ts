@@ -69,6 +69,10 @@ export type ToActor =
   | { type: "link"; sink: string; port: MessagePort; capacity: number; queue: SinkQueue }
   /** The sink's worker went away: what was in flight to it is lost. */
   | { type: "unlink"; sink: string }
+  /** The sink was removed from the config: send what is queued for it, then end its link. */
+  | { type: "close_link"; sink: string }
+  /** A running device's (or transform's) targets changed with the config. */
+  | { type: "route"; source: number; targets: Target[] }
   /** The sink restarts: end its input after what is in flight; keep its queue. */
   | { type: "pause_link"; sink: string }
   /** To a sink's (or transform's) worker: the port of an upstream worker, one more input. */

@@ -44,10 +44,57 @@ export class Router {
    * @param window batches in flight on each port from a worker to a sink
    */
   constructor(
-    private readonly routes: ReadonlyMap<string, readonly string[]>,
-    private readonly queues: ReadonlyMap<string, SinkQueue>,
+    private routes: ReadonlyMap<string, readonly string[]>,
+    private queues: ReadonlyMap<string, SinkQueue>,
     readonly window: number,
   ) {}
+
+  /**
+   * New routes and sink queues (a config reload): the running sources' workers get ports to the
+   * sinks they now feed; the supervisor tells each source its new targets (see `targets`).
+   */
+  update(
+    routes: ReadonlyMap<string, readonly string[]>,
+    queues: ReadonlyMap<string, SinkQueue>,
+  ): void {
+    this.routes = routes;
+    this.queues = queues;
+    this.#feeding = undefined;
+    for (const key of this.#upstream.keys()) {
+      for (const id of this.#sinks.keys()) this.#connect(key, id);
+    }
+  }
+
+  /** The routes in force: sink (and transform) ids per source id. */
+  routesInForce(): ReadonlyMap<string, readonly string[]> {
+    return this.routes;
+  }
+
+  /** A device (or transform) was removed: its batches are no longer routed, its tags forgotten. */
+  unregisterSource(source: number): void {
+    this.#sourceDevice.delete(source);
+    this.#sourceSlot.delete(source);
+    this.#feeding = undefined;
+    this.catalog.forget(source);
+    this.latest.forget(source);
+  }
+
+  /**
+   * A sink (or transform) was removed: every worker sends what it queued for it and ends its
+   * link; the sink stores what it got (its disk buffer keeps what it could not send) and stops.
+   */
+  removeSink(id: string): void {
+    const post = this.#sinks.get(id);
+    this.#sinks.delete(id);
+    for (const up of this.#upstream.values()) {
+      // Also where no port is open (the sink was down): what waits for it is dropped, counted.
+      up.linked.delete(id);
+      up.post({ type: "close_link", sink: id });
+      delete up.figures[id];
+    }
+    this.#retired.delete(id);
+    post?.({ type: "end_input", id });
+  }
 
   /** Names the device (or transform) whose batches carry this source id, and its worker. */
   registerSource(device: string, source: number, slot = `actor:${device}`): void {

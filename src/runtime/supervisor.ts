@@ -15,7 +15,7 @@ import type {
 } from "./messages.ts";
 import type { Router } from "./router.ts";
 import { type ActorStatus, statusOf } from "./status.ts";
-import { WorkerSlot } from "./worker_slot.ts";
+import { type WorkerOptions, WorkerSlot } from "./worker_slot.ts";
 import { producesSamples, takesSamples } from "./messages.ts";
 import type { WriteOutcome, WriteRequest } from "./writes.ts";
 
@@ -62,26 +62,102 @@ export class Supervisor {
   /** Carries out writes that actors submit (the MQTT sink's command topics); see Control. */
   onSubmit?: (write: WriteRequest) => Promise<WriteOutcome>;
   #log: Logger = logger({ component: "supervisor" });
+  readonly #workerOptions: WorkerOptions;
+  #nextSource = 0;
 
   constructor(
     specs: ActorSpec[],
     private readonly router: Router,
-    opts: SupervisorOptions,
+    private readonly opts: SupervisorOptions,
   ) {
-    const workerOptions = {
+    this.#workerOptions = {
       workerUrl: opts.workerUrl,
       coalesceMs: opts.coalesceMs ?? 0,
       logLevel: opts.logLevel,
     };
-    specs.forEach((spec, i) => {
-      const key = spec.placement ?? `actor:${spec.id}`;
-      let slot = this.#slots.get(key);
-      if (!slot) this.#slots.set(key, slot = new WorkerSlot(key, router, workerOptions));
-      const entry = new ActorEntry(spec, i, key, new RestartPolicy(opts.restart, opts.stableMs));
-      slot.entries.push(entry);
-      this.#entries.set(spec.id, entry);
-      if (producesSamples(spec.role)) router.registerSource(spec.id, i, key);
-    });
+    for (const spec of specs) this.#place(spec, spec.placement ?? `actor:${spec.id}`);
+  }
+
+  /** The specs of the actors it runs, in config order. */
+  specs(): ActorSpec[] {
+    return [...this.#entries.values()].map((e) => e.spec);
+  }
+
+  /**
+   * Adds an actor (a config reload), not started yet (see `launch`): in the worker its placement
+   * names when that worker may host it (Deno fixes a worker's permissions at its start), else in a
+   * worker of its own.
+   */
+  add(spec: ActorSpec): void {
+    if (this.#entries.has(spec.id)) throw new Error(`Cannot add ${spec.id}: it exists`);
+    let key = spec.placement ?? `actor:${spec.id}`;
+    for (let n = 2; !(this.#slots.get(key)?.covers(spec.permissions) ?? true); n++) {
+      key = `${spec.placement ?? `actor:${spec.id}`}+${n}`;
+    }
+    this.#place(spec, key);
+  }
+
+  /** Starts an actor that `add` placed. */
+  launch(id: string): void {
+    const e = this.#entries.get(id);
+    if (e && !e.live && !this.#stopping) this.#spawn(e);
+  }
+
+  /** Tells a running device (or transform) where its batches go now, after new routes. */
+  retarget(id: string): void {
+    const e = this.#entries.get(id);
+    if (!e) return;
+    const targets = this.router.targets(e.source);
+    this.#slots.get(e.slot)!.post({ type: "route", source: e.source, targets });
+  }
+
+  /**
+   * Stops an actor for good and forgets it (a config reload removed or changed it). A sink (or
+   * transform) keeps its queues upstream for its successor with `keepQueues`; otherwise it is sent
+   * what they hold, stores it, and stops. A worker left with no actor sends what it queued and
+   * ends. False when the actor did not stop within the timeout.
+   */
+  async remove(id: string, keepQueues: boolean, timeoutMs: number): Promise<boolean> {
+    const e = this.#entries.get(id);
+    if (!e) return true;
+    const deadline = Date.now() + timeoutMs;
+    const slot = this.#slots.get(e.slot)!;
+    clearTimeout(e.restartTimer);
+    e.removing = true;
+    const ended = this.#whenEnded(e);
+    const takes = takesSamples(e.spec.role);
+    if (takes && keepQueues) this.router.finishSink(id);
+    else if (takes) this.router.removeSink(id);
+    else if (e.live) slot.post({ type: "stop", id });
+    // A sink stores what its input brought, then may wait for its database: after half the time
+    // it is told to stop (what it did not send stays in its disk buffer).
+    let inTime = !takes || await beforeDeadline(ended, Date.now() + timeoutMs / 2);
+    if (!inTime && e.live) slot.post({ type: "stop", id });
+    inTime = await beforeDeadline(ended, deadline);
+    if (e.live) {
+      this.#log("warn", "actor did not stop in time for the reload", { actor: id });
+      this.#end(e, "stopped", "removed");
+    }
+    slot.entries.splice(slot.entries.indexOf(e), 1);
+    this.#entries.delete(id);
+    if (producesSamples(e.spec.role)) this.router.unregisterSource(e.source);
+    if (slot.entries.length === 0) {
+      await beforeDeadline(this.router.drain([slot.key], []), deadline);
+      slot.close();
+      this.#slots.delete(slot.key);
+    }
+    return inTime;
+  }
+
+  #place(spec: ActorSpec, key: string): void {
+    let slot = this.#slots.get(key);
+    if (!slot) this.#slots.set(key, slot = new WorkerSlot(key, this.router, this.#workerOptions));
+    const source = this.#nextSource++;
+    const policy = new RestartPolicy(this.opts.restart, this.opts.stableMs);
+    const entry = new ActorEntry(spec, source, key, policy);
+    slot.entries.push(entry);
+    this.#entries.set(spec.id, entry);
+    if (producesSamples(spec.role)) this.router.registerSource(spec.id, source, key);
   }
 
   /**
@@ -268,6 +344,10 @@ export class Supervisor {
       case "stopped":
         if (!e.live) return;
         e.counters.final(msg.counters);
+        if (e.removing) {
+          this.#end(e, "stopped", "removed");
+          return e.whenEnded?.();
+        }
         if (e.restarting && !this.#stopping) {
           e.restarting = false;
           this.#end(e, "stopped", "restarting on request");
@@ -309,7 +389,7 @@ export class Supervisor {
     if (takesSamples(e.spec.role)) this.router.detachSink(e.id);
     e.fail(error);
     this.#ended(e);
-    if (this.#stopping) return e.whenEnded?.();
+    if (this.#stopping || e.removing) return e.whenEnded?.();
     const wait = e.restartDelay();
     this.#log("info", "actor restart scheduled", { actor: e.id, in_ms: wait });
     e.restartTimer = setTimeout(() => {

@@ -107,6 +107,8 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
     if (msg.type === "output") fanout.coalesceMs = msg.coalesceMs;
     else if (msg.type === "link") fanout.attach(msg.sink, msg.port, msg.capacity, msg.queue);
     else if (msg.type === "unlink") fanout.detach(msg.sink);
+    else if (msg.type === "close_link") fanout.close(msg.sink);
+    else if (msg.type === "route") fanout.route(msg.source, msg.targets);
     else if (msg.type === "pause_link") fanout.finish(msg.sink);
     else if (msg.type === "end_output") fanout.end().then(() => post({ type: "drained" }));
     else if (msg.type === "input") {

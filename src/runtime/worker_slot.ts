@@ -1,4 +1,4 @@
-import { unionOf } from "./kit/permissions.ts";
+import { type ActorPermissions, unionOf } from "./kit/permissions.ts";
 import type { ActorEntry } from "./actor_entry.ts";
 import type { LogLevel } from "./log.ts";
 import { type FromActor, producesSamples, takesSamples, type ToActor } from "./messages.ts";
@@ -20,6 +20,8 @@ export interface WorkerOptions {
 export class WorkerSlot {
   worker?: Worker;
   readonly entries: ActorEntry[] = [];
+  /** What the running worker was granted (Deno fixes a worker's permissions when it starts). */
+  #granted?: Deno.PermissionOptions;
 
   constructor(
     readonly key: string,
@@ -30,10 +32,11 @@ export class WorkerSlot {
   /** The slot's worker, started with its device channel if it has none. */
   open(onMessage: (msg: FromActor) => void, onError: (message: string) => void): Worker {
     if (this.worker) return this.worker;
+    this.#granted = this.#permissions();
     const worker = new Worker(this.opts.workerUrl, {
       type: "module",
       name: this.key,
-      deno: { permissions: this.#permissions() },
+      deno: { permissions: this.#granted },
     });
     this.worker = worker;
     if (this.entries.some((e) => producesSamples(e.spec.role))) {
@@ -71,6 +74,21 @@ export class WorkerSlot {
       ffi: false,
       import: false,
     };
+  }
+
+  /**
+   * True when an actor with these permissions may join the running worker (or there is none yet:
+   * a worker starts with what its actors need).
+   */
+  covers(p: ActorPermissions | undefined): boolean {
+    const g = this.#granted;
+    if (!this.worker || g === undefined || g === "inherit") return true;
+    if (!p || typeof g !== "object") return false;
+    const has = (granted: unknown, want: string[]) =>
+      want.length === 0 || granted === true ||
+      (Array.isArray(granted) && want.every((x) => granted.includes(x)));
+    return has(g.net, p.net) && has(g.read, p.read) && has(g.write, p.write) &&
+      (!p.sys || g.sys === true);
   }
 
   /** Starts an actor in the worker; a sink then gets a port from each worker feeding it. */

@@ -93,6 +93,7 @@ export async function runBufferedSink(
       return deadLetter(ctx, dir, "sink", rows.length, reason, { rows });
     },
   });
+  ctx.signal.addEventListener("abort", () => wake?.(), { once: true });
   const input = ctx.input!;
   const turns = new Turns(); // queued batches must not hold the drain's writes up
   for (let batch = await input.next(); batch; batch = await input.next()) {

@@ -102,13 +102,16 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
 
   const anySettled = () => Promise.race(writing);
 
-  while (!(p.inputDone() && buffer.pending === 0 && reader.out.length === 0)) {
+  // Until all is written, or the sink is told to stop (removed by a reload): what is not written
+  // by then stays in the buffer for its next run.
+  const stop = ctx.signal;
+  while (!stop.aborted && !(p.inputDone() && buffer.pending === 0 && reader.out.length === 0)) {
     if (failing) {
       // Let the other writes finish, then go back to the first failed one and retry from there.
       await Promise.all(writing);
       await reader.rewind();
       failing = false;
-      await sleep(backoff.next());
+      await sleep(backoff.next(), stop);
       continue;
     }
     // A free connection, else a free slot that may try to connect (not one cooling down).
@@ -117,7 +120,7 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
     if (slot < 0) slot = writers.findIndex((w, i) => !w && !busy.has(i) && retryAt[i] <= now);
     if (slot < 0) {
       if (writing.size > 0) await anySettled();
-      else await sleep(Math.max(1, Math.min(...retryAt) - now));
+      else await sleep(Math.max(1, Math.min(...retryAt) - now), stop);
       continue;
     }
     if (!writers[slot]) {
@@ -170,6 +173,7 @@ export async function drainBuffer(p: DrainParts): Promise<void> {
     writing.add(w);
     w.finally(() => writing.delete(w));
   }
-  await reader.acked();
+  if (stop.aborted) await Promise.allSettled(writing);
+  else await reader.acked();
   await Promise.all(writers.map((w) => w?.close()));
 }

@@ -1,0 +1,37 @@
+import { basename, dirname, resolve } from "node:path";
+
+/**
+ * Calls `onChange` when the config file's text changes: its folder is watched (an editor that
+ * saves by writing a new file and renaming it replaces the file watched), events are settled for
+ * `settleMs` (a save is several events), and a save that leaves the text as it was is no change.
+ * Stops with the signal.
+ */
+export async function watchConfig(
+  file: string,
+  onChange: () => void,
+  signal: AbortSignal,
+  settleMs = 300,
+): Promise<void> {
+  const path = resolve(file);
+  const read = () => Deno.readTextFile(path).catch(() => undefined);
+  let last = await read();
+  const watcher = Deno.watchFs(dirname(path), { recursive: false });
+  signal.addEventListener("abort", () => watcher.close(), { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const settle = () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const text = await read();
+      if (text === undefined || text === last || signal.aborted) return;
+      last = text;
+      onChange();
+    }, settleMs);
+  };
+  try {
+    for await (const ev of watcher) {
+      if (ev.paths.some((p) => p === path || basename(p) === basename(path))) settle();
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
