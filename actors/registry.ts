@@ -7,11 +7,13 @@ import type { Driver } from "../src/runtime/kit.ts";
 export const drivers: readonly Driver[] = [
   (await import("./modbus/mod.ts")).default,
   (await import("./mqtt_source/mod.ts")).default,
+  (await import("./nats_source/mod.ts")).default,
   (await import("./opcua/mod.ts")).default,
   (await import("./mqtt/mod.ts")).default,
   (await import("./sparkplug/mod.ts")).default,
   (await import("./timescaledb/mod.ts")).default,
   (await import("./influxdb/mod.ts")).default,
+  (await import("./nats/mod.ts")).default,
   (await import("./history/mod.ts")).default,
   (await import("./expression/mod.ts")).default,
   (await import("./window/mod.ts")).default,

@@ -2,18 +2,20 @@ import mqtt, { type IClientOptions } from "mqtt";
 import type { MqttSourceConfig } from "./config.ts";
 import {
   type ActorContext,
+  deadLetterMessage,
+  decodeKept,
+  forward,
+  type HeldStream,
+  mapMessage,
+  type Mapped,
+  MappedCache,
   openBuffer,
   safeUrl,
   tlsOptions,
+  TurnAppender,
   Turns,
   whenAborted,
 } from "../../src/runtime/kit.ts";
-import { mapMessage, type Mapped } from "./map.ts";
-import { MappedCache } from "./cache.ts";
-import { forward } from "./forward.ts";
-import { deadLetterMessage } from "./dead_letter.ts";
-import { type HeldStream, TurnAppender } from "./appender.ts";
-import { decodeKept } from "./record.ts";
 import { digestOf, Redeliveries } from "./redeliveries.ts";
 
 /**

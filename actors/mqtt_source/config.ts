@@ -1,17 +1,14 @@
 import { z } from "zod";
+import { expectedTags, messageMapping } from "../../src/model/ingest.ts";
 import {
   deviceHealth,
   diskBuffer,
-  id,
   keepalive,
   mqttBroker,
   ms,
   num,
   uns,
 } from "../../src/model/fields.ts";
-
-const level = z.strictObject({ topic_level: num(z.number().int().min(0).max(64)) })
-  .describe("taken from this level of the topic (0 = first; a leading / makes level 0 empty)");
 
 export const mqttSource = z.strictObject({
   kind: z.literal("mqtt"),
@@ -25,32 +22,8 @@ export const mqttSource = z.strictObject({
     ),
     qos: num(z.number().int().min(0).max(1)).default(1),
   })).min(1),
-  mapping: z.strictObject({
-    device: z.union([id, level]).optional().describe(
-      "the device name: fixed, or from a topic level; default the source id",
-    ),
-    device_path: z.string().optional().describe("…or from this payload field"),
-    tag: level.optional().describe(
-      "single-value payloads: the tag name from a topic level, the value at value_path",
-    ),
-    value_path: z.string().default("value"),
-    values_path: z.string().default("").describe(
-      'multi-value payloads: the object of tag → value ("" = the payload itself)',
-    ),
-    timestamp_path: z.string().optional().describe(
-      "field with the sample time; default: arrival time",
-    ),
-    timestamp_format: z.enum(["ms", "s", "iso"]).default("ms"),
-  }).prefault({}),
-  expected: z.array(z.strictObject({
-    device: z.string().min(1).default("*").describe("device name; * stands for any characters"),
-    tag: z.string().min(1).describe("tag name; * stands for any characters"),
-    interval_ms: ms(1).describe(
-      "a value should come this often; with none for health.stale_after_ms (default 3 × this, at least 1 s) the tag is published once as uncertain, stale",
-    ),
-  })).default([]).describe(
-    "tags that should have values regularly (first match wins); others never go stale",
-  ),
+  mapping: messageMapping(),
+  expected: expectedTags,
   uns: uns.optional(),
   health: deviceHealth.optional(),
   max_payload_bytes: num(z.number().int().min(16)).default(65_536).describe(

@@ -1,5 +1,5 @@
 import { crc32 } from "node:zlib";
-import type { KeptMessage } from "./record.ts";
+import type { KeptMessage } from "../../src/runtime/kit.ts";
 
 /** Messages remembered per connection: a redelivery concerns only the latest in flight. */
 const KEEP = 4096;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodeKept, encodeKept, type KeptMessage } from "./record.ts";
+import { decodeKept, encodeKept, type KeptMessage } from "../../src/runtime/kit.ts";
 import { digestOf, Redeliveries } from "./redeliveries.ts";
 
 const enc = new TextEncoder();

@@ -150,3 +150,23 @@ export const mqttBroker = {
   username: z.string().optional(),
   password: z.string().optional().describe('use "${ENV_VAR}"; never written to logs'),
 };
+
+/** Where a NATS server (or cluster) is and how to log in: the fields every NATS client starts with. */
+export const natsServer = {
+  servers: z.union([z.string(), z.array(z.string()).min(1)])
+    .transform((s) => Array.isArray(s) ? s : [s])
+    .pipe(
+      z.array(
+        z.string().regex(/^(nats|tls):\/\/[^/]+$/, "expected nats://host:port or tls://host:port"),
+      ),
+    )
+    .describe(
+      "a server URL, or several of one cluster (the client moves on when one is down; it uses only these)",
+    ),
+  tls: mqttTls.optional().describe(
+    "TLS (tls:// URLs, or a server that requires it); the server's certificate is always checked",
+  ),
+  user: z.string().optional(),
+  password: z.string().optional().describe('use "${ENV_VAR}"; never written to logs'),
+  token: z.string().optional().describe('use "${ENV_VAR}"; never written to logs'),
+};

@@ -26,3 +26,10 @@ export { type TlsFiles, tlsFiles, type TlsOptions, tlsOptions } from "./kit/tls.
 export { type ActorPermissions, bufferDir, endpointOf, unionOf } from "./kit/permissions.ts";
 export { writeRefused, type WriteTarget, writeTarget } from "./kit/write.ts";
 export { deadLetter, type DeadLetterActor } from "./kit/dead_letter.ts";
+export { forward } from "./kit/ingest/forward.ts";
+export { mapMessage, type Mapped } from "./kit/ingest/map.ts";
+export { MappedCache } from "./kit/ingest/cache.ts";
+export { type HeldStream, TurnAppender } from "./kit/ingest/appender.ts";
+export { decodeKept, encodeKept, type KeptMessage } from "./kit/ingest/record.ts";
+export { deadLetterMessage } from "./kit/ingest/dead_letter.ts";
+export { connectNats, natsEndpoints, type NatsServerConfig } from "./kit/nats.ts";

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { mqttSource } from "../../actors/mqtt_source/config.ts";
-import { mapMessage } from "../../actors/mqtt_source/map.ts";
+import { mapMessage } from "../../src/runtime/kit/ingest/map.ts";
 import { runs } from "./runs.ts";
 
 const enc = new TextEncoder();

@@ -1,4 +1,5 @@
-import { type ActorContext, deadLetter } from "../../src/runtime/kit.ts";
+import type { ActorContext } from "../../actor.ts";
+import { deadLetter } from "../dead_letter.ts";
 
 const dec = new TextDecoder();
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DiskBuffer } from "../../src/runtime/disk_buffer.ts";
+import { DiskBuffer } from "../../disk_buffer.ts";
 import { MappedCache } from "./cache.ts";
 import { type HeldStream, TurnAppender } from "./appender.ts";
 

@@ -1,4 +1,4 @@
-import type { DiskBuffer } from "../../src/runtime/kit.ts";
+import type { DiskBuffer } from "../../disk_buffer.ts";
 import type { MappedCache } from "./cache.ts";
 import type { Mapped } from "./map.ts";
 import { encodeKept, type KeptMessage } from "./record.ts";
@@ -25,6 +25,7 @@ export class TurnAppender {
   #scheduled = false;
   #chain = Promise.resolve();
   #lastTs = 0;
+  #turn: PromiseWithResolvers<void> | undefined;
 
   constructor(
     private readonly buffer: DiskBuffer,
@@ -48,6 +49,19 @@ export class TurnAppender {
     this.#schedule();
   }
 
+  /**
+   * Resolves once the record of this turn's messages is written; rejects when it cannot be (a
+   * client that acks messages itself acks after this).
+   */
+  written(): Promise<void> {
+    if (!this.#turn) {
+      this.#turn = Promise.withResolvers<void>();
+      this.#turn.promise.catch(() => {}); // a caller may be gone; the failure is reported anyway
+      this.#schedule();
+    }
+    return this.#turn.promise;
+  }
+
   /** Resolves once every record of the turns so far was written (or failed). */
   settled(): Promise<void> {
     return this.#chain;
@@ -61,16 +75,19 @@ export class TurnAppender {
 
   #endTurn(): void {
     this.#scheduled = false;
-    const group = this.#group, held = [...this.#held];
+    const group = this.#group, held = [...this.#held], turn = this.#turn;
     this.#group = [];
+    this.#turn = undefined;
     this.#held.clear();
     // Turns are written in order: a socket held in two turns is let go by the later one.
     this.#chain = this.#chain.then(async () => {
       try {
         if (group.length > 0) await this.#append(group);
         for (const s of held) s.uncork();
+        turn?.resolve();
       } catch (err) {
         for (const s of held) s.destroy(err as Error);
+        turn?.reject(err);
         this.onFailed(err as Error);
       }
     });

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { mqttSource } from "./config.ts";
+import { messageMapping } from "../../../model/ingest.ts";
 import { mapMessage } from "./map.ts";
 
 const enc = new TextEncoder();
-const cfg = (mapping: Record<string, unknown> = {}) =>
-  mqttSource.parse({ kind: "mqtt", url: "mqtt://x", subscriptions: [{ topic: "#" }], mapping });
+const cfg = (mapping: Record<string, unknown> = {}) => ({
+  mapping: messageMapping().parse(mapping),
+});
 const map = (topic: string, payload: string, mapping: Record<string, unknown> = {}) =>
   mapMessage(topic, enc.encode(payload), cfg(mapping), "src", 1000);
 

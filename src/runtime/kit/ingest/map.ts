@@ -1,4 +1,4 @@
-import type { MqttSourceConfig } from "./config.ts";
+import type { MessageMapping } from "../../../model/ingest.ts";
 
 /**
  * The values one message maps to, before they get tag indexes: one device and time, and per tag
@@ -33,13 +33,13 @@ const usable = (name: string): boolean => {
 };
 
 /**
- * Maps one MQTT message to values by the source's mapping; throws an Error whose message says
+ * Maps one message to values by the source's mapping; throws an Error whose message says
  * what is wrong (not JSON, a missing or mistyped field), for the dead-letter file.
  */
 export function mapMessage(
   topic: string,
   payload: Uint8Array,
-  cfg: MqttSourceConfig,
+  cfg: { mapping: MessageMapping },
   source: string,
   now: number,
 ): Mapped {

@@ -1,16 +1,13 @@
-import type { MqttSourceConfig } from "./config.ts";
-import { BatchBuilder, type SampleBatch } from "../../src/model/batch.ts";
-import { Quality } from "../../src/model/sample.ts";
-import { unsPath, type UnsPrefix } from "../../src/model/tag.ts";
-import {
-  type ActorContext,
-  type DiskBuffer,
-  type Health,
-  type Output,
-  type Peeked,
-  ReadAhead,
-  sleep,
-} from "../../src/runtime/kit.ts";
+import type { IngestConfig } from "../../../model/ingest.ts";
+import { BatchBuilder, type SampleBatch } from "../../../model/batch.ts";
+import { Quality } from "../../../model/sample.ts";
+import { unsPath, type UnsPrefix } from "../../../model/tag.ts";
+import type { ActorContext, Output } from "../../actor.ts";
+import type { DiskBuffer } from "../../disk_buffer.ts";
+import type { Peeked } from "../../disk_cursor.ts";
+import type { Health } from "../../health/actor_health.ts";
+import { ReadAhead } from "../../read_ahead.ts";
+import { sleep } from "../sleep.ts";
 import { deadLetterMessage } from "./dead_letter.ts";
 import { ExpectedIntervals } from "./expected.ts";
 import type { MappedCache } from "./cache.ts";
@@ -36,7 +33,7 @@ const CONFIRM_WAIT_MS = 5000;
  * sink worker dies with a batch in flight, everything not yet confirmed is sent again.
  */
 export async function forward(
-  ctx: ActorContext<MqttSourceConfig>,
+  ctx: ActorContext<IngestConfig>,
   dir: string,
   buffer: DiskBuffer,
   mapped: MappedCache,
@@ -112,7 +109,7 @@ export async function forward(
  * values.
  */
 async function messagesOf(
-  ctx: ActorContext<MqttSourceConfig>,
+  ctx: ActorContext<IngestConfig>,
   dir: string,
   mapped: MappedCache,
   taken: Peeked,
