@@ -26,17 +26,21 @@ export function subjectOf(prefix: string, devicePath: string): string {
  */
 export function messagesOf(prefix: string, block: RowBlock): NatsMessage[] {
   const polls = new Map<string, { path: string; body: Body; samples: number }>();
+  // Per path of the block: its device's path and the tag's name, split once.
+  const devices = block.paths.map((p) => p.slice(0, Math.max(0, p.lastIndexOf("/"))));
+  const tags = block.paths.map((p) => p.slice(p.lastIndexOf("/") + 1));
+  let poll: { path: string; body: Body; samples: number } | undefined;
   for (let i = 0; i < block.count; i++) {
-    const full = block.paths[block.path[i]];
-    const cut = full.lastIndexOf("/");
-    const path = full.slice(0, Math.max(0, cut)), tag = full.slice(cut + 1);
-    const ts = block.ts[i];
-    const key = `${path}\u0000${ts}`;
-    let poll = polls.get(key);
-    if (!poll) {
-      const node = path.slice(path.lastIndexOf("/") + 1);
-      poll = { path, body: { timestamp: ts, node, path, values: {} }, samples: 0 };
-      polls.set(key, poll);
+    const p = block.path[i], path = devices[p], tag = tags[p], ts = block.ts[i];
+    // A poll's rows come together: the map is asked only when the device or time changes.
+    if (!poll || poll.path !== path || poll.body.timestamp !== ts) {
+      const key = `${path}\u0000${ts}`;
+      poll = polls.get(key);
+      if (!poll) {
+        const node = path.slice(path.lastIndexOf("/") + 1);
+        poll = { path, body: { timestamp: ts, node, path, values: {} }, samples: 0 };
+        polls.set(key, poll);
+      }
     }
     poll.samples++;
     const quality = block.quality[i];
