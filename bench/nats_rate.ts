@@ -9,6 +9,7 @@
 //    parses each message, COPYs the rows into the same kind of table and acks them.
 // Prints a Markdown table and one summary line for BENCHMARKS.md.
 //   deno task bench:nats [--points 300000] [--tags 20] [--devices 50] [--repeats 1]
+//   BENCH_GATEWAY_V8_FLAGS="" runs the gateway with V8's default flags.
 import { parseArgs } from "node:util";
 import { Buffer } from "node:buffer";
 import { Readable } from "node:stream";
@@ -65,13 +66,16 @@ async function observe(count: () => Promise<number>, total: number, what: string
   }
 }
 
+/** The gateway's V8 flags: `deno task start`'s, or BENCH_GATEWAY_V8_FLAGS ("" for V8's defaults). */
+const flags = Deno.env.get("BENCH_GATEWAY_V8_FLAGS") ?? V8_FLAGS;
+
 function gateway(config: unknown, dir: string): Proc {
   const file = `${dir}/config.json`;
   Deno.writeTextFileSync(file, JSON.stringify(config));
   return new Proc("gateway", [
     "run",
     ...PERMISSIONS,
-    `--v8-flags=${Deno.env.get("BENCH_GATEWAY_V8_FLAGS") ?? V8_FLAGS}`,
+    ...(flags ? [`--v8-flags=${flags}`] : []),
     "src/main.ts",
     "--config",
     file,

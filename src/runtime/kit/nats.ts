@@ -33,6 +33,9 @@ export async function connectNats(
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     timeout: timeoutMs,
+    // Otherwise every request makes two Error objects up front for their stack traces: a fifth
+    // of a busy sink's CPU.
+    noAsyncTraces: true,
   });
 }
 
