@@ -9,6 +9,8 @@
 #   chromium          Debian's Chromium, driven headless by the dashboard test (playwright-core)
 #   netfault          iproute2 and iptables: network namespaces and dropped packets (fault tests)
 #   protoc            protobuf-compiler: `protoc --decode_raw` reads Sparkplug payloads (independent decoder)
+#   nats              nats-server: the JetStream tests start their own servers and clusters
+#   systemd           systemd-analyze: `verify` checks the systemd unit
 #
 # Usage: tests/services.sh [SERVICE...]     (no argument: all of them)
 #
@@ -294,9 +296,20 @@ svc_protoc() {
   say "protoc present ($(protoc --version))"
 }
 
+svc_nats() {
+  [[ -x /usr/sbin/nats-server ]] || apt_install nats-server || return 1
+  [[ -x /usr/sbin/nats-server ]] || { fail "nats-server still missing after installing it"; return 1; }
+  say "nats-server present ($(/usr/sbin/nats-server --version))"
+}
+
+svc_systemd() {
+  need_cmd systemd-analyze systemd || return 1
+  say "systemd-analyze present ($(systemd-analyze --version | head -n 1))"
+}
+
 # ---------------------------------------------------------------------------------------------
 
-ALL=(mosquitto postgres influxdb victoria-metrics modbus chromium netfault protoc)
+ALL=(mosquitto postgres influxdb victoria-metrics modbus chromium netfault protoc nats systemd)
 
 usage() {
   printf 'usage: %s [%s]...\n' "$0" "$(IFS='|'; echo "${ALL[*]}")" >&2
@@ -313,6 +326,8 @@ for arg in "${@:-${ALL[@]}}"; do
     chromium | browser) selected+=(chromium) ;;
     netfault | iptables) selected+=(netfault) ;;
     protoc | protobuf-compiler) selected+=(protoc) ;;
+    nats | nats-server) selected+=(nats) ;;
+    systemd | systemd-analyze) selected+=(systemd) ;;
     -h | --help) usage; exit 0 ;;
     *) fail "unknown service '$arg'"; usage; exit 2 ;;
   esac
