@@ -1,6 +1,8 @@
 import { parse, type ParseError, printParseErrorCode } from "jsonc-parser";
 import type { Config, ConfigSchema } from "./schema.ts";
+import { dirname, isAbsolute, join } from "node:path";
 import { type ConfigIssue, formatPath, substituteEnv } from "./env.ts";
+import { expandTemplates, withOrigin } from "./templates.ts";
 
 /** The config cannot be used; every problem is listed by path. */
 export class ConfigError extends Error {
@@ -12,12 +14,20 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses, substitutes `${ENV}` and validates config text; throws ConfigError listing every issue. */
+/** Reads a file the config names (a CSV of devices or tags), relative to the config's folder. */
+export const readBeside = (configFile: string) => (name: string): string =>
+  Deno.readTextFileSync(isAbsolute(name) ? name : join(dirname(configFile), name));
+
+/**
+ * Parses config text, expands its templates (CSV files read by `read`), substitutes `${ENV}` and
+ * validates; throws ConfigError listing every issue.
+ */
 export function parseConfig(
   configSchema: ConfigSchema,
   text: string,
   file = "config.jsonc",
   env: (name: string) => string | undefined = (n) => Deno.env.get(n),
+  read: (name: string) => string = readBeside(file),
 ): Config {
   const syntax: ParseError[] = [];
   const raw = parse(text, syntax, { allowTrailingComma: true, disallowComments: false });
@@ -31,7 +41,8 @@ export function parseConfig(
     );
   }
   const issues: ConfigIssue[] = [];
-  const substituted = substituteEnv(raw ?? {}, env, issues);
+  const { config: expanded, origins } = expandTemplates(raw ?? {}, read, issues);
+  const substituted = substituteEnv(expanded, env, issues);
   const result = configSchema.safeParse(substituted);
   if (!result.success) {
     // An unset variable was replaced by "": its value's own complaint about that would be noise.
@@ -41,7 +52,9 @@ export function parseConfig(
       if (!unset.has(path)) issues.push({ path, message: describe(issue) });
     }
   }
-  if (issues.length > 0 || !result.success) throw new ConfigError(file, issues);
+  if (issues.length > 0 || !result.success) {
+    throw new ConfigError(file, issues.map((i) => withOrigin(i, origins)));
+  }
   return result.data;
 }
 

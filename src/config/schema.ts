@@ -39,6 +39,14 @@ export interface SimulatorEntry {
   [field: string]: unknown;
 }
 
+/** A CSV file of device instances: column `name` is the device id, every column a template var. */
+const csvDevices = z.strictObject({
+  file: z.string().min(1).describe("CSV file, relative to the config file's folder"),
+  template: id.describe("the template each row instantiates"),
+  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional()
+    .describe("variables every row shares (a row's columns win)"),
+});
+
 /** One config entry per kind, by `kind`; loads every driver's schema. */
 export async function kindSchemas(drivers: readonly DriverSchemas[]) {
   const byRole = {
@@ -152,7 +160,15 @@ function configSchemaOf(
     simulators: z.record(id, simulator).default({}).describe(
       "built-in device simulators, started first",
     ),
-    devices: z.record(id, device).default({}),
+    templates: z.record(id, z.record(z.string(), z.unknown())).optional().describe(
+      'device templates: a device entry { "template": "<name>", "vars": { "host": … } } is the template with every ${var} replaced, its own fields on top (expanded when the config is read)',
+    ),
+    devices_from: z.union([csvDevices, z.array(csvDevices)]).optional().describe(
+      "devices made from the rows of CSV files, one per row, from a template",
+    ),
+    devices: z.record(id, device).default({}).describe(
+      'a device may also take its tags from a CSV file: "tags_from": "tags.csv" (columns name, address, type, scale, unit, writable, description)',
+    ),
     sinks: z.record(id, sink).default({}),
     transforms: z.record(id, transform).default({}).describe(
       "computations on devices' samples (filters, derived tags, windows, alarms, OEE); their results are routed to sinks like a device's",
