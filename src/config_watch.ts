@@ -4,7 +4,7 @@ import { basename, dirname, resolve } from "node:path";
  * Calls `onChange` when the config file's text changes: its folder is watched (an editor that
  * saves by writing a new file and renaming it replaces the file watched), events are settled for
  * `settleMs` (a save is several events), and a save that leaves the text as it was is no change.
- * Stops with the signal.
+ * Stops with the signal. The folder is watched from the moment of the call.
  */
 export async function watchConfig(
   file: string,
@@ -14,7 +14,11 @@ export async function watchConfig(
 ): Promise<void> {
   const path = resolve(file);
   const read = () => Deno.readTextFile(path).catch(() => undefined);
-  let last = await read();
+  // Read and watched before the first await: a save right after the call is seen.
+  let last: string | undefined;
+  try {
+    last = Deno.readTextFileSync(path);
+  } catch { /* not there yet */ }
   const watcher = Deno.watchFs(dirname(path), { recursive: false });
   signal.addEventListener("abort", () => watcher.close(), { once: true });
   let timer: ReturnType<typeof setTimeout> | undefined;
