@@ -8,6 +8,7 @@
 // runtime). Prints one summary line and a Markdown table.
 //   deno task bench:sparkplug [--points 1000000] [--tags 10] [--per-message 10] [--repeats 3]
 //     [--profile DIR]
+//   BENCH_GATEWAY_V8_FLAGS="" runs the gateway with V8's default flags.
 import { parseArgs } from "node:util";
 import { Buffer } from "node:buffer";
 import mqtt from "mqtt";
@@ -22,6 +23,12 @@ import { meter, type Usage } from "./proc_usage.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HOST = "bench-host";
+
+/** The gateway's V8 flags: `deno task start`'s, or BENCH_GATEWAY_V8_FLAGS ("" for V8's defaults). */
+function v8Args(): string[] {
+  const flags = Deno.env.get("BENCH_GATEWAY_V8_FLAGS") ?? V8_FLAGS;
+  return flags ? [`--v8-flags=${flags}`] : [];
+}
 
 interface Timed {
   metrics: number;
@@ -121,7 +128,7 @@ async function gatewayRun(
   const gw = new Proc("gateway", [
     "run",
     ...PERMISSIONS,
-    `--v8-flags=${V8_FLAGS}`,
+    ...v8Args(),
     ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
     "src/main.ts",
     "--config",

@@ -1,4 +1,4 @@
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { type TlsFiles, tlsOptions } from "./tls.ts";
 
 /** A NATS client's settings (the `natsServer` config fields). */
@@ -22,6 +22,8 @@ export async function connectNats(
   const tls = cfg.tls || cfg.servers.some((s) => s.startsWith("tls://"))
     ? await tlsOptions(cfg.tls)
     : undefined;
+  // Loaded here, not with the kit: a worker without NATS actors is 13 MB smaller without it.
+  const { connect } = await import("@nats-io/transport-node");
   return await connect({
     servers: cfg.servers.map((s) => s.replace(/^nats:\/\//, "")),
     name,
