@@ -5,6 +5,7 @@ import {
   type ActorContext,
   type Connector,
   Link,
+  noDebugLog,
   safeUrl,
   type TlsOptions,
   tlsOptions,
@@ -39,6 +40,7 @@ function connectOnce(
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(cfg.url, {
       ...tls,
+      log: noDebugLog,
       clientId: cfg.client_id,
       username: cfg.username || undefined,
       password: cfg.password || undefined,

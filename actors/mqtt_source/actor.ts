@@ -9,6 +9,7 @@ import {
   mapMessage,
   type Mapped,
   MappedCache,
+  noDebugLog,
   openBuffer,
   safeUrl,
   tlsOptions,
@@ -78,6 +79,7 @@ export default async function mqttSource(ctx: ActorContext<MqttSourceConfig>): P
   const connect = (k: number) => {
     const options: IClientOptions = {
       ...tls,
+      log: noDebugLog,
       clientId: k === 0 ? clientId : `${clientId}-${k}`,
       username: cfg.username || undefined,
       password: cfg.password || undefined,

@@ -1,10 +1,10 @@
 import { Quality } from "../../src/model/sample.ts";
 import type { Counters, Rows, SinkWriter, Verdict } from "../../src/runtime/kit.ts";
 import type { DeviceLife } from "./device_life.ts";
-import { dataMetric } from "./messages.ts";
+import { dataMetric, type MetricSample } from "./messages.ts";
 import type { MetricDef, NodeMetrics } from "./node_metrics.ts";
-import type { Metric, Payload } from "./proto.ts";
-import type { EdgeSession, NodeMessage } from "./session.ts";
+import type { Metric } from "./proto.ts";
+import type { EdgeSession, MessageRun } from "./session.ts";
 
 /** How long after start a record may name a tag no device has registered yet (they register). */
 const UNKNOWN_GRACE_MS = 30_000;
@@ -28,67 +28,74 @@ export function dataWriter(
   startedAt: number,
   counters: Counters,
 ): SinkWriter {
+  /**
+   * Sends the rows' messages in order as they fill; returns the count of a dead device's values
+   * skipped. Historical by the births as they stand when a message goes (a DBIRTH just before it
+   * in this run has set them).
+   */
+  const sendRows = (rows: Rows, defsOf: MetricDef[][], run: MessageRun): number => {
+    const open = new Map<string, Metric[]>();
+    const flush = (device: string) => {
+      const list = open.get(device);
+      if (!list) return;
+      open.delete(device);
+      for (const m of list) {
+        if ((m.timestamp as number) < session.birthTime(m.alias as number)) m.is_historical = true;
+      }
+      run.send("DDATA", device, { timestamp: Date.now(), metrics: list });
+    };
+    const birthing = new Set<string>();
+    const sample: MetricSample = { ts: 0, value: null, quality: Quality.good }; // one, reused
+    let skipped = 0;
+    rows.blocks.forEach((b, k) => {
+      const defs = defsOf[k];
+      for (let i = 0; i < b.count; i++) {
+        const def = defs[b.path[i]];
+        const device = def.device;
+        const quality = b.quality[i];
+        const change = life.note(device, def.alias, quality, metrics.metricsOf(device).length);
+        if (change === "revived" || (!birthing.has(device) && session.needsBirth(device))) {
+          // Back from the dead, or new to this session (or with metrics its birth did not name).
+          birthing.add(device);
+          flush(device);
+          run.send("DBIRTH", device, session.deviceBirthPayload(device));
+        }
+        if (!change && quality === Quality.bad && life.isDead(device)) {
+          skipped++; // a dead device's tags are all bad already: the DDEATH said so
+          continue;
+        }
+        let list = open.get(device);
+        if (!list) open.set(device, list = []);
+        const value = b.value[i];
+        sample.ts = b.ts[i];
+        sample.value = b.text?.get(i) ?? (Number.isNaN(value) ? null : value);
+        sample.quality = quality;
+        sample.reason = b.reasons?.get(i);
+        list.push(dataMetric(def, sample, false));
+        if (list.length >= maxPerMessage) flush(device);
+        if (change === "died") {
+          flush(device);
+          run.send("DDEATH", device, { timestamp: Date.now(), metrics: [] });
+        }
+      }
+    });
+    for (const device of [...open.keys()]) flush(device);
+    return skipped;
+  };
   return {
     async write(rows: Rows) {
       // Every block's paths resolved first: a path no tag has throws before anything is sent.
       const defsOf = rows.blocks.map((b) => b.paths.map((p) => resolve(p, metrics, startedAt)));
-      if (!session.born) throw new Error("the edge node is not born");
-      const steps: (() => [NodeMessage, string, Payload])[] = [];
-      const open = new Map<string, Metric[]>();
-      const flush = (device: string) => {
-        const list = open.get(device);
-        if (!list) return;
-        open.delete(device);
-        steps.push(() => {
-          // Historical by the births as they stand when this message goes (a DBIRTH before it
-          // in this write has just set them).
-          for (const m of list) {
-            if ((m.timestamp as number) < session.birthTime(m.alias as number)) {
-              m.is_historical = true;
-            }
-          }
-          return ["DDATA", device, { timestamp: Date.now(), metrics: list }];
-        });
-      };
-      const birthing = new Set<string>();
+      const run = session.run(); // throws, sending nothing, when the node is not born
       let skipped = 0;
-      rows.blocks.forEach((b, k) => {
-        const defs = defsOf[k];
-        for (let i = 0; i < b.count; i++) {
-          const def = defs[b.path[i]];
-          const device = def.device;
-          const quality = b.quality[i];
-          const change = life.note(device, def.alias, quality, metrics.metricsOf(device).length);
-          if (change === "revived" || (!birthing.has(device) && session.needsBirth(device))) {
-            // Back from the dead, or new to this session (or with metrics its birth did not name).
-            birthing.add(device);
-            flush(device);
-            steps.push(() => ["DBIRTH", device, session.deviceBirthPayload(device)]);
-          }
-          if (!change && quality === Quality.bad && life.isDead(device)) {
-            skipped++; // a dead device's tags are all bad already: the DDEATH said so
-            continue;
-          }
-          let list = open.get(device);
-          if (!list) open.set(device, list = []);
-          const value = b.value[i];
-          list.push(dataMetric(def, {
-            ts: b.ts[i],
-            value: b.text?.get(i) ?? (Number.isNaN(value) ? null : value),
-            quality,
-            reason: b.reasons?.get(i),
-          }, false));
-          if (list.length >= maxPerMessage) flush(device);
-          if (change === "died") {
-            flush(device);
-            steps.push(() => ["DDEATH", device, { timestamp: Date.now(), metrics: [] }]);
-          }
-        }
-      });
-      for (const device of [...open.keys()]) flush(device);
+      try {
+        skipped = sendRows(rows, defsOf, run);
+      } catch (err) {
+        run.abort();
+        throw err;
+      }
       if (skipped > 0) counters.dead_values_skipped = (counters.dead_values_skipped ?? 0) + skipped;
-      // All at once: nothing can come between (a host going offline is an event, handled after).
-      await session.publishAll(steps);
+      await run.end();
     },
     classify(err: unknown): Verdict {
       return err instanceof Rejected ? "reject" : "retry";

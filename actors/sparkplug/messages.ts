@@ -98,13 +98,15 @@ export function dbirth(
   return { payload: { timestamp: now, metrics }, births };
 }
 
-/** A DDATA metric: by alias only, the value, historical when older than the device's birth. */
+/**
+ * A DDATA metric: by alias only, the value, historical when older than the device's birth. A good
+ * value makes the metric and nothing else (the drain makes one per row).
+ */
 export function dataMetric(def: MetricDef, s: MetricSample, historical: boolean): Metric {
   const m: Metric = { alias: def.alias, timestamp: s.ts };
   putValue(m, def, s);
   if (m.is_null) m.datatype = def.datatype;
   if (historical) m.is_historical = true;
-  const entries = qualityEntries(s, false);
-  if (entries.length > 0) m.properties = propertySet(entries);
+  if (s.quality !== Quality.good) m.properties = propertySet(qualityEntries(s, false));
   return m;
 }

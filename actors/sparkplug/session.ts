@@ -4,6 +4,7 @@ import type { ActorContext } from "../../src/runtime/kit.ts";
 import {
   type Connector,
   Link,
+  noDebugLog,
   safeUrl,
   type TlsOptions,
   tlsOptions,
@@ -20,6 +21,13 @@ const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLe
 
 /** Message types this node publishes. */
 export type NodeMessage = "NBIRTH" | "DBIRTH" | "DDATA" | "DDEATH";
+
+/** Messages of one born session going out in one socket write (see EdgeSession.run). */
+export interface MessageRun {
+  send(type: NodeMessage, device: string, payload: Payload): void;
+  end(): Promise<void>;
+  abort(): void;
+}
 
 /** What the node hands commands and host news to. */
 export interface SessionHooks {
@@ -134,28 +142,49 @@ export class EdgeSession {
   }
 
   /**
-   * Publishes messages of the born session in one socket write, in order; resolves once the last
-   * is written (QoS 0: then so are the ones before) or, at QoS 1, once the broker took them all.
-   * Throws at once, sending nothing, when the node is not born.
+   * Opens a run of messages of the born session: each is sent as it is made (its payload's objects
+   * die young), in order, in one socket write that `end` lets go. Throws at once, sending nothing,
+   * when the node is not born. `end` resolves once the last is written (QoS 0: then so are the ones
+   * before) or, at QoS 1, once the broker took them all; `abort` (a message could not be made)
+   * lets go of those made so far without waiting for them.
    */
-  publishAll(messages: (() => [NodeMessage, string, Payload])[]): Promise<void> {
+  run(): MessageRun {
     const conn = this.#born;
     if (!conn || conn !== this.link.current) throw new Error("the edge node is not born");
-    if (messages.length === 0) return Promise.resolve();
     const stream = conn.client.stream as unknown as { cork?(): void; uncork?(): void };
     stream.cork?.();
-    try {
-      const acks: Promise<void>[] = [];
-      messages.forEach((make, i) => {
-        const [type, device, payload] = make();
-        const track = this.cfg.qos > 0 || i === messages.length - 1;
-        const sent = this.#send(conn, type, device, payload, track);
-        if (sent) acks.push(sent);
-      });
-      return Promise.all(acks).then(() => {});
-    } finally {
-      stream.uncork?.();
-    }
+    const acks: Promise<void>[] = [];
+    // The latest message waits for the next one or the end: at QoS 0 only the last is tracked.
+    let held: [NodeMessage, string, Payload] | undefined;
+    const release = (last: boolean) => {
+      if (!held) return;
+      const sent = this.#send(conn, ...held, this.cfg.qos > 0 || last);
+      held = undefined;
+      if (sent) acks.push(sent);
+    };
+    let open = true;
+    const close = () => {
+      if (open) stream.uncork?.();
+      open = false;
+    };
+    return {
+      send: (type, device, payload) => {
+        release(false);
+        held = [type, device, payload];
+      },
+      end: () => {
+        try {
+          release(true);
+        } finally {
+          close();
+        }
+        return Promise.all(acks).then(() => {});
+      },
+      abort: () => {
+        release(false); // made means sent: a DBIRTH made has already marked its device born
+        close();
+      },
+    };
   }
 
   /** True when a device has no DBIRTH in this session, or has metrics its DBIRTH did not name. */
@@ -209,6 +238,7 @@ export class EdgeSession {
     const client = await new Promise<MqttClient>((resolve, reject) => {
       const c = mqtt.connect(this.cfg.url, {
         ...tls,
+        log: noDebugLog,
         clientId: this.cfg.client_id,
         username: this.cfg.username || undefined,
         password: this.cfg.password || undefined,

@@ -33,3 +33,4 @@ export { type HeldStream, TurnAppender } from "./kit/ingest/appender.ts";
 export { decodeKept, encodeKept, type KeptMessage } from "./kit/ingest/record.ts";
 export { deadLetterMessage } from "./kit/ingest/dead_letter.ts";
 export { connectNats, natsEndpoints, type NatsServerConfig } from "./kit/nats.ts";
+export { noDebugLog } from "./kit/no_debug_log.ts";
