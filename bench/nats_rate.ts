@@ -19,7 +19,8 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
+import { PERMISSIONS } from "../tests/helpers/gateway_process.ts";
+import { gatewayV8Args } from "./gateway_flags.ts";
 import { natsClient, NatsServer } from "../tests/helpers/nats_server.ts";
 import { blockOf, type Row } from "../src/runtime/kit.ts";
 import { messagesOf, type NatsMessage } from "../actors/nats/messages.ts";
@@ -66,16 +67,13 @@ async function observe(count: () => Promise<number>, total: number, what: string
   }
 }
 
-/** The gateway's V8 flags: `deno task start`'s, or BENCH_GATEWAY_V8_FLAGS ("" for V8's defaults). */
-const flags = Deno.env.get("BENCH_GATEWAY_V8_FLAGS") ?? V8_FLAGS;
-
 function gateway(config: unknown, dir: string): Proc {
   const file = `${dir}/config.json`;
   Deno.writeTextFileSync(file, JSON.stringify(config));
   return new Proc("gateway", [
     "run",
     ...PERMISSIONS,
-    ...(flags ? [`--v8-flags=${flags}`] : []),
+    ...gatewayV8Args(),
     "src/main.ts",
     "--config",
     file,

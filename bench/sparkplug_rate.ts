@@ -12,7 +12,8 @@
 import { parseArgs } from "node:util";
 import { Buffer } from "node:buffer";
 import mqtt from "mqtt";
-import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
+import { PERMISSIONS } from "../tests/helpers/gateway_process.ts";
+import { gatewayV8Args } from "./gateway_flags.ts";
 import protobuf from "protobufjs";
 import { encodePayload } from "../actors/sparkplug/proto.ts";
 import { actorCounters } from "./gateway_api.ts";
@@ -23,12 +24,6 @@ import { meter, type Usage } from "./proc_usage.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HOST = "bench-host";
-
-/** The gateway's V8 flags: `deno task start`'s, or BENCH_GATEWAY_V8_FLAGS ("" for V8's defaults). */
-function v8Args(): string[] {
-  const flags = Deno.env.get("BENCH_GATEWAY_V8_FLAGS") ?? V8_FLAGS;
-  return flags ? [`--v8-flags=${flags}`] : [];
-}
 
 interface Timed {
   metrics: number;
@@ -128,7 +123,7 @@ async function gatewayRun(
   const gw = new Proc("gateway", [
     "run",
     ...PERMISSIONS,
-    ...v8Args(),
+    ...gatewayV8Args(),
     ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
     "src/main.ts",
     "--config",

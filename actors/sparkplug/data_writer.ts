@@ -16,9 +16,9 @@ class Rejected extends Error {}
  * (historical when older than the value its device's birth carried: the host has a newer current
  * value, so the row only goes to its history), with a DDEATH when a device's every metric has gone
  * bad and a DBIRTH when it is back (bad values of a dead device are skipped, counted in
- * `dead_values_skipped`: its DDEATH said all of them are bad). A write publishes all its messages
- * in one go, or nothing: when the node is not born it throws before sending any (retried from the
- * buffer).
+ * `dead_values_skipped`: its DDEATH said all of them are bad). A write's messages leave in one
+ * socket write, each sent as soon as it is made; when the node is not born the write throws before
+ * sending any (retried from the buffer).
  */
 export function dataWriter(
   session: EdgeSession,
