@@ -3,26 +3,43 @@
 // run. The primary host is offline while the points are fed, so they wait in the sink's buffer;
 // its STATE going online starts the drain, timed by a subscriber from then to the last DDATA.
 // Then the bare publisher sends every DDATA payload the subscriber saw, back to back (QoS 0, as
-// the sink does), timed by the same subscriber from its first publish to the last arrival; and a
-// plain loop encodes the same points from memory and publishes them (the sink's job without the
-// runtime). Prints one summary line and a Markdown table.
+// the sink does), and a plain loop encodes the same points from memory and publishes them (the
+// sink's job without the runtime); each runs in its own process as the gateway does
+// (bench/sparkplug_publisher.ts), started by a message and timed by a subscriber to the last
+// arrival. Prints one summary line and a Markdown table.
 //   deno task bench:sparkplug [--points 1000000] [--tags 10] [--per-message 10] [--repeats 3]
 //     [--profile DIR]
 //   BENCH_GATEWAY_V8_FLAGS="" runs the gateway with V8's default flags.
 import { parseArgs } from "node:util";
-import { Buffer } from "node:buffer";
 import mqtt from "mqtt";
 import { PERMISSIONS } from "../tests/helpers/gateway_process.ts";
 import { gatewayV8Args } from "./gateway_flags.ts";
 import protobuf from "protobufjs";
-import { encodePayload } from "../actors/sparkplug/proto.ts";
 import { actorCounters } from "./gateway_api.ts";
 import { ownBroker } from "./own_broker.ts";
 import { loopbackPort } from "./ports.ts";
 import { Proc } from "./proc.ts";
 import { meter, type Usage } from "./proc_usage.ts";
+import { payloadFile } from "./sparkplug_publisher.ts";
+import { profileEnv } from "./profile.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** With --profile: each thread of the gateway is profiled this long from its start. */
+const PROFILE_MS = 120_000;
+
+/** Waits for the gateway's profiles (main thread and workers) at the end of their window. */
+async function profilesWritten(dir: string, gw: Proc): Promise<void> {
+  for (let i = 0; i < PROFILE_MS / 500 + 60; i++) {
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+    // Workers start after the main thread, so their windows end a little later.
+    if (names.some((n) => n.startsWith("main"))) {
+      await sleep(5_000);
+      return;
+    }
+    await sleep(500);
+  }
+  throw new Error(`no profiles in ${dir}: ${gw.tail}`);
+}
 const HOST = "bench-host";
 
 interface Timed {
@@ -120,15 +137,15 @@ async function gatewayRun(
   const sub = await mqtt.connectAsync(url, { clientId: "bench-sub" });
   await sub.subscribeAsync("spBv1.0/bench/#", { qos: 0 });
   const arrivals = new Arrivals(sub, true);
+  const gwStart = performance.now();
   const gw = new Proc("gateway", [
     "run",
     ...PERMISSIONS,
     ...gatewayV8Args(),
-    ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
     "src/main.ts",
     "--config",
     config,
-  ]);
+  ], profileEnv(profileDir, PROFILE_MS));
   const apiUrl = `http://127.0.0.1:${api}`;
   try {
     // Up once the source has subscribed (what it is sent before is not kept for it).
@@ -161,10 +178,17 @@ async function gatewayRun(
       }
       await sleep(100);
     }
+    // Profiling: the drain starts 15 s before the profiles' window ends, so they hold it whole.
+    if (profileDir) {
+      const wait = gwStart + PROFILE_MS - 15_000 - performance.now();
+      if (wait < 0) throw new Error("the feed outlasted the profiles' window: use fewer --points");
+      await sleep(wait);
+    }
     const usage = meter(gw.child.pid);
     const start = performance.now();
     await state(true);
     const timed = await arrivals.until(points, 300_000, start);
+    if (profileDir) await profilesWritten(profileDir, gw);
     return { ...timed, usage: usage(), payloads: arrivals.payloads };
   } finally {
     await state(false);
@@ -176,50 +200,32 @@ async function gatewayRun(
   }
 }
 
-/** The same payloads from a bare mqtt.js client, back to back, timed by a subscriber. */
-async function bareRun(url: string, payloads: Uint8Array[], points: number): Promise<Timed> {
-  const sub = await mqtt.connectAsync(url, { clientId: "bench-sub-bare" });
-  await sub.subscribeAsync("spBv1.0/bare/#", { qos: 0 });
-  const arrivals = new Arrivals(sub, false);
-  const pub = await mqtt.connectAsync(url, { clientId: "bench-bare" });
-  try {
-    const start = performance.now();
-    for (let i = 0; i < payloads.length; i++) {
-      pub.publish("spBv1.0/bare/DDATA/bench/feed", Buffer.from(payloads[i]), { qos: 0 });
-      // As the plain loop: let the socket drain now and then rather than queue everything first.
-      if (i % 1000 === 999) await new Promise((r) => setTimeout(r, 0));
-    }
-    return await arrivals.until(points, 300_000, start);
-  } finally {
-    await pub.endAsync();
-    await sub.endAsync();
-  }
-}
-
 /**
- * A plain loop doing the sink's job without the runtime: the same points, from memory, encoded
- * (protobufjs, the same schema) `perMessage` metrics a DDATA and published back to back.
+ * A baseline publisher in its own process (bench/sparkplug_publisher.ts: `bare` sends the
+ * gateway's payloads, `plain` encodes the points from memory), timed by a subscriber from the
+ * message that starts it to the last arrival, as the gateway's drain is.
  */
-async function plainRun(url: string, points: number, tags: number, perMessage: number) {
-  const sub = await mqtt.connectAsync(url, { clientId: "bench-sub-plain" });
-  await sub.subscribeAsync("spBv1.0/plain/#", { qos: 0 });
+async function baselineRun(url: string, args: string[], topic: string, points: number) {
+  const sub = await mqtt.connectAsync(url, { clientId: `bench-sub-${topic}` });
+  await sub.subscribeAsync(`spBv1.0/${topic}/#`, { qos: 0 });
   const arrivals = new Arrivals(sub, false);
-  const pub = await mqtt.connectAsync(url, { clientId: "bench-plain" });
+  const pub = new Proc(topic, [
+    "run",
+    "-A",
+    "bench/sparkplug_publisher.ts",
+    args[0],
+    url,
+    ...args.slice(1),
+  ]);
   try {
+    await pub.waitFor("ready", 60_000);
+    const usage = meter(pub.child.pid);
     const start = performance.now();
-    const base = Date.now();
-    for (let i = 0, seq = 0; i < points; i += perMessage, seq = (seq + 1) % 256) {
-      const metrics = [];
-      for (let k = i; k < Math.min(points, i + perMessage); k++) {
-        metrics.push({ alias: 2 + (k % tags), timestamp: base + k, double_value: k });
-      }
-      const bytes = encodePayload({ timestamp: Date.now(), metrics, seq });
-      pub.publish("spBv1.0/plain/DDATA/bench/feed", Buffer.from(bytes), { qos: 0 });
-      if (i % (perMessage * 1000) === perMessage * 999) await new Promise((r) => setTimeout(r, 0));
-    }
-    return await arrivals.until(points, 300_000, start);
+    await sub.publishAsync("bench/go", "go", { qos: 0 });
+    const timed = await arrivals.until(points, 300_000, start);
+    return { ...timed, usage: usage() };
   } finally {
-    await pub.endAsync();
+    await pub.stop();
     await sub.endAsync();
   }
 }
@@ -233,7 +239,8 @@ async function main(): Promise<void> {
       repeats: { type: "string", default: "3" },
       // The sink's max_metrics_per_message: 10 is a device's poll, 1000 a backlog's bulk.
       "per-message": { type: "string", default: "10" },
-      // Keeps a V8 CPU profile of the gateway (main thread and workers) in this directory.
+      // Keeps a V8 CPU profile of each of the gateway's threads over its first two minutes (start,
+      // feed and drain) in this directory; see bench/profile.ts.
       profile: { type: "string" },
     },
   });
@@ -250,8 +257,16 @@ async function main(): Promise<void> {
         Number(args["per-message"]),
         args.profile,
       );
-      const bare = await bareRun(broker.url, gw.payloads, points);
-      const plain = await plainRun(broker.url, points, tags, Number(args["per-message"]));
+      const file = await Deno.makeTempFile({ prefix: "tagflow-sparkplug-payloads-" });
+      payloadFile(file, gw.payloads);
+      const bare = await baselineRun(broker.url, ["bare", file], "bare", points);
+      await Deno.remove(file);
+      const plain = await baselineRun(
+        broker.url,
+        ["plain", String(points), String(tags), args["per-message"]!],
+        "plain",
+        points,
+      );
       rows.push({ gw, bare, plain });
     }
   } finally {
@@ -266,17 +281,17 @@ async function main(): Promise<void> {
       `average before ${load}; ${new Date().toISOString()}.\n`,
   );
   console.log(
-    "| run | gateway metrics/s | plain encode + publish loop | bare mqtt.js, payloads encoded already | gateway ÷ plain | gateway ÷ bare | gateway CPU % | gateway RSS MB |",
+    "| run | gateway metrics/s | plain encode + publish loop | bare mqtt.js, payloads encoded already | gateway ÷ plain | gateway ÷ bare | gateway CPU % | bare CPU % | gateway RSS MB |",
   );
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
   const pct = (a: Timed, b: Timed) => `${(rate(a) / rate(b) * 100).toFixed(0)} %`;
   rows.forEach((r, i) => {
     console.log(
       `| ${i + 1} | ${rate(r.gw).toFixed(0)} | ${rate(r.plain).toFixed(0)} | ${
         rate(r.bare).toFixed(0)
       } | ${pct(r.gw, r.plain)} | ${pct(r.gw, r.bare)} | ${r.gw.usage!.cpu.toFixed(0)} | ${
-        r.gw.usage!.peakMb.toFixed(0)
-      } |`,
+        r.bare.usage!.cpu.toFixed(0)
+      } | ${r.gw.usage!.peakMb.toFixed(0)} |`,
     );
   });
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];

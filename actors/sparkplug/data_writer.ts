@@ -1,10 +1,13 @@
 import { Quality } from "../../src/model/sample.ts";
 import type { Counters, Rows, SinkWriter, Verdict } from "../../src/runtime/kit.ts";
 import type { DeviceLife } from "./device_life.ts";
-import { dataMetric, type MetricSample } from "./messages.ts";
+import { DdataStream } from "./ddata.ts";
+import type { MetricSample } from "./messages.ts";
 import type { MetricDef, NodeMetrics } from "./node_metrics.ts";
-import type { Metric } from "./proto.ts";
 import type { EdgeSession, MessageRun } from "./session.ts";
+
+/** A DDATA stream's first buffer for this many rows, ~24 bytes a good number (it grows). */
+const roomFor = (rows: number) => Math.min(1 << 20, 64 + rows * 24);
 
 /** How long after start a record may name a tag no device has registered yet (they register). */
 const UNKNOWN_GRACE_MS = 30_000;
@@ -17,7 +20,8 @@ class Rejected extends Error {}
  * value, so the row only goes to its history), with a DDEATH when a device's every metric has gone
  * bad and a DBIRTH when it is back (bad values of a dead device are skipped, counted in
  * `dead_values_skipped`: its DDEATH said all of them are bad). A write's messages leave in one
- * socket write, each sent as soon as it is made; when the node is not born the write throws before
+ * socket write, each sent as soon as it is made (a device's written one after another into one
+ * buffer); when the node is not born the write throws before
  * sending any (retried from the buffer).
  */
 export function dataWriter(
@@ -30,19 +34,16 @@ export function dataWriter(
 ): SinkWriter {
   /**
    * Sends the rows' messages in order as they fill; returns the count of a dead device's values
-   * skipped. Historical by the births as they stand when a message goes (a DBIRTH just before it
-   * in this run has set them).
+   * skipped. Historical by the births as they stand when a row is written: a DBIRTH of its device
+   * in this run comes first (its open message sent before), and only that moves them.
    */
   const sendRows = (rows: Rows, defsOf: MetricDef[][], run: MessageRun): number => {
-    const open = new Map<string, Metric[]>();
+    // Each device's messages of this write, one after another in one buffer (the open one last).
+    const streams = new Map<string, DdataStream>();
+    const open = new Set<string>();
     const flush = (device: string) => {
-      const list = open.get(device);
-      if (!list) return;
-      open.delete(device);
-      for (const m of list) {
-        if ((m.timestamp as number) < session.birthTime(m.alias as number)) m.is_historical = true;
-      }
-      run.send("DDATA", device, { timestamp: Date.now(), metrics: list });
+      if (!open.delete(device)) return;
+      run.send("DDATA", device, streams.get(device)!);
     };
     const birthing = new Set<string>();
     const sample: MetricSample = { ts: 0, value: null, quality: Quality.good }; // one, reused
@@ -64,22 +65,28 @@ export function dataWriter(
           skipped++; // a dead device's tags are all bad already: the DDEATH said so
           continue;
         }
-        let list = open.get(device);
-        if (!list) open.set(device, list = []);
+        let stream = streams.get(device);
+        if (!stream) {
+          streams.set(
+            device,
+            stream = new DdataStream(roomFor(Math.min(b.count - i, maxPerMessage * 4))),
+          );
+        }
+        if (!open.has(device)) open.add(device), stream.open(Date.now());
         const value = b.value[i];
         sample.ts = b.ts[i];
         sample.value = b.text?.get(i) ?? (Number.isNaN(value) ? null : value);
         sample.quality = quality;
         sample.reason = b.reasons?.get(i);
-        list.push(dataMetric(def, sample, false));
-        if (list.length >= maxPerMessage) flush(device);
+        stream.sample(def, sample, sample.ts < session.birthTime(def.alias));
+        if (stream.count >= maxPerMessage) flush(device);
         if (change === "died") {
           flush(device);
           run.send("DDEATH", device, { timestamp: Date.now(), metrics: [] });
         }
       }
     });
-    for (const device of [...open.keys()]) flush(device);
+    for (const device of [...open]) flush(device);
     return skipped;
   };
   return {

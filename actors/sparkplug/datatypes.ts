@@ -64,6 +64,41 @@ function long64(value: number | bigint, signed: boolean): Long {
   return Long.fromString(bits.toString(), true);
 }
 
+/** The value fields of a metric. */
+export type ValueField =
+  | "int_value"
+  | "long_value"
+  | "float_value"
+  | "double_value"
+  | "boolean_value"
+  | "string_value";
+
+/** The field a data type's value goes in; undefined for a type this node does not know. */
+export function valueField(type: number): ValueField | undefined {
+  switch (type) {
+    case DataType.Int8:
+    case DataType.Int16:
+    case DataType.Int32:
+    case DataType.UInt8:
+    case DataType.UInt16:
+    case DataType.UInt32:
+      return "int_value";
+    case DataType.Int64:
+    case DataType.UInt64:
+    case DataType.DateTime:
+      return "long_value";
+    case DataType.Float:
+      return "float_value";
+    case DataType.Double:
+      return "double_value";
+    case DataType.Boolean:
+      return "boolean_value";
+    case DataType.String:
+    case DataType.Text:
+      return "string_value";
+  }
+}
+
 /**
  * Puts a value into the field its data type uses: 8/16/32-bit integers into int_value (uint32;
  * negatives as 32-bit two's complement, as the reference encoder does), Int64/UInt64 and DateTime
@@ -72,33 +107,23 @@ function long64(value: number | bigint, signed: boolean): Long {
  */
 export function setValue(metric: Metric, type: number, value: MetricValue): void {
   const num = typeof value === "boolean" ? (value ? 1 : 0) : value;
-  switch (type) {
-    case DataType.Int8:
-    case DataType.Int16:
-    case DataType.Int32:
-    case DataType.UInt8:
-    case DataType.UInt16:
-    case DataType.UInt32:
+  switch (valueField(type)) {
+    case "int_value":
       metric.int_value = Number(num) >>> 0;
       return;
-    case DataType.Int64:
-    case DataType.DateTime:
-      metric.long_value = long64(toInteger(num), true);
+    case "long_value":
+      metric.long_value = long64(toInteger(num), type !== DataType.UInt64);
       return;
-    case DataType.UInt64:
-      metric.long_value = long64(toInteger(num), false);
-      return;
-    case DataType.Float:
+    case "float_value":
       metric.float_value = Number(num);
       return;
-    case DataType.Double:
+    case "double_value":
       metric.double_value = Number(num);
       return;
-    case DataType.Boolean:
+    case "boolean_value":
       metric.boolean_value = typeof value === "string" ? value === "true" : Number(num) !== 0;
       return;
-    case DataType.String:
-    case DataType.Text:
+    case "string_value":
       metric.string_value = String(value);
       return;
     default:

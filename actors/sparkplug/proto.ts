@@ -143,6 +143,8 @@ const root = protobuf.Root.fromJSON({
   },
 });
 const PayloadType = root.lookupType("Payload");
+/** The Metric message type, for metrics written into a payload one by one (ddata.ts). */
+export const MetricType = root.lookupType("Payload.Metric");
 
 /** The bytes of a payload. */
 export function encodePayload(payload: Payload): Uint8Array {

@@ -14,17 +14,26 @@ import type { SparkplugSinkConfig } from "./config.ts";
 import { dbirth, nbirth, ndeath } from "./messages.ts";
 import type { NodeMetrics } from "./node_metrics.ts";
 import { encodePayload, type Payload } from "./proto.ts";
+import { DdataStream } from "./ddata.ts";
 import { hostState } from "./host_state.ts";
 
 /** A payload's bytes as the Buffer mqtt.js takes, without a copy. */
 const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+/** A message made, ready for the client. */
+interface Outgoing {
+  topic: string;
+  bytes: Buffer;
+  qos: 0 | 1 | 2;
+}
 
 /** Message types this node publishes. */
 export type NodeMessage = "NBIRTH" | "DBIRTH" | "DDATA" | "DDEATH";
 
 /** Messages of one born session going out in one socket write (see EdgeSession.run). */
 export interface MessageRun {
-  send(type: NodeMessage, device: string, payload: Payload): void;
+  /** Sends a payload, or the open payload of a DDATA stream (ended here with its seq). */
+  send(type: NodeMessage, device: string, payload: Payload | DdataStream): void;
   end(): Promise<void>;
   abort(): void;
 }
@@ -154,11 +163,12 @@ export class EdgeSession {
     const stream = conn.client.stream as unknown as { cork?(): void; uncork?(): void };
     stream.cork?.();
     const acks: Promise<void>[] = [];
-    // The latest message waits for the next one or the end: at QoS 0 only the last is tracked.
-    let held: [NodeMessage, string, Payload] | undefined;
+    // Each message is made (seq and bytes) when sent; the latest waits for the next one or the
+    // end to be handed to the client: at QoS 0 only the last is tracked.
+    let held: Outgoing | undefined;
     const release = (last: boolean) => {
       if (!held) return;
-      const sent = this.#send(conn, ...held, this.cfg.qos > 0 || last);
+      const sent = this.#publish(conn, held, this.cfg.qos > 0 || last);
       held = undefined;
       if (sent) acks.push(sent);
     };
@@ -170,7 +180,7 @@ export class EdgeSession {
     return {
       send: (type, device, payload) => {
         release(false);
-        held = [type, device, payload];
+        held = this.#make(type, device, payload);
       },
       end: () => {
         try {
@@ -336,39 +346,38 @@ export class EdgeSession {
     for (const w of this.#waiters.splice(0)) w();
   }
 
-  #send(
-    conn: Connection,
-    type: string,
-    device: string | undefined,
-    payload: Payload,
-  ): Promise<void>;
-  #send(
-    conn: Connection,
-    type: string,
-    device: string | undefined,
-    payload: Payload,
-    track: boolean,
-  ): Promise<void> | undefined;
-  /** Publishes with the next seq; `track: false` (QoS 0 only) skips the completion promise. */
-  #send(
-    conn: Connection,
-    type: string,
-    device: string | undefined,
-    payload: Payload,
-    track = true,
-  ) {
+  /** Publishes a message with the next seq; resolves once written (QoS 0) or taken (QoS 1). */
+  #send(conn: Connection, type: string, device: string | undefined, payload: Payload) {
+    return this.#publish(conn, this.#make(type, device, payload), true);
+  }
+
+  /** A message's topic, bytes and QoS; every type but NDEATH takes the next seq. */
+  #make(type: string, device: string | undefined, payload: Payload | DdataStream): Outgoing {
+    let seq: number | undefined;
     if (type !== "NDEATH") {
-      payload.seq = this.#seq;
+      seq = this.#seq;
       this.#seq = (this.#seq + 1) % 256;
     }
     this.ctx.counters.messages_out = (this.ctx.counters.messages_out ?? 0) + 1;
-    const qos = type === "NDEATH" ? 1 : this.cfg.qos;
-    const topic = this.topic(type, device);
-    const bytes = asBuffer(encodePayload(payload));
+    const bytes = payload instanceof DdataStream
+      ? payload.bytes(seq!)
+      : encodePayload(seq === undefined ? payload : { ...payload, seq });
+    return {
+      topic: this.topic(type, device),
+      bytes: asBuffer(bytes),
+      qos: type === "NDEATH" ? 1 : this.cfg.qos,
+    };
+  }
+
+  #publish(conn: Connection, out: Outgoing, track: true): Promise<void>;
+  #publish(conn: Connection, out: Outgoing, track: boolean): Promise<void> | undefined;
+  /** Hands a message to the client; `track: false` (QoS 0 only) skips the completion promise. */
+  #publish(conn: Connection, out: Outgoing, track: boolean) {
+    const options = { qos: out.qos, retain: false };
     if (!track) {
-      conn.client.publish(topic, bytes, { qos, retain: false });
+      conn.client.publish(out.topic, out.bytes, options);
       return undefined;
     }
-    return conn.client.publishAsync(topic, bytes, { qos, retain: false }).then(() => {});
+    return conn.client.publishAsync(out.topic, out.bytes, options).then(() => {});
   }
 }
