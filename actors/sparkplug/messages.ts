@@ -26,11 +26,24 @@ function propertySet(entries: [string, PropertyValue][]): PropertySet {
 const int32 = (n: number): PropertyValue => ({ type: DataType.Int32, int_value: n >>> 0 });
 const text = (s: string): PropertyValue => ({ type: DataType.String, string_value: s });
 
-/** Sets a metric's value from a sample, or is_null when it has none (a bad value). */
-function putValue(m: Metric, def: MetricDef, s: MetricSample): void {
+/**
+ * Sets a metric's value from a sample, or is_null when it has none (a bad value). A value its
+ * type cannot carry (an infinite integer, say) is sent as none, bad, with the reason: one such row
+ * must not stop the rows after it. Returns the sample as sent.
+ */
+function putValue(m: Metric, def: MetricDef, s: MetricSample): MetricSample {
   const none = s.value === null || (typeof s.value === "number" && Number.isNaN(s.value));
-  if (none) m.is_null = true;
-  else setValue(m, def.datatype, s.value!);
+  if (none) {
+    m.is_null = true;
+    return s;
+  }
+  try {
+    setValue(m, def.datatype, s.value!);
+    return s;
+  } catch (err) {
+    m.is_null = true;
+    return { ...s, value: null, quality: Quality.bad, reason: (err as Error).message };
+  }
 }
 
 /** The quality properties of a sample that is not good (the quality and why). */
@@ -88,8 +101,8 @@ export function dbirth(
     const s: MetricSample = l ??
       { ts: now, value: null, quality: Quality.bad, reason: "no value yet" };
     const m: Metric = { name: def.name, alias: def.alias, timestamp: s.ts, datatype: def.datatype };
-    putValue(m, def, s);
-    const entries = qualityEntries(s, true);
+    const sent = putValue(m, def, s);
+    const entries = qualityEntries(sent, true);
     if (def.unit) entries.unshift(["engUnit", text(def.unit)]);
     m.properties = propertySet(entries);
     births.set(def.alias, l ? l.ts : -Infinity);
@@ -104,9 +117,9 @@ export function dbirth(
  */
 export function dataMetric(def: MetricDef, s: MetricSample, historical: boolean): Metric {
   const m: Metric = { alias: def.alias, timestamp: s.ts };
-  putValue(m, def, s);
+  const sent = putValue(m, def, s);
   if (m.is_null) m.datatype = def.datatype;
   if (historical) m.is_historical = true;
-  if (s.quality !== Quality.good) m.properties = propertySet(qualityEntries(s, false));
+  if (sent.quality !== Quality.good) m.properties = propertySet(qualityEntries(sent, false));
   return m;
 }
