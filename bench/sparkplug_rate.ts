@@ -205,18 +205,11 @@ async function gatewayRun(
  * gateway's payloads, `plain` encodes the points from memory), timed by a subscriber from the
  * message that starts it to the last arrival, as the gateway's drain is.
  */
-async function baselineRun(url: string, args: string[], topic: string, points: number) {
-  const sub = await mqtt.connectAsync(url, { clientId: `bench-sub-${topic}` });
-  await sub.subscribeAsync(`spBv1.0/${topic}/#`, { qos: 0 });
+async function baselineRun(url: string, mode: "bare" | "plain", args: string[], points: number) {
+  const sub = await mqtt.connectAsync(url, { clientId: `bench-sub-${mode}` });
+  await sub.subscribeAsync(`spBv1.0/${mode}/#`, { qos: 0 });
   const arrivals = new Arrivals(sub, false);
-  const pub = new Proc(topic, [
-    "run",
-    "-A",
-    "bench/sparkplug_publisher.ts",
-    args[0],
-    url,
-    ...args.slice(1),
-  ]);
+  const pub = new Proc(mode, ["run", "-A", "bench/sparkplug_publisher.ts", mode, url, ...args]);
   try {
     await pub.waitFor("ready", 60_000);
     const usage = meter(pub.child.pid);
@@ -259,12 +252,12 @@ async function main(): Promise<void> {
       );
       const file = await Deno.makeTempFile({ prefix: "tagflow-sparkplug-payloads-" });
       payloadFile(file, gw.payloads);
-      const bare = await baselineRun(broker.url, ["bare", file], "bare", points);
+      const bare = await baselineRun(broker.url, "bare", [file], points);
       await Deno.remove(file);
       const plain = await baselineRun(
         broker.url,
-        ["plain", String(points), String(tags), args["per-message"]!],
         "plain",
+        [String(points), String(tags), args["per-message"]!],
         points,
       );
       rows.push({ gw, bare, plain });

@@ -6,9 +6,6 @@ import type { MetricSample } from "./messages.ts";
 import type { MetricDef, NodeMetrics } from "./node_metrics.ts";
 import type { EdgeSession, MessageRun } from "./session.ts";
 
-/** A DDATA stream's first buffer for this many rows, ~24 bytes a good number (it grows). */
-const roomFor = (rows: number) => Math.min(1 << 20, 64 + rows * 24);
-
 /** How long after start a record may name a tag no device has registered yet (they register). */
 const UNKNOWN_GRACE_MS = 30_000;
 
@@ -21,8 +18,8 @@ class Rejected extends Error {}
  * bad and a DBIRTH when it is back (bad values of a dead device are skipped, counted in
  * `dead_values_skipped`: its DDEATH said all of them are bad). A write's messages leave in one
  * socket write, each sent as soon as it is made (a device's written one after another into one
- * buffer); when the node is not born the write throws before
- * sending any (retried from the buffer).
+ * buffer); when the node is not born the write throws before sending any (retried from the
+ * buffer).
  */
 export function dataWriter(
   session: EdgeSession,
@@ -37,6 +34,8 @@ export function dataWriter(
    * skipped. Historical by the births as they stand when a row is written: a DBIRTH of its device
    * in this run comes first (its open message sent before), and only that moves them.
    */
+  // A device's first buffer holds about four messages of good numbers (~24 bytes each); it grows.
+  const room = 64 + maxPerMessage * 4 * 24;
   const sendRows = (rows: Rows, defsOf: MetricDef[][], run: MessageRun): number => {
     // Each device's messages of this write, one after another in one buffer (the open one last).
     const streams = new Map<string, DdataStream>();
@@ -66,13 +65,11 @@ export function dataWriter(
           continue;
         }
         let stream = streams.get(device);
-        if (!stream) {
-          streams.set(
-            device,
-            stream = new DdataStream(roomFor(Math.min(b.count - i, maxPerMessage * 4))),
-          );
+        if (!stream) streams.set(device, stream = new DdataStream(room));
+        if (!open.has(device)) {
+          open.add(device);
+          stream.open(Date.now());
         }
-        if (!open.has(device)) open.add(device), stream.open(Date.now());
         const value = b.value[i];
         sample.ts = b.ts[i];
         sample.value = b.text?.get(i) ?? (Number.isNaN(value) ? null : value);
