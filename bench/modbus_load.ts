@@ -1,7 +1,8 @@
 // The Modbus load scenario of issue #3: N simulated devices × 20 registers polled every 1 s, by a
 // plain modbus-serial loop (baseline) and then by the gateway, in the same invocation, against
 // the same simulator fleet running in its own process. Prints a Markdown table for BENCHMARKS.md.
-//   deno task bench:modbus [--devices 1000] [--seconds 30] [--workers 2 (0: default)] [--coalesce-ms 0]
+//   deno task bench:modbus [--devices 1000] [--seconds 30] [--coalesce-ms 0]
+//     [--workers N] (gateway.placement.modbus; 0, the default: the gateway's own packing)
 //     [--transforms] (also the gateway with a deadband filter and a 1-minute window on every tag)
 //     [--gateway-v8-flags=…] [--baseline-v8-flags=…]  (the baseline takes the gateway's by default)
 //     [--profile DIR] (a CPU profile of each gateway thread; `deno run -A bench/profile.ts DIR`)
@@ -65,7 +66,7 @@ function gatewayConfig(
     gateway: {
       name: "bench",
       log_level: "warn",
-      // 0: the gateway's own packing (a worker per 500 Modbus devices).
+      // 0: the gateway's own packing (a worker per 1,000 Modbus devices).
       placement: workers > 0 ? { modbus: workers } : {},
       coalesce_ms: coalesceMs,
     },
@@ -226,7 +227,7 @@ async function main(): Promise<void> {
       devices: { type: "string", default: "1000" },
       seconds: { type: "string", default: "30" },
       // gateway.placement.modbus: how many workers share the fleet (0: the gateway's default).
-      workers: { type: "string", default: "2" },
+      workers: { type: "string", default: "0" },
       // V8 flags for the gateway process only (e.g. --max-semi-space-size=1); its workers share them.
       // The same V8 flags as `deno task start`; pass --gateway-v8-flags= for V8's defaults.
       "gateway-v8-flags": { type: "string", default: V8_FLAGS },

@@ -44,16 +44,16 @@ Deno.test("plan: placement packs a kind into N workers round robin; others get t
   });
 });
 
-Deno.test("plan: without a placement, Modbus devices share a worker per 500 (a core each at most)", () => {
+Deno.test("plan: without a placement, Modbus devices share a worker per 1,000 (a core each at most)", () => {
   const devices = Object.fromEntries(
-    Array.from({ length: 1001 }, (_, i) => [`d${i}`, device(1000 + i)]),
+    Array.from({ length: 2001 }, (_, i) => [`d${i}`, device(1000 + i)]),
   );
   const cfg = parseConfig(
     JSON.stringify({ devices, sinks: { m: { kind: "mqtt", url: "mqtt://x" } } }),
   );
   const plan = planFromConfig(cfg);
-  assert.deepEqual(defaultPlacement(plan.actors, 8), { modbus: 3 }, "1,001 devices, 8 cores");
-  assert.deepEqual(defaultPlacement(plan.actors, 2), { modbus: 2 }, "1,001 devices, 2 cores");
+  assert.deepEqual(defaultPlacement(plan.actors, 8), { modbus: 3 }, "2,001 devices, 8 cores");
+  assert.deepEqual(defaultPlacement(plan.actors, 2), { modbus: 2 }, "2,001 devices, 2 cores");
   const workers = new Map<string, number>();
   for (const a of plan.actors) {
     const key = a.placement ?? `actor:${a.id}`;
@@ -62,7 +62,7 @@ Deno.test("plan: without a placement, Modbus devices share a worker per 500 (a c
   const pools = Math.min(3, navigator.hardwareConcurrency);
   assert.equal(workers.size, pools + 1, "the modbus pools and the sink's own worker");
   assert.equal(workers.get("actor:m"), 1);
-  assert.equal(workers.get("device/modbus#0"), Math.ceil(1001 / pools));
+  assert.equal(workers.get("device/modbus#0"), Math.ceil(2001 / pools));
   const one = planFromConfig(
     parseConfig(JSON.stringify({ devices: { a: device(1), b: device(2) } })),
   );

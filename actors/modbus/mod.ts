@@ -7,8 +7,9 @@ export default defineDriver({
   role: "device",
   config: async () => (await import("./config.ts")).modbusDevice,
   load: () => import("./actor.ts"),
-  // A device costs a connection and a timer: 500 poll at 1 s in one worker with room to spare.
-  perWorker: 500,
+  // A device costs a connection and a timer: 1,000 polling at 1 s take an eighth of a core in one
+  // worker, and a second worker for them cost a quarter more CPU (BENCHMARKS.md).
+  perWorker: 1000,
   permissions: (c: ModbusDeviceConfig) => ({ net: [`${c.host}:${c.port}`], read: [], write: [] }),
   simulator: {
     config: async () => (await import("./config.ts")).modbusSimulator,
