@@ -3,6 +3,7 @@ import type { Config, ConfigSchema } from "./schema.ts";
 import { dirname, isAbsolute, join } from "node:path";
 import { type ConfigIssue, formatPath, substituteEnv } from "./env.ts";
 import { expandTemplates, withOrigin } from "./templates.ts";
+import { Interner } from "../model/intern.ts";
 
 /** The config cannot be used; every problem is listed by path. */
 export class ConfigError extends Error {
@@ -55,7 +56,8 @@ export function parseConfig(
   if (issues.length > 0 || !result.success) {
     throw new ConfigError(file, issues.map((i) => withOrigin(i, origins)));
   }
-  return result.data;
+  // Thousands of tags repeat the same types, names and addresses: hold each string once.
+  return new Interner().walk(result.data);
 }
 
 /** Reads and parses a config file. */

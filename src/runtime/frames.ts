@@ -1,4 +1,5 @@
 import { type SampleBatch, transferList } from "../model/batch.ts";
+import { Interner } from "../model/intern.ts";
 import type { TagMeta } from "../model/tag.ts";
 import { ChannelReceiver, ChannelSender } from "./channel.ts";
 
@@ -35,6 +36,8 @@ export function batchReceiver(
 /** Tag metadata per source, as registered so far; what a sink keeps to name samples. */
 export class TagCatalog {
   #bySource = new Map<number, TagMeta[]>();
+  /** Tags arrive cloned, each with its own copy of names shared by many (types, groups, ids). */
+  #strings = new Interner();
   /** Goes up with every frame added: a reader that saw this version has seen every tag. */
   version = 0;
 
@@ -43,7 +46,15 @@ export class TagCatalog {
     this.version++;
     let list = this.#bySource.get(frame.source);
     if (!list) this.#bySource.set(frame.source, list = []);
-    frame.tags.forEach((tag, i) => list[frame.first + i] = tag);
+    const strings = this.#strings;
+    frame.tags.forEach((tag, i) => {
+      tag.name = strings.of(tag.name);
+      tag.device = strings.of(tag.device);
+      tag.type = strings.of(tag.type) as TagMeta["type"];
+      if (tag.unit !== undefined) tag.unit = strings.of(tag.unit);
+      if (tag.group !== undefined) tag.group = strings.of(tag.group);
+      list[frame.first + i] = tag;
+    });
   }
 
   /** Forgets a source that went away (its device was removed). */

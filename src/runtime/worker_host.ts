@@ -1,4 +1,5 @@
 import { GatewayError, toErrorInfo } from "../model/errors.ts";
+import { Interner } from "../model/intern.ts";
 import {
   type ActorContext,
   type ActorMain,
@@ -57,6 +58,8 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
     seen.add(key);
   }
   const actors = new Map<string, Hosted>();
+  // A spec arrives cloned: the tags of a thousand devices share a handful of names and types.
+  const strings = new Interner();
   // One import per kind: a thousand actors starting at once must not load a module a thousand times.
   const modules = new Map<string, ReturnType<ActorRegistry[number]["load"]>>();
   const receipts = new ReceiptWaiters();
@@ -127,6 +130,7 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
   };
 
   function start(msg: Extract<ToActor, { type: "start" }>): void {
+    strings.walk(msg.spec);
     const { id, role } = msg.spec;
     const tags = new TagCatalog();
     const hosted: Hosted = { stop: new AbortController(), counters: zeroCounters(), tags };
