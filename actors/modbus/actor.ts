@@ -15,9 +15,9 @@ import {
 import { decodeRegisters } from "./codec.ts";
 import { type ModbusClient, modbusLink } from "./link.ts";
 import { planReads, type ReadRequest } from "./plan.ts";
-import { readAll } from "./read.ts";
+import { readAll, type ReadOutcome, readWithRetries } from "./read.ts";
 import { ReportFilter } from "./report.ts";
-import { engineeringValue, type ModbusTag, resolveTag } from "./tags.ts";
+import { engineeringValue, type ModbusTag, type Reading, resolveTag } from "./tags.ts";
 import { writeTag } from "./write.ts";
 
 /** One poll group: its tags, planned requests, schedule and report filter. */
@@ -68,6 +68,9 @@ function groupsOf(cfg: ModbusDeviceConfig, tags: ModbusTag[], source: number): G
   });
 }
 
+/** Where decodeInto has each tag's engineering value written: one object for every poll. */
+const reading: Reading = { value: 0, quality: Quality.good };
+
 /**
  * Decodes every tag of a request from its registers into the group's batch, telling the runtime
  * each reading (a tag it had published as stale is reported even when unchanged).
@@ -89,8 +92,9 @@ function decodeInto(
       const r = engineeringValue(
         decodeRegisters(data, at, t.cfg.type, t.order, t.cfg.length),
         t.cfg,
+        reading,
       );
-      ({ value, quality, reason } = r);
+      value = r.value, quality = r.quality, reason = r.reason;
     }
     const revived = health.reading(w.index, value, quality, reason, ts);
     if (!g.filter.pass(w.index, ts, value, quality, reason) && !revived) continue;
@@ -126,10 +130,8 @@ async function poll(
     }
     ctx.health.polled(link.reason);
   } else {
-    const outcomes = await readAll(client, g.requests, ctx.config);
     let lost: string | undefined;
-    for (let i = 0; i < outcomes.length; i++) {
-      const o = outcomes[i], req = g.requests[i];
+    const take = (o: ReadOutcome, req: ReadRequest) => {
       if (o.ok) {
         ctx.counters.samples_in += req.tags.length;
         decodeInto(g, tags, req, o.data, ts, ctx.health);
@@ -138,6 +140,13 @@ async function poll(
         markBad(g, req, ts, o.reason, ctx.health);
         if (o.connectionLost) lost ??= o.reason;
       }
+    };
+    // The common case, one request per poll, without readAll's lanes, promises and array.
+    if (g.requests.length === 1) {
+      take(await readWithRetries(client, g.requests[0], ctx.config.retries), g.requests[0]);
+    } else {
+      const outcomes = await readAll(client, g.requests, ctx.config);
+      for (let i = 0; i < outcomes.length; i++) take(outcomes[i], g.requests[i]);
     }
     ctx.health.polled();
     if (lost !== undefined) link.lost(lost);

@@ -22,38 +22,58 @@ function strayBytes(client: ModbusClient): number {
   return (client as unknown as Internals)._port?._clientRcvData?.length ?? 0;
 }
 
-/**
- * Sends one read; bits come back as 0/1. modbus-serial keeps every finished transaction (with its
- * callback and timer) until its id comes round again, 256 per connection: a fleet of 1,000
- * devices would hold a quarter of a million. Forget each one once it has settled.
- */
-export async function readOnce(client: ModbusClient, req: ReadRequest): Promise<ArrayLike<number>> {
-  const internals = client as unknown as Internals;
-  const id = internals._port?._transactionIdWrite;
+/** Sends one read; the answer's `data` holds registers, or bits as booleans. */
+function request(
+  client: ModbusClient,
+  req: ReadRequest,
+): Promise<{ data: ArrayLike<number> | boolean[] }> {
   client.setID(req.unit);
+  if (req.area === "holding") return client.readHoldingRegisters(req.start, req.length);
+  if (req.area === "input") return client.readInputRegisters(req.start, req.length);
+  if (req.area === "coil") return client.readCoils(req.start, req.length);
+  return client.readDiscreteInputs(req.start, req.length);
+}
+
+/** An answer's registers, or its bits as 0/1. */
+const words = (data: ArrayLike<number> | boolean[]): ArrayLike<number> =>
+  Array.isArray(data) && typeof data[0] === "boolean"
+    ? data.map(Number)
+    : data as ArrayLike<number>;
+
+/**
+ * modbus-serial keeps every finished transaction (with its callback and timer) until its id comes
+ * round again, 256 per connection: a fleet of 1,000 devices would hold a quarter of a million.
+ * Forget one once it has settled.
+ */
+function forget(client: ModbusClient, id: number | undefined): void {
+  const internals = client as unknown as Internals;
+  if (id !== undefined && internals._transactions) delete internals._transactions[id];
+}
+
+/** The id the next request on this connection will take. */
+const nextId = (client: ModbusClient) =>
+  (client as unknown as Internals)._port?._transactionIdWrite;
+
+/** Sends one read and forgets its transaction once settled; bits come back as 0/1. */
+export async function readOnce(client: ModbusClient, req: ReadRequest): Promise<ArrayLike<number>> {
+  const id = nextId(client);
   try {
-    if (req.area === "holding") {
-      return (await client.readHoldingRegisters(req.start, req.length)).data;
-    }
-    if (req.area === "input") return (await client.readInputRegisters(req.start, req.length)).data;
-    if (req.area === "coil") {
-      return (await client.readCoils(req.start, req.length)).data.map(Number);
-    }
-    return (await client.readDiscreteInputs(req.start, req.length)).data.map(Number);
+    return words((await request(client, req)).data);
   } finally {
-    if (id !== undefined && internals._transactions) delete internals._transactions[id];
+    forget(client, id);
   }
 }
 
 /** Reads one request, trying again after a timeout up to `retries` times. */
-async function readWithRetries(
+export async function readWithRetries(
   client: ModbusClient,
   req: ReadRequest,
   retries: number,
 ): Promise<ReadOutcome> {
   for (let attempt = 0;; attempt++) {
+    const id = nextId(client);
     try {
-      return { ok: true, data: await readOnce(client, req) };
+      return { ok: true, data: words((await request(client, req)).data) };
     } catch (err) {
       const { reason, connectionLost } = describeModbusError(err);
       const stray = reason === "timed out" ? strayBytes(client) : 0;
@@ -71,6 +91,8 @@ async function readWithRetries(
           connectionLost,
         };
       }
+    } finally {
+      forget(client, id);
     }
   }
 }
@@ -85,8 +107,6 @@ export async function readAll(
   requests: readonly ReadRequest[],
   cfg: ModbusDeviceConfig,
 ): Promise<ReadOutcome[]> {
-  // The common case, one request per poll, without the lanes' promises and closures.
-  if (requests.length === 1) return [await readWithRetries(client, requests[0], cfg.retries)];
   const out = new Array<ReadOutcome>(requests.length);
   let next = 0;
   let lost: ReadOutcome | undefined;

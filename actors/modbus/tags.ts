@@ -62,22 +62,35 @@ export interface Reading {
 /**
  * Engineering value of a raw reading: raw × scale + offset, without binary noise in the last
  * digits (0.1 × 409 is 40.9, not 40.900000000000006; a float32 keeps its 7 significant digits),
- * then the range check: outside it the value is uncertain, clamped when the tag says so.
+ * then the range check: outside it the value is uncertain, clamped when the tag says so. Written
+ * into `out` when given (a poll reuses one for all its tags rather than make an object per value).
  */
-export function engineeringValue(raw: number | string, tag: ModbusTagConfig): Reading {
-  if (typeof raw === "string" || tag.type === "bool") return { value: raw, quality: Quality.good };
+export function engineeringValue(
+  raw: number | string,
+  tag: ModbusTagConfig,
+  out: Reading = { value: 0, quality: Quality.good },
+): Reading {
+  out.quality = Quality.good;
+  if (out.reason !== undefined) delete out.reason;
+  if (typeof raw === "string" || tag.type === "bool") {
+    out.value = raw;
+    return out;
+  }
   const base = tag.type === "float32" ? Number(raw.toPrecision(7)) : raw;
-  let value = tag.scale === 1 && tag.offset === 0
+  const value = out.value = tag.scale === 1 && tag.offset === 0
     ? base
     : Number((base * tag.scale + tag.offset).toPrecision(15));
-  const { min = -Infinity, max = Infinity } = tag.range ?? {};
-  if (value >= min && value <= max) return { value, quality: Quality.good };
-  const bounds = `[${tag.range?.min ?? "-∞"}, ${tag.range?.max ?? "∞"}]`;
-  if (!tag.clamp) {
-    return { value, quality: Quality.uncertain, reason: `${value} out of range ${bounds}` };
+  if (tag.range === undefined) return out;
+  const { min = -Infinity, max = Infinity } = tag.range;
+  if (value >= min && value <= max) return out;
+  const bounds = `[${tag.range.min ?? "-∞"}, ${tag.range.max ?? "∞"}]`;
+  out.quality = Quality.uncertain;
+  if (!tag.clamp) out.reason = `${value} out of range ${bounds}`;
+  else {
+    out.value = Math.min(max, Math.max(min, value));
+    out.reason = `clamped to range ${bounds}`;
   }
-  value = Math.min(max, Math.max(min, value));
-  return { value, quality: Quality.uncertain, reason: `clamped to range ${bounds}` };
+  return out;
 }
 
 /** The raw value to write for an engineering value: the inverse of scale and offset. */

@@ -29,8 +29,17 @@ export interface BatchColumns {
   quality: Uint8Array;
 }
 
+/**
+ * The views a batch was built with, kept on the batch under a symbol: the receivers in the same
+ * thread (the latest-value table, the fanout) read them instead of making four more per batch,
+ * and a message to another thread leaves symbol keys behind, so no view crosses with the buffer.
+ */
+const COLUMNS = Symbol("columns");
+
 /** Views over the columns of a batch (no copy). */
 export function columns(batch: SampleBatch): BatchColumns {
+  const built = (batch as { [COLUMNS]?: BatchColumns })[COLUMNS];
+  if (built !== undefined && built.ts.buffer === batch.buf) return built;
   const n = batch.capacity;
   return {
     ts: new Float64Array(batch.buf, 0, n),
@@ -82,11 +91,12 @@ export class BatchBuilder {
 
   /** Returns the filled batch and starts a new empty one. */
   build(): SampleBatch {
-    const batch: SampleBatch = {
+    const batch: SampleBatch & { [COLUMNS]?: BatchColumns } = {
       source: this.source,
       count: this.#count,
       capacity: this.capacity,
       buf: this.#buf,
+      [COLUMNS]: this.#cols,
     };
     if (this.#text.length > 0) batch.text = this.#text;
     if (this.#reasons.length > 0) batch.reasons = this.#reasons;

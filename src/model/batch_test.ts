@@ -105,3 +105,25 @@ Deno.test("unsPath skips empty levels and strips slashes", () => {
   assert.equal(unsPath({}, "dev", "temp"), "dev/temp");
   assert.equal(unsPath({ cell: "c1//" }, "//dev", "temp/"), "c1/dev/temp");
 });
+
+Deno.test("a built batch's views are its own: reused in its thread, rebuilt after a copy or a message", async () => {
+  const b = new BatchBuilder(3, 4);
+  b.push(0, 10, 1.5, Quality.good);
+  b.push(1, 11, 2.5, Quality.bad, "gone");
+  const batch = b.build();
+  assert.equal(columns(batch), columns(batch), "the builder's views, no new ones");
+  const copy = cloneBatch(batch);
+  columns(copy).value[0] = 99;
+  assert.equal(columns(copy).ts.buffer, copy.buf);
+  assert.equal(columns(batch).value[0], 1.5, "a copy's views write to the copy's buffer");
+  const { port1, port2 } = new MessageChannel();
+  const got = new Promise<typeof batch>((resolve) => port2.onmessage = (e) => resolve(e.data));
+  port1.postMessage(batch);
+  const received = await got;
+  port1.close(), port2.close();
+  assert.deepEqual(Object.getOwnPropertySymbols(received), []);
+  assert.deepEqual([...rows(received)].map((r) => [r.tag, r.value, r.reason]), [
+    [0, 1.5, undefined],
+    [1, 2.5, "gone"],
+  ]);
+});
