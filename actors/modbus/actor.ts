@@ -52,7 +52,7 @@ function groupsOf(cfg: ModbusDeviceConfig, tags: ModbusTag[], source: number): G
       name,
       settings: s,
       tags: members,
-      requests: planReads(members.map((t) => t.wire), {
+      requests: planReads(members, {
         maxRegisters: cfg.max_registers,
         maxBits: cfg.max_bits,
         maxGap: cfg.max_gap,
@@ -87,7 +87,7 @@ function decodeInto(
     const t = tags[w.index];
     const at = w.address - req.start;
     let value: number | string, quality: number = Quality.good, reason: string | undefined;
-    if (t.address.bit !== undefined) value = (data[at] >> t.address.bit) & 1;
+    if (t.bit !== undefined) value = (data[at] >> t.bit) & 1;
     else {
       const r = engineeringValue(
         decodeRegisters(data, at, t.cfg.type, t.order, t.cfg.length),

@@ -1,17 +1,19 @@
 import type { ModbusDeviceConfig, ModbusTagConfig } from "./config.ts";
 import { DEFAULT_GROUP } from "./default_group.ts";
-import { type ModbusAddress, parseModbusAddress } from "./address.ts";
+import { parseModbusAddress } from "./address.ts";
 import { Quality, type QualityCode } from "../../src/model/sample.ts";
 import { type TagMeta, unsPath, type UnsPrefix } from "../../src/model/tag.ts";
 import { type ByteOrder, registerCount } from "./codec.ts";
 import type { WireTag } from "./plan.ts";
 
-/** A configured tag with everything a poll or a write needs resolved once. */
-export interface ModbusTag {
-  index: number;
+/**
+ * A configured tag with everything a poll or a write needs resolved once: its place on the wire
+ * (unit, area, address, count and the bit of a register), in one object with the rest, as a
+ * fleet holds one per tag.
+ */
+export interface ModbusTag extends WireTag {
+  bit?: number;
   cfg: ModbusTagConfig;
-  address: ModbusAddress;
-  wire: WireTag;
   order: ByteOrder;
   group: string;
   meta: TagMeta;
@@ -29,7 +31,6 @@ export function resolveTag(
     ? parseModbusAddress(cfg.address, dev.unit_id)
     : cfg.address;
   if (typeof parsed === "string") throw new Error(`Cannot poll ${id}.${cfg.name}: ${parsed}`);
-  const address: ModbusAddress = { ...parsed, unit: parsed.unit ?? dev.unit_id };
   const group = cfg.group ?? DEFAULT_GROUP;
   const meta: TagMeta = {
     name: cfg.name,
@@ -41,15 +42,19 @@ export function resolveTag(
   };
   if (cfg.unit) meta.unit = cfg.unit;
   const count = registerCount(cfg.type, cfg.length);
-  return {
+  const tag: ModbusTag = {
     index,
+    unit: parsed.unit ?? dev.unit_id,
+    area: parsed.area,
+    address: parsed.address,
+    count,
     cfg,
-    address,
-    wire: { index, unit: address.unit, area: address.area, address: address.address, count },
     order: cfg.order ?? dev.byte_order,
     group,
     meta,
   };
+  if (parsed.bit !== undefined) tag.bit = parsed.bit;
+  return tag;
 }
 
 /** A read value in engineering terms, with its quality after the range check. */

@@ -57,13 +57,20 @@ Deno.test("resolveTag: unit, area, bit, span, order, group and UNS path", () => 
     ],
   });
   const [a, b, c] = dev.tags.map((t, i) => resolveTag(dev, t, i, "press", dev.uns ?? {}));
-  assert.deepEqual(a.address, { unit: 3, area: "holding", address: 9, bit: 3 });
+  assert.deepEqual([a.unit, a.area, a.address, a.bit, a.count], [3, "holding", 9, 3, 1]);
   assert.equal(a.order, "CDAB");
   assert.equal(a.group, "default");
-  assert.deepEqual(b.wire, { index: 1, unit: 2, area: "input", address: 0, count: 4 });
+  assert.deepEqual([b.index, b.unit, b.area, b.address, b.count, b.bit], [
+    1,
+    2,
+    "input",
+    0,
+    4,
+    undefined,
+  ]);
   assert.equal(b.order, "ABCD");
   assert.equal(b.meta.group, "fast");
   assert.equal(b.meta.path, "e/s/press/b");
-  assert.equal(c.wire.count, 4);
-  assert.equal(c.address.unit, 3);
+  assert.equal(c.count, 4);
+  assert.equal(c.unit, 3);
 });

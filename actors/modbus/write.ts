@@ -41,15 +41,14 @@ function coerce(tag: ModbusTag, value: unknown, where: string): number | string 
 
 /** Reads one tag now, as a poll would, in engineering terms. */
 async function readTag(client: ModbusClient, tag: ModbusTag): Promise<number | string | boolean> {
-  const { wire, address } = tag;
   const data = await readOnce(client, {
-    unit: wire.unit,
-    area: wire.area,
-    start: wire.address,
-    length: wire.count,
-    tags: [wire],
+    unit: tag.unit,
+    area: tag.area,
+    start: tag.address,
+    length: tag.count,
+    tags: [tag],
   });
-  if (address.bit !== undefined) return ((data[0] >> address.bit) & 1) === 1;
+  if (tag.bit !== undefined) return ((data[0] >> tag.bit) & 1) === 1;
   const raw = decodeRegisters(data, 0, tag.cfg.type, tag.order, tag.cfg.length);
   const { value } = engineeringValue(raw, tag.cfg);
   return tag.cfg.type === "bool" ? value === 1 : value;
@@ -70,25 +69,24 @@ export async function writeTag(
   const target = writeTarget("modbus", device, tags, command, link);
   const { tag, name, where, connection: client } = target;
   const value = coerce(tag, target.value, where);
-  const { address } = tag;
   const multiple = cfg.write.function === "multiple";
-  client.setID(address.unit);
+  client.setID(tag.unit);
   try {
-    if (address.area === "coil") {
-      if (multiple) await client.writeCoils(address.address, [value === 1]);
-      else await client.writeCoil(address.address, value === 1);
-    } else if (address.bit !== undefined) {
+    if (tag.area === "coil") {
+      if (multiple) await client.writeCoils(tag.address, [value === 1]);
+      else await client.writeCoil(tag.address, value === 1);
+    } else if (tag.bit !== undefined) {
       const read = {
-        unit: address.unit,
+        unit: tag.unit,
         area: "holding" as const,
-        start: address.address,
+        start: tag.address,
         length: 1,
         tags: [],
       };
       const current = (await readOnce(client, read))[0];
-      const word = value === 1 ? current | (1 << address.bit) : current & ~(1 << address.bit);
-      if (multiple) await client.writeRegisters(address.address, [word]);
-      else await client.writeRegister(address.address, word);
+      const word = value === 1 ? current | (1 << tag.bit) : current & ~(1 << tag.bit);
+      if (multiple) await client.writeRegisters(tag.address, [word]);
+      else await client.writeRegister(tag.address, word);
     } else {
       let words: number[];
       try {
@@ -97,8 +95,8 @@ export async function writeTag(
       } catch (err) {
         throw reject(where, (err as Error).message);
       }
-      if (words.length === 1 && !multiple) await client.writeRegister(address.address, words[0]);
-      else await client.writeRegisters(address.address, words);
+      if (words.length === 1 && !multiple) await client.writeRegister(tag.address, words[0]);
+      else await client.writeRegisters(tag.address, words);
     }
   } catch (err) {
     if (err instanceof GatewayError) throw err;
