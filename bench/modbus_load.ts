@@ -5,6 +5,7 @@
 //     [--workers N] (gateway.placement.modbus; 0, the default: the gateway's own packing)
 //     [--transforms] (also the gateway with a deadband filter and a 1-minute window on every tag)
 //     [--gateway-v8-flags=…] [--baseline-v8-flags=…]  (the baseline takes the gateway's by default)
+//   Both sides run with the start task's allocator setting (MALLOC_ENV, src/malloc_env.ts).
 //     [--profile DIR] (a CPU profile of each gateway thread; `deno run -A bench/profile.ts DIR`)
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -14,6 +15,7 @@ import { cliArgs, Proc } from "./proc.ts";
 import { meter, type Usage } from "./proc_usage.ts";
 import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
 import { profileEnv } from "./profile.ts";
+import { MALLOC_ENV } from "../src/malloc_env.ts";
 import { freePortRange, loopbackPort } from "./ports.ts";
 
 const BENCH = fileURLToPath(new URL(".", import.meta.url));
@@ -107,7 +109,7 @@ async function runBaseline(
     ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []),
     `${BENCH}modbus_plain_loop.ts`,
     ...cliArgs({ devices: n, "base-port": basePort, seconds, "warmup-seconds": WARMUP_S }),
-  ]);
+  ], { ...MALLOC_ENV });
   try {
     await p.waitFor("measuring", 60_000);
     const [cpu, simCpu] = [meter(p.child.pid), meter(sim.child.pid)];
@@ -164,10 +166,13 @@ async function runGateway(
       "--config",
       config,
     ],
-    profileEnv(
-      profileDir && `${profileDir}/${transforms ? "transforms" : "gateway"}`,
-      (WARMUP_S + seconds) * 1000,
-    ),
+    {
+      ...MALLOC_ENV,
+      ...profileEnv(
+        profileDir && `${profileDir}/${transforms ? "transforms" : "gateway"}`,
+        (WARMUP_S + seconds) * 1000,
+      ),
+    },
   );
   try {
     await waitReady(p, api);

@@ -9,6 +9,7 @@ import { planFromConfig } from "./plan.ts";
 import { permissionFlags, processPermissions } from "./permissions.ts";
 import { V8_FLAGS } from "./v8_flags.ts";
 import { LARGE_FLEET } from "./heap_advice.ts";
+import { mallocEnv } from "./malloc_env.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
@@ -36,6 +37,7 @@ async function start(): Promise<number> {
   const v8 = large ? [] : [`--v8-flags=${V8_FLAGS}`];
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...flags, ...v8, MAIN, ...Deno.args],
+    env: mallocEnv((name) => Deno.env.get(name)),
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",

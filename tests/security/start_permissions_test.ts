@@ -6,17 +6,23 @@ import { eventually, freePort } from "../helpers/net.ts";
 const START = new URL("../../src/start.ts", import.meta.url).pathname;
 
 /** The gateway process the launcher started: its pid's child running src/main.ts. */
-function childArgs(pid: number): string[] | undefined {
+function childPid(pid: number): number | undefined {
   for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
     const kids = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/children`).trim();
     for (const kid of kids.split(/\s+/).filter(Boolean)) {
       const args = Deno.readTextFileSync(`/proc/${kid}/cmdline`).split("\0");
-      if (args.some((a) => a.endsWith("src/main.ts"))) return args;
+      if (args.some((a) => a.endsWith("src/main.ts"))) return Number(kid);
     }
   }
 }
 
-Deno.test("deno task start: the gateway runs with the hosts, ports and paths of its config only", async () => {
+/** The command line of the launcher's gateway process. */
+const childArgs = (pid: number) => {
+  const kid = childPid(pid);
+  return kid === undefined ? undefined : Deno.readTextFileSync(`/proc/${kid}/cmdline`).split("\0");
+};
+
+Deno.test("deno task start: the gateway runs with the hosts, ports and paths of its config only, two malloc arenas", async () => {
   const dir = await Deno.makeTempDir({ prefix: "start-perms-" });
   const [api, sim, db] = [freePort(), freePort(), freePort()];
   const config = {
@@ -74,6 +80,8 @@ Deno.test("deno task start: the gateway runs with the hosts, ports and paths of 
     assert.equal(flag("--allow-sys"), undefined, "no driver here needs system information");
     assert.equal(flag("--allow-run"), undefined);
     assert.equal(flag("--allow-all") ?? flag("-A"), undefined);
+    const env = Deno.readTextFileSync(`/proc/${childPid(launcher.pid)}/environ`).split("\0");
+    assert.ok(env.includes("MALLOC_ARENA_MAX=2"), "the start task's allocator setting");
   } finally {
     launcher.kill("SIGTERM");
     const { code } = await launcher.status;
