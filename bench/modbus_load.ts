@@ -136,6 +136,20 @@ const flagsNote = (v8Flags: string) => ` (${v8Flags ? `--v8-flags=${v8Flags}` : 
 /** Sums the modbus actors' counters; a counter no actor has is undefined. */
 const gatewayCounters = (api: string) => actorCounters(api, "modbus");
 
+/**
+ * The gateway's counters as a worker reports them anew, and when: workers report once a second
+ * when they host more than 100 actors, so a rate taken between two arbitrary reads would be off
+ * by up to a second's polls. Read outside the CPU window (the reads cost the main thread).
+ */
+async function nextReport(api: string): Promise<{ counters: Map<string, number>; at: number }> {
+  const before = (await gatewayCounters(api)).get("polls");
+  for (const deadline = performance.now() + 5000;;) {
+    const counters = await gatewayCounters(api), at = performance.now();
+    if (counters.get("polls") !== before || at > deadline) return { counters, at };
+    await sleep(20);
+  }
+}
+
 /** Where the gateway writes its threads' CPU profiles (--profile). */
 let profileDir: string | undefined;
 
@@ -177,11 +191,12 @@ async function runGateway(
   try {
     await waitReady(p, api);
     await sleep(WARMUP_S * 1000);
-    const c0 = await gatewayCounters(api), t0 = performance.now();
+    const { counters: c0, at: t0 } = await nextReport(api);
     const [cpu, simCpu] = [meter(p.child.pid), meter(sim.child.pid)];
     await sleep(seconds * 1000);
-    const c1 = await gatewayCounters(api), window = (performance.now() - t0) / 1000;
     const [usage, simUsage] = [cpu(), simCpu()];
+    const { counters: c1, at: t1 } = await nextReport(api);
+    const window = (t1 - t0) / 1000;
     const delta = (k: string) => c1.has(k) ? c1.get(k)! - (c0.get(k) ?? 0) : undefined;
     // An actor creates a bucket's counter on its first poll in that bucket: absent means 0,
     // unless no bucket exists at all (a gateway without the histogram).

@@ -26,7 +26,14 @@ import { ActorHealth, DEFAULT_HEALTH } from "./health/actor_health.ts";
 import { Verdict } from "./health/verdict.ts";
 import type { WriteOutcome } from "./writes.ts";
 
-const COUNTERS_EVERY_MS = 250;
+/**
+ * How often a worker reports its actors' counters and runs their health checks: four times a
+ * second, once a second in a worker of more than 100 actors. At 2,500 Modbus devices a worker,
+ * the report and the checks four times a second took a seventh of the worker's CPU.
+ */
+export function reportEveryMs(actors: number): number {
+  return actors > 100 ? 1000 : 250;
+}
 
 /** Where the host posts to; `self` in a worker. */
 interface Scope {
@@ -94,7 +101,8 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
     }).catch(() => {}); // a bench's aid: never the worker's failure
   }
   const counterKeys = new KeyList();
-  setInterval(() => {
+  const report = () => {
+    setTimeout(report, reportEveryMs(actors.size));
     if (actors.size === 0) return;
     const now = Date.now();
     for (const a of actors.values()) a.health?.tick(now);
@@ -103,7 +111,8 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
       { type: "counters", table, links: fanout.figures(), depth: fanout.depth },
       [table.values.buffer],
     );
-  }, COUNTERS_EVERY_MS);
+  };
+  setTimeout(report, reportEveryMs(0));
 
   scope.onmessage = (e) => {
     const msg = e.data;
