@@ -112,6 +112,25 @@ function markBad(g: Group, req: ReadRequest, ts: number, reason: string, health:
   }
 }
 
+/** Takes one request's outcome into the group's batch; the reason when the connection is lost. */
+function take(
+  g: Group,
+  tags: ModbusTag[],
+  req: ReadRequest,
+  o: ReadOutcome,
+  ts: number,
+  ctx: ActorContext<ModbusDeviceConfig>,
+): string | undefined {
+  if (o.ok) {
+    ctx.counters.samples_in += req.tags.length;
+    decodeInto(g, tags, req, o.data, ts, ctx.health);
+    return undefined;
+  }
+  ctx.counters.errors++;
+  markBad(g, req, ts, o.reason, ctx.health);
+  return o.connectionLost ? o.reason : undefined;
+}
+
 /** Polls one group once and sends what it reports as one batch. */
 async function poll(
   g: Group,
@@ -131,22 +150,16 @@ async function poll(
     ctx.health.polled(link.reason);
   } else {
     let lost: string | undefined;
-    const take = (o: ReadOutcome, req: ReadRequest) => {
-      if (o.ok) {
-        ctx.counters.samples_in += req.tags.length;
-        decodeInto(g, tags, req, o.data, ts, ctx.health);
-      } else {
-        ctx.counters.errors++;
-        markBad(g, req, ts, o.reason, ctx.health);
-        if (o.connectionLost) lost ??= o.reason;
-      }
-    };
     // The common case, one request per poll, without readAll's lanes, promises and array.
     if (g.requests.length === 1) {
-      take(await readWithRetries(client, g.requests[0], ctx.config.retries), g.requests[0]);
+      const req = g.requests[0];
+      lost = take(g, tags, req, await readWithRetries(client, req, ctx.config.retries), ts, ctx);
     } else {
       const outcomes = await readAll(client, g.requests, ctx.config);
-      for (let i = 0; i < outcomes.length; i++) take(outcomes[i], g.requests[i]);
+      for (let i = 0; i < outcomes.length; i++) {
+        const reason = take(g, tags, g.requests[i], outcomes[i], ts, ctx);
+        lost ??= reason;
+      }
     }
     ctx.health.polled();
     if (lost !== undefined) link.lost(lost);
