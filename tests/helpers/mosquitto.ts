@@ -42,6 +42,9 @@ export function subscribe(
   }).spawn();
   let seenProbe = false, ended = false;
   const out: Received[] = [];
+  // mosquitto_sub's own -W did not fire once its broker had closed the connection (seen in CI: it
+  // slept in CLOSE-WAIT for minutes), so the timeout is also kept here.
+  const guard = setTimeout(() => close(), (timeoutS + 5) * 1000);
   const messages = (async () => {
     let buf = "";
     const decoder = new TextDecoder();
@@ -63,6 +66,7 @@ export function subscribe(
       }
     }
     await child.status;
+    clearTimeout(guard);
     ended = true;
     return out.slice(0, count);
   })();
