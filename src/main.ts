@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./gateway_config.ts";
 import { startGateway } from "./gateway.ts";
-import { heapAdvice, ownCmdline } from "./heap_advice.ts";
 import { logger } from "./runtime/log.ts";
 import { EnvVault } from "./config/env.ts";
 import { watchConfig } from "./config_watch.ts";
@@ -46,12 +45,6 @@ export async function main(): Promise<number> {
     return 0;
   }
   env.scrub();
-  const advice = heapAdvice(
-    Object.keys(config.devices).length,
-    ownCmdline(),
-    Deno.env.get("DENO_V8_FLAGS"),
-  );
-  if (advice) logger({ component: "gateway" })("warn", advice);
   const gateway = await startGateway(config, new URL("./worker.ts", import.meta.url), {
     file: args.config,
     env,

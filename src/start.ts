@@ -7,8 +7,7 @@ import { loadConfig } from "./gateway_config.ts";
 import { main } from "./main.ts";
 import { planFromConfig } from "./plan.ts";
 import { permissionFlags, processPermissions } from "./permissions.ts";
-import { V8_FLAGS } from "./v8_flags.ts";
-import { LARGE_FLEET } from "./heap_advice.ts";
+import { v8Args } from "./v8_flags.ts";
 import { mallocEnv } from "./malloc_env.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -32,12 +31,10 @@ async function start(): Promise<number> {
     processPermissions(config, planFromConfig(config).actors, file),
     ROOT,
   );
-  // Small heaps suit hundreds of devices; thousands need V8's default heap growth.
-  const large = Object.keys(config.devices).length >= LARGE_FLEET;
-  const v8 = large ? [] : [`--v8-flags=${V8_FLAGS}`];
+  const env = (name: string) => Deno.env.get(name);
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...flags, ...v8, MAIN, ...Deno.args],
-    env: mallocEnv((name) => Deno.env.get(name)),
+    args: ["run", ...flags, ...v8Args(env), MAIN, ...Deno.args],
+    env: mallocEnv(env),
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",

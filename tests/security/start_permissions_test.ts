@@ -2,6 +2,7 @@
 // the hosts and ports of its devices and sinks and the API's address, its data paths to write.
 import assert from "node:assert/strict";
 import { eventually, freePort } from "../helpers/net.ts";
+import { V8_FLAGS } from "../../src/v8_flags.ts";
 
 const START = new URL("../../src/start.ts", import.meta.url).pathname;
 
@@ -22,7 +23,7 @@ const childArgs = (pid: number) => {
   return kid === undefined ? undefined : Deno.readTextFileSync(`/proc/${kid}/cmdline`).split("\0");
 };
 
-Deno.test("deno task start: the gateway runs with the hosts, ports and paths of its config only, two malloc arenas", async () => {
+Deno.test("deno task start: the gateway runs with the hosts, ports and paths of its config only, its heap settings, two malloc arenas", async () => {
   const dir = await Deno.makeTempDir({ prefix: "start-perms-" });
   const [api, sim, db] = [freePort(), freePort(), freePort()];
   const config = {
@@ -80,6 +81,7 @@ Deno.test("deno task start: the gateway runs with the hosts, ports and paths of 
     assert.equal(flag("--allow-sys"), undefined, "no driver here needs system information");
     assert.equal(flag("--allow-run"), undefined);
     assert.equal(flag("--allow-all") ?? flag("-A"), undefined);
+    assert.equal(flag("--v8-flags"), `--v8-flags=${V8_FLAGS}`, "the start task's heap settings");
     const env = Deno.readTextFileSync(`/proc/${childPid(launcher.pid)}/environ`).split("\0");
     assert.ok(env.includes("MALLOC_ARENA_MAX=2"), "the start task's allocator setting");
   } finally {
