@@ -6,6 +6,8 @@
 //     [--transforms] (also the gateway with a deadband filter and a 1-minute window on every tag)
 //     [--gateway-v8-flags=…] [--baseline-v8-flags=…]  (the baseline takes the gateway's by default)
 //   Both sides run with the start task's allocator setting (MALLOC_ENV, src/malloc_env.ts).
+//     [--forget] (also a plain loop that forgets settled transactions, as the gateway does; run
+//       with --seconds 270 or more to see the plain loop's transactions at their full 256 a device)
 //     [--profile DIR] (a CPU profile of each gateway thread; `deno run -A bench/profile.ts DIR`)
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -102,6 +104,7 @@ async function runBaseline(
   basePort: number,
   seconds: number,
   v8Flags: string,
+  forget = false,
 ): Promise<Result> {
   const p = new Proc("baseline", [
     "run",
@@ -109,6 +112,7 @@ async function runBaseline(
     ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []),
     `${BENCH}modbus_plain_loop.ts`,
     ...cliArgs({ devices: n, "base-port": basePort, seconds, "warmup-seconds": WARMUP_S }),
+    ...(forget ? ["--forget"] : []),
   ], { ...MALLOC_ENV });
   try {
     await p.waitFor("measuring", 60_000);
@@ -117,7 +121,9 @@ async function runBaseline(
     const [usage, simUsage] = [cpu(), simCpu()];
     const b = out.buckets as Record<string, number>;
     return {
-      name: `baseline: plain modbus-serial loop${flagsNote(v8Flags)}`,
+      name: `baseline: plain modbus-serial loop${forget ? " forgetting settled transactions" : ""}${
+        flagsNote(v8Flags)
+      }`,
       pollsPerS: out.polls_per_s as number,
       overruns: out.overruns as number,
       errors: out.errors as number,
@@ -258,6 +264,7 @@ async function main(): Promise<void> {
       transforms: { type: "boolean", default: false },
       // A directory for CPU profiles of the gateway's threads (see bench/profile.ts).
       profile: { type: "string" },
+      forget: { type: "boolean", default: false },
     },
   });
   profileDir = args.profile;
@@ -301,6 +308,18 @@ async function main(): Promise<void> {
         Number(args["coalesce-ms"]),
         args["gateway-v8-flags"],
       ),
+      ...(args.forget
+        ? [
+          await runBaseline(
+            sim,
+            n,
+            basePort,
+            seconds,
+            args["baseline-v8-flags"] ?? args["gateway-v8-flags"],
+            true,
+          ),
+        ]
+        : []),
       ...(args.transforms
         ? [
           await runGateway(
@@ -339,6 +358,16 @@ async function main(): Promise<void> {
       }×), ` +
         `jitter p99 ${p99(gw).toFixed(2)} ms (${p99(base).toFixed(2)} ms), overruns ${gw.overruns}`,
     );
+    if (args.forget) {
+      const careful = rows[2];
+      console.log(
+        `against the plain loop forgetting settled transactions: CPU ${
+          careful.usage.cpu.toFixed(1)
+        } % (${(gw.usage.cpu / careful.usage.cpu).toFixed(2)}×), RSS peak ${
+          careful.usage.peakMb.toFixed(0)
+        } MB (${(gw.usage.peakMb / careful.usage.peakMb).toFixed(2)}×)`,
+      );
+    }
     console.log(
       `\nJitter = poll start − due time. Percentiles are estimated from the lag histogram (buckets ` +
         `≤0.5, 1, 1.5, 2, 3, 4, 5, 7.5, 10, 20, 50, 100, 250, 1000, >1000 ms) by linear ` +

@@ -1,12 +1,20 @@
 // The baseline for the Modbus load scenario (issue #3): a plain modbus-serial polling loop, one
 // client per device, no actors, no workers, no batches. Same schedule as the gateway's fixed-rate
 // scheduler so the two jitter figures mean the same thing.
-//   deno run -A bench/modbus_plain_loop.ts --devices 1000 --base-port 20000 --seconds 30
+//   deno run -A bench/modbus_plain_loop.ts --devices 1000 --base-port 20000 --seconds 30 [--forget]
+// modbus-serial keeps each settled transaction until its id (one of 256 per connection) comes
+// round again; with --forget the loop deletes it once settled, as the gateway does.
 // Prints {"measuring":true} when the measured window opens (after the warm-up) and one JSON result
 // line when it closes, then exits.
 import Modbus from "modbus-serial";
 import { parseArgs } from "node:util";
 import { pollStartLag } from "../src/runtime/histogram.ts";
+
+/** The modbus-serial internals --forget reaches: its transactions by id and the next id. */
+interface Internals {
+  _transactions: Record<number, unknown>;
+  _port: { _transactionIdWrite: number };
+}
 
 /** Index of the bucket (previous bound, bound] of the gateway's poll-lag histogram a lag falls in. */
 export function lagBucket(lagMs: number): number {
@@ -29,6 +37,7 @@ async function main(): Promise<void> {
       seconds: { type: "string", default: "30" },
       "interval-ms": { type: "string", default: "1000" },
       "warmup-seconds": { type: "string", default: "3" },
+      forget: { type: "boolean", default: false },
     },
   });
   const n = Number(args.devices), interval = Number(args["interval-ms"]);
@@ -72,10 +81,15 @@ async function main(): Promise<void> {
           lags.push(lag);
           buckets[lagBucket(lag)]++;
         }
+        const client = clients[i] as unknown as Internals;
+        const id = client._port._transactionIdWrite;
         running = clients[i].readHoldingRegisters(0, registers).then(
           () => {},
           () => void (measured(due) && errors++),
-        ).finally(() => running = undefined);
+        ).finally(() => {
+          running = undefined;
+          if (args.forget) delete client._transactions[id];
+        });
       }
       // Like the gateway's scheduler: intervals already wholly past (a stalled loop) are overruns.
       const behind = Math.floor((performance.now() - (first + (k + 1) * interval)) / interval);
