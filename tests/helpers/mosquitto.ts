@@ -40,10 +40,17 @@ export function subscribe(
     stdout: "piped",
     stderr: "null",
   }).spawn();
+  // SIGKILL: a subscriber holds nothing to save, and a mosquitto_sub spawned with SIGTERM blocked
+  // (its signal mask was seen so in CI) would not end on SIGTERM.
+  const close = () => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already exited */ }
+  };
   let seenProbe = false, ended = false;
   const out: Received[] = [];
-  // mosquitto_sub's own -W did not fire once its broker had closed the connection (seen in CI: it
-  // slept in CLOSE-WAIT for minutes), so the timeout is also kept here.
+  // mosquitto_sub's own -W did not fire once (seen in CI: SIGALRM and SIGTERM were blocked in
+  // it, and it slept in CLOSE-WAIT for minutes), so the timeout is also kept here.
   const guard = setTimeout(() => close(), (timeoutS + 5) * 1000);
   const messages = (async () => {
     let buf = "";
@@ -61,7 +68,7 @@ export function subscribe(
         else out.push({ topic, payload: json ? line : line.slice(sp + 1) });
       }
       if (out.length >= count) {
-        child.kill("SIGTERM");
+        close();
         break;
       }
     }
@@ -70,11 +77,6 @@ export function subscribe(
     ended = true;
     return out.slice(0, count);
   })();
-  const close = () => {
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already exited */ }
-  };
   const ready = (async () => {
     // A probe every 100 ms until one comes back: retries, each a new publish.
     for (let i = 0; i < timeoutS * 10 && !seenProbe && !ended; i++) {
