@@ -13,6 +13,7 @@ import {
 } from "node-opcua";
 import { parseArgs } from "node:util";
 import { changeLatency } from "../actors/opcua/latency.ts";
+import { split } from "./stats.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -33,7 +34,7 @@ const manager = new OPCUACertificateManager({
 let measuring = false, count = 0;
 const latencies: number[] = [];
 const counters: Record<string, number> = {};
-const endpoints = args.endpoint, perServer = Math.ceil(items / endpoints.length);
+const endpoints = args.endpoint, shares = split(items, endpoints.length);
 
 /** One session on one server, subscribed to `n` of its load variables. */
 async function subscribe(endpoint: string, n: number) {
@@ -73,7 +74,7 @@ async function subscribe(endpoint: string, n: number) {
 // One after the other: the first connection makes the client's certificate for all of them.
 const sessions = [];
 for (const [k, e] of endpoints.entries()) {
-  sessions.push(await subscribe(e, Math.min(perServer, items - k * perServer)));
+  sessions.push(await subscribe(e, shares[k]));
 }
 await new Promise((r) => setTimeout(r, Number(args["warmup-seconds"]) * 1000));
 measuring = true;

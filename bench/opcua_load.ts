@@ -11,6 +11,7 @@ import { cliArgs, Proc } from "./proc.ts";
 import { meter, type Usage } from "./proc_usage.ts";
 import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
 import { opcuaSimArgs } from "../tests/helpers/opcua_sim_process.ts";
+import { split } from "./stats.ts";
 
 const WARMUP_S = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,6 +44,8 @@ function freePort(): number {
 interface Run {
   sims: Proc[];
   endpoints: string[];
+  /** How many of the items each simulator serves, in the order of `endpoints`. */
+  shares: number[];
   items: number;
   seconds: number;
   dir: string;
@@ -113,11 +116,9 @@ async function freshCounters(
 }
 
 /** The gateway's devices: one per simulator, its share of the items each. */
-function devices({ endpoints, items, dir, samplingMs }: Run) {
-  const perServer = Math.ceil(items / endpoints.length);
+function devices({ endpoints, shares, dir, samplingMs }: Run) {
   return Object.fromEntries(endpoints.map((endpoint, k) => {
-    const n = Math.min(perServer, items - k * perServer);
-    const tags = Array.from({ length: n }, (_, i) => {
+    const tags = Array.from({ length: shares[k] }, (_, i) => {
       const id = String(i).padStart(5, "0");
       return { name: `v${id}`, node_id: `ns=1;s=Load.V${id}`, type: "Double" };
     });
@@ -217,7 +218,7 @@ async function main(): Promise<void> {
   const load = Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
   const dir = await Deno.makeTempDir({ prefix: "tagflow-bench-opcua-" });
   const servers = Number(args.servers ?? Math.ceil(items / 25_000));
-  const perServer = Math.ceil(items / servers);
+  const shares = split(items, servers);
   const ports = Array.from({ length: servers }, freePort);
   const endpoints = ports.map((port) => `opc.tcp://127.0.0.1:${port}/tagflow`);
   const sims = ports.map((port, k) =>
@@ -227,7 +228,7 @@ async function main(): Promise<void> {
         name: `load${k + 1}`,
         port,
         pkiDir: `${dir}/sim${k + 1}`,
-        load: Math.min(perServer, items - k * perServer),
+        load: shares[k],
       }),
     )
   );
@@ -237,7 +238,7 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     for (const v8Flags of args["v8-flags"].split(";")) {
       const samplingMs = Number(args["sampling-ms"]);
-      const run = { sims, endpoints, items, seconds, dir, v8Flags, samplingMs };
+      const run = { sims, endpoints, shares, items, seconds, dir, v8Flags, samplingMs };
       rows.push(await baseline(run));
       rows.push(await gateway(run));
     }

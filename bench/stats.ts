@@ -17,3 +17,9 @@ export function slopePerHour(points: [number, number][]): number {
   for (const [x, y] of points) num += (x - mx) * (y - my), den += (x - mx) ** 2;
   return (num / den) * 3600;
 }
+
+/** `total` split into `parts` near-equal shares, the larger first (10 in 4: 3, 3, 3, 1). */
+export function split(total: number, parts: number): number[] {
+  const each = Math.ceil(total / parts);
+  return Array.from({ length: parts }, (_, k) => Math.max(0, Math.min(each, total - k * each)));
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { quantile, slopePerHour } from "./stats.ts";
+import { quantile, slopePerHour, split } from "./stats.ts";
 
 Deno.test("slopePerHour: a line's slope per hour, 0 for a flat series", () => {
   assert.equal(slopePerHour([[0, 100], [1800, 101], [3600, 102]]), 2);
@@ -10,4 +10,10 @@ Deno.test("slopePerHour: a line's slope per hour, 0 for a flat series", () => {
 Deno.test("quantile of an unsorted list", () => {
   assert.equal(quantile([3, 1, 2, 4], 0.5), 3);
   assert.ok(Number.isNaN(quantile([], 0.5)));
+});
+
+Deno.test("split: shares that add up to the total, the larger first", () => {
+  assert.deepEqual(split(100_000, 4), [25_000, 25_000, 25_000, 25_000]);
+  assert.deepEqual(split(10, 4), [3, 3, 3, 1]);
+  assert.deepEqual(split(10_000, 1), [10_000]);
 });
