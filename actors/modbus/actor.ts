@@ -11,13 +11,14 @@ import {
   phaseFor,
   pollStartLag,
   type ScheduleStats,
+  tagsByName,
 } from "../../src/runtime/kit.ts";
 import { decodeRegisters } from "./codec.ts";
 import { type ModbusClient, modbusLink } from "./link.ts";
 import { planReads, type ReadRequest } from "./plan.ts";
 import { readAll, type ReadOutcome, readWithRetries } from "./read.ts";
 import { ReportFilter } from "./report.ts";
-import { engineeringValue, type ModbusTag, type Reading, resolveTag } from "./tags.ts";
+import { engineeringValue, type ModbusTag, type Reading, resolveTag, tagMeta } from "./tags.ts";
 import { writeTag } from "./write.ts";
 
 /** One poll group: its tags, planned requests, schedule and report filter. */
@@ -45,9 +46,10 @@ function groupsOf(cfg: ModbusDeviceConfig, tags: ModbusTag[], source: number): G
   return names.map((name) => {
     const members = tags.filter((t) => t.group === name);
     const s = settings(name);
-    const deadbands = new Map(
-      members.filter((t) => t.cfg.deadband !== undefined).map((t) => [t.index, t.cfg.deadband!]),
-    );
+    const own = members.filter((t) => t.cfg.deadband !== undefined);
+    const deadbands = own.length > 0
+      ? new Map(own.map((t) => [t.index, t.cfg.deadband!]))
+      : undefined;
     return {
       name,
       settings: s,
@@ -177,15 +179,15 @@ async function poll(
 export default async function modbus(ctx: ActorContext<ModbusDeviceConfig>): Promise<void> {
   const cfg = ctx.config;
   const output = ctx.output!;
-  const tags = cfg.tags.map((t, i) => resolveTag(cfg, t, i, ctx.id, ctx.uns));
-  output.registerTags(tags.map((t) => t.meta));
+  const tags = cfg.tags.map((t, i) => resolveTag(cfg, t, i, ctx.id));
+  output.registerTags(cfg.tags.map((t) => tagMeta(t, ctx.id, ctx.uns)));
   const groups = groupsOf(cfg, tags, output.source);
   for (const g of groups) {
     for (const t of g.tags) ctx.health.expect(t.index, g.settings.interval_ms);
   }
   const link = modbusLink(cfg, ctx);
   const linked = link.run(ctx.signal);
-  const byName = new Map(tags.map((t) => [t.cfg.name, t]));
+  const byName = tagsByName(tags);
   ctx.onCommand((cmd) => writeTag(link.current, byName, cfg, ctx.id, cmd));
   await link.firstAttempt;
   Object.assign(ctx.counters, { polls: 0, overruns: 0, poll_lag_ms: 0 });

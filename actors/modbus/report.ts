@@ -19,17 +19,20 @@ interface Last {
  * reason changed, its value moved beyond the deadband, or the heartbeat is due.
  */
 export class ReportFilter {
-  #last = new Map<number, Last>();
+  /** Made on the first sample of a group that reports on change. */
+  #last: Map<number, Last> | undefined;
 
+  /** @param deadbands the tags' own deadbands, where they have one */
   constructor(
     private readonly policy: ReportPolicy,
-    private readonly deadbands: Map<number, number>,
+    private readonly deadbands?: ReadonlyMap<number, number>,
   ) {}
 
   /** True when this sample should be sent; remembers it as the last one reported. */
   pass(tag: number, ts: number, value: number | string, quality: number, reason?: string): boolean {
     if (this.policy.mode === "always") return true;
-    const last = this.#last.get(tag);
+    const seen = this.#last ??= new Map();
+    const last = seen.get(tag);
     const heartbeat = this.policy.heartbeatMs > 0 && last !== undefined &&
       ts - last.at >= this.policy.heartbeatMs;
     if (
@@ -38,7 +41,7 @@ export class ReportFilter {
     ) {
       return false;
     }
-    this.#last.set(tag, { value, quality, reason, at: ts });
+    seen.set(tag, { value, quality, reason, at: ts });
     return true;
   }
 
@@ -46,7 +49,7 @@ export class ReportFilter {
     if (quality === Quality.bad) return false;
     if (typeof before !== "number" || typeof now !== "number") return before !== now;
     if (Number.isNaN(before) || Number.isNaN(now)) return !Object.is(before, now);
-    const deadband = this.deadbands.get(tag) ?? this.policy.deadband;
+    const deadband = this.deadbands?.get(tag) ?? this.policy.deadband;
     return deadband === 0 ? before !== now : Math.abs(now - before) > deadband;
   }
 }

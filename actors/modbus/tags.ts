@@ -9,38 +9,40 @@ import type { WireTag } from "./plan.ts";
 /**
  * A configured tag with everything a poll or a write needs resolved once: its place on the wire
  * (unit, area, address, count and the bit of a register), in one object with the rest, as a
- * fleet holds one per tag.
+ * fleet holds one per tag. Its metadata (UNS path...) goes to the runtime's catalog, not here.
  */
 export interface ModbusTag extends WireTag {
   bit?: number;
   cfg: ModbusTagConfig;
   order: ByteOrder;
   group: string;
-  meta: TagMeta;
 }
 
-/** Resolves a tag's address, order, group and UNS path from the device config. */
-export function resolveTag(
-  dev: ModbusDeviceConfig,
-  cfg: ModbusTagConfig,
-  index: number,
-  id: string,
-  uns: UnsPrefix,
-): ModbusTag {
-  const parsed = typeof cfg.address === "string"
-    ? parseModbusAddress(cfg.address, dev.unit_id)
-    : cfg.address;
-  if (typeof parsed === "string") throw new Error(`Cannot poll ${id}.${cfg.name}: ${parsed}`);
-  const group = cfg.group ?? DEFAULT_GROUP;
+/** What the runtime registers for a tag: its name, UNS path, type and group. */
+export function tagMeta(cfg: ModbusTagConfig, id: string, uns: UnsPrefix): TagMeta {
   const meta: TagMeta = {
     name: cfg.name,
     device: id,
     path: unsPath(uns, id, cfg.name),
     type: cfg.type,
     writable: cfg.writable,
-    group,
+    group: cfg.group ?? DEFAULT_GROUP,
   };
   if (cfg.unit) meta.unit = cfg.unit;
+  return meta;
+}
+
+/** Resolves a tag's address, order and group from the device config. */
+export function resolveTag(
+  dev: ModbusDeviceConfig,
+  cfg: ModbusTagConfig,
+  index: number,
+  id: string,
+): ModbusTag {
+  const parsed = typeof cfg.address === "string"
+    ? parseModbusAddress(cfg.address, dev.unit_id)
+    : cfg.address;
+  if (typeof parsed === "string") throw new Error(`Cannot poll ${id}.${cfg.name}: ${parsed}`);
   const count = registerCount(cfg.type, cfg.length);
   const tag: ModbusTag = {
     index,
@@ -50,8 +52,7 @@ export function resolveTag(
     count,
     cfg,
     order: cfg.order ?? dev.byte_order,
-    group,
-    meta,
+    group: cfg.group ?? DEFAULT_GROUP,
   };
   if (parsed.bit !== undefined) tag.bit = parsed.bit;
   return tag;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { modbusDevice, modbusTag } from "./config.ts";
 import { Quality } from "../../src/model/sample.ts";
-import { engineeringValue, rawValue, resolveTag } from "./tags.ts";
+import { engineeringValue, rawValue, resolveTag, tagMeta } from "./tags.ts";
 
 const tag = (t: Record<string, unknown>) =>
   modbusTag.parse({ name: "t", address: "1!40001", ...t });
@@ -56,7 +56,7 @@ Deno.test("resolveTag: unit, area, bit, span, order, group and UNS path", () => 
       { name: "c", address: { area: "holding", address: 7 }, type: "string", length: 4 },
     ],
   });
-  const [a, b, c] = dev.tags.map((t, i) => resolveTag(dev, t, i, "press", dev.uns ?? {}));
+  const [a, b, c] = dev.tags.map((t, i) => resolveTag(dev, t, i, "press"));
   assert.deepEqual([a.unit, a.area, a.address, a.bit, a.count], [3, "holding", 9, 3, 1]);
   assert.equal(a.order, "CDAB");
   assert.equal(a.group, "default");
@@ -69,8 +69,16 @@ Deno.test("resolveTag: unit, area, bit, span, order, group and UNS path", () => 
     undefined,
   ]);
   assert.equal(b.order, "ABCD");
-  assert.equal(b.meta.group, "fast");
-  assert.equal(b.meta.path, "e/s/press/b");
+  assert.equal(b.group, "fast");
+  const meta = tagMeta(dev.tags[1], "press", dev.uns ?? {});
+  assert.deepEqual(meta, {
+    name: "b",
+    device: "press",
+    path: "e/s/press/b",
+    type: "float64",
+    writable: false,
+    group: "fast",
+  });
   assert.equal(c.count, 4);
   assert.equal(c.unit, 3);
 });

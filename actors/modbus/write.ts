@@ -1,6 +1,6 @@
 import type { ModbusDeviceConfig } from "./config.ts";
 import { GatewayError } from "../../src/model/errors.ts";
-import { type Command, writeRefused, writeTarget } from "../../src/runtime/kit.ts";
+import { type Command, type TagsByName, writeRefused, writeTarget } from "../../src/runtime/kit.ts";
 import { decodeRegisters, encodeValue } from "./codec.ts";
 import { describeModbusError, type ModbusClient } from "./link.ts";
 import { readOnce } from "./read.ts";
@@ -61,7 +61,7 @@ async function readTag(client: ModbusClient, tag: ModbusTag): Promise<number | s
  */
 export async function writeTag(
   link: ModbusClient | undefined,
-  tags: Map<string, ModbusTag>,
+  tags: TagsByName<ModbusTag>,
   cfg: ModbusDeviceConfig,
   device: string,
   command: Command,

@@ -1,7 +1,7 @@
 import { CertificateManager, setErrorLogger, setWarningLogger } from "node-opcua";
 import type { OpcuaDeviceConfig } from "./config.ts";
 import { Quality } from "../../src/model/sample.ts";
-import type { ActorContext } from "../../src/runtime/kit.ts";
+import { type ActorContext, tagsByName } from "../../src/runtime/kit.ts";
 import { Emitter } from "./emit.ts";
 import { pollGroups } from "./poll.ts";
 import { opcuaLink } from "./session.ts";
@@ -82,7 +82,7 @@ export default async function opcua(ctx: ActorContext<OpcuaDeviceConfig>): Promi
       emit.markDown(tags.map((t) => t.index), reason);
     },
   );
-  const byName = new Map(tags.map((t) => [t.cfg.name, t]));
+  const byName = tagsByName(tags);
   ctx.onCommand((cmd) => writeTag(link.current?.session, byName, ctx.id, cmd));
   try {
     const linked = link.run(ctx.signal);

@@ -1,6 +1,6 @@
 import { AttributeIds, type ClientSession, Variant, VariantArrayType } from "node-opcua";
 import { GatewayError } from "../../src/model/errors.ts";
-import { type Command, writeRefused, writeTarget } from "../../src/runtime/kit.ts";
+import { type Command, type TagsByName, writeRefused, writeTarget } from "../../src/runtime/kit.ts";
 import { coerce } from "./coerce.ts";
 import { type OpcuaTag, readTypes } from "./tags.ts";
 import { readingOf, statusQuality } from "./values.ts";
@@ -21,7 +21,7 @@ const reject = writeRefused;
  */
 export async function writeTag(
   current: ClientSession | undefined,
-  tags: Map<string, OpcuaTag>,
+  tags: TagsByName<OpcuaTag>,
   device: string,
   command: Command,
 ): Promise<WriteResult> {

@@ -56,8 +56,12 @@ export function parseConfig(
   if (issues.length > 0 || !result.success) {
     throw new ConfigError(file, issues.map((i) => withOrigin(i, origins)));
   }
-  // Thousands of tags repeat the same types, names and addresses: hold each string once.
-  return new Interner().walk(result.data);
+  // Thousands of tags repeat the same types, names and addresses: hold each string once, and each
+  // tag list of a template once.
+  const strings = new Interner();
+  const config = strings.walk(result.data);
+  for (const device of Object.values(config.devices ?? {})) strings.shareTags(device);
+  return config;
 }
 
 /** Reads and parses a config file. */

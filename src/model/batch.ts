@@ -49,19 +49,21 @@ export function columns(batch: SampleBatch): BatchColumns {
   };
 }
 
-/** Fills a batch row by row; build() hands the buffer over and starts a fresh one. */
+/**
+ * Fills a batch row by row; build() hands the buffer over. The next buffer is made on the next
+ * push, so a builder between polls (one per device and group) holds none.
+ */
 export class BatchBuilder {
-  #cols!: BatchColumns;
-  #buf!: ArrayBuffer;
+  #cols: BatchColumns | undefined;
+  #buf: ArrayBuffer | undefined;
   #count = 0;
-  #text: [number, string][] = [];
-  #reasons: [number, string][] = [];
+  #text: [number, string][] | undefined;
+  #reasons: [number, string][] | undefined;
 
   constructor(readonly source: number, readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`Cannot create batch: capacity ${capacity} is not a positive integer`);
     }
-    this.#reset();
   }
 
   get count(): number {
@@ -75,41 +77,45 @@ export class BatchBuilder {
   /** Appends a numeric sample (booleans as 0/1, a missing value as NaN). */
   push(tag: number, ts: number, value: number, quality: QualityCode, reason?: string): void {
     if (this.full) throw new RangeError(`Cannot add sample: batch is full (${this.capacity})`);
+    const cols = this.#cols ?? this.#start();
     const i = this.#count++;
-    this.#cols.tag[i] = tag;
-    this.#cols.ts[i] = ts;
-    this.#cols.value[i] = value;
-    this.#cols.quality[i] = quality;
-    if (reason !== undefined) this.#reasons.push([i, reason]);
+    cols.tag[i] = tag;
+    cols.ts[i] = ts;
+    cols.value[i] = value;
+    cols.quality[i] = quality;
+    if (reason !== undefined) (this.#reasons ??= []).push([i, reason]);
   }
 
   /** Appends a string sample; its numeric column holds NaN. */
   pushText(tag: number, ts: number, text: string, quality: QualityCode, reason?: string): void {
     this.push(tag, ts, NaN, quality, reason);
-    this.#text.push([this.#count - 1, text]);
+    (this.#text ??= []).push([this.#count - 1, text]);
   }
 
   /** Returns the filled batch and starts a new empty one. */
   build(): SampleBatch {
+    const cols = this.#cols ?? this.#start();
     const batch: SampleBatch & { [COLUMNS]?: BatchColumns } = {
       source: this.source,
       count: this.#count,
       capacity: this.capacity,
-      buf: this.#buf,
-      [COLUMNS]: this.#cols,
+      buf: this.#buf!,
+      [COLUMNS]: cols,
     };
-    if (this.#text.length > 0) batch.text = this.#text;
-    if (this.#reasons.length > 0) batch.reasons = this.#reasons;
-    this.#reset();
+    if (this.#text !== undefined) batch.text = this.#text;
+    if (this.#reasons !== undefined) batch.reasons = this.#reasons;
+    this.#cols =
+      this.#buf =
+      this.#text =
+      this.#reasons =
+        undefined;
+    this.#count = 0;
     return batch;
   }
 
-  #reset(): void {
-    this.#buf = new ArrayBuffer(this.capacity * BYTES_PER_SAMPLE);
-    this.#cols = columns({ source: 0, count: 0, capacity: this.capacity, buf: this.#buf });
-    this.#count = 0;
-    this.#text = [];
-    this.#reasons = [];
+  #start(): BatchColumns {
+    const buf = this.#buf = new ArrayBuffer(this.capacity * BYTES_PER_SAMPLE);
+    return this.#cols = columns({ source: 0, count: 0, capacity: this.capacity, buf });
   }
 }
 

@@ -5,6 +5,8 @@
  */
 export class Interner {
   #seen = new Map<string, string>();
+  /** Shared subtrees by a hash of their JSON: one entry each, not their text. */
+  #trees = new Map<number, object>();
 
   /** How many distinct strings it holds. */
   get size(): number {
@@ -43,4 +45,46 @@ export class Interner {
     };
     return visit(value) as T;
   }
+
+  /**
+   * The shared copy of a plain object or array equal to `value` (as JSON), or `value` itself the
+   * first time; either way frozen, since many hold it. A device template's tags are equal in
+   * every device made from it: 1,000 devices of 20 tags then hold 20 tag objects, not 20,000.
+   */
+  shared<T extends object>(value: T): T {
+    const json = JSON.stringify(value);
+    const key = fnv1a(json);
+    const known = this.#trees.get(key);
+    if (known !== undefined) {
+      // Another subtree with the same hash stays unshared.
+      return JSON.stringify(known) === json ? known as T : value;
+    }
+    this.#trees.set(key, deepFreeze(value));
+    return value;
+  }
+
+  /** Shares a device config's tags (each, and the list) with equal ones seen before. */
+  shareTags(device: unknown): void {
+    const d = device as { tags?: unknown } | null;
+    if (typeof d !== "object" || d === null || !Array.isArray(d.tags)) return;
+    d.tags = this.shared(
+      d.tags.map((t) => typeof t === "object" && t !== null ? this.shared(t) : t),
+    );
+  }
+}
+
+/** The 32-bit FNV-1a hash of a string's UTF-16 code units. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Freezes a value and every object and array under it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

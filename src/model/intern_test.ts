@@ -31,3 +31,20 @@ Deno.test("intern: walk keeps a parsed document as it was and holds each short s
   const m = new Map([["k", "v"]]);
   assert.equal(new Interner().walk({ m }).m, m);
 });
+
+Deno.test("intern: equal tag lists are held once, frozen; different ones stay apart", () => {
+  const interner = new Interner();
+  const tags = () => [{ name: "r0", type: "uint16", range: { min: 0 } }, { name: "r1" }];
+  const a = { tags: tags() }, b = { tags: tags() };
+  const c = { tags: [{ name: "r0", type: "uint16", range: { min: 1 } }, { name: "r1" }] };
+  for (const d of [a, b, c]) interner.shareTags(d);
+  assert.equal(b.tags, a.tags, "the whole list shared");
+  assert.notEqual(c.tags, a.tags);
+  assert.equal(c.tags[1], a.tags[1], "an equal tag of another list shared");
+  assert.notEqual(c.tags[0], a.tags[0]);
+  assert.deepEqual(a.tags, tags());
+  assert.ok(Object.isFrozen(a.tags) && Object.isFrozen(a.tags[0].range), "frozen all the way");
+  assert.throws(() => (a.tags[0] as { name: string }).name = "x", TypeError);
+  interner.shareTags({ tags: "not a list" });
+  interner.shareTags(null);
+});

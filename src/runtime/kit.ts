@@ -24,7 +24,13 @@ export { derivedTag, refMatches, TagInputs } from "./kit/tag_inputs.ts";
 export { safeUrl } from "./kit/url.ts";
 export { type TlsFiles, tlsFiles, type TlsOptions, tlsOptions } from "./kit/tls.ts";
 export { type ActorPermissions, bufferDir, endpointOf, unionOf } from "./kit/permissions.ts";
-export { writeRefused, type WriteTarget, writeTarget } from "./kit/write.ts";
+export {
+  type TagsByName,
+  tagsByName,
+  writeRefused,
+  type WriteTarget,
+  writeTarget,
+} from "./kit/write.ts";
 export { deadLetter, type DeadLetterActor } from "./kit/dead_letter.ts";
 export { forward } from "./kit/ingest/forward.ts";
 export { mapMessage, type Mapped } from "./kit/ingest/map.ts";

@@ -55,10 +55,11 @@ class SharedTable {
   }
 }
 
+/** A source's table, and its texts and reasons (maps made on the first: most sources have none). */
 interface WriterSource {
   table: SharedTable;
-  text: Map<number, string>;
-  reasons: Map<number, string>;
+  text?: Map<number, string>;
+  reasons?: Map<number, string>;
 }
 
 /**
@@ -73,18 +74,14 @@ export class LatestWriter {
   /** Takes the samples of a batch, before its buffer is handed on. */
   update(batch: SampleBatch): void {
     const { source } = batch;
-    let s = this.#bySource.get(source);
-    if (!s) {
-      this.#bySource.set(
-        source,
-        s = { table: SharedTable.ofSize(16), text: new Map(), reasons: new Map() },
-      );
-      this.post({ type: "latest_table", source, buf: s.table.buf });
-    }
     const c = columns(batch);
     let top = 0;
     for (let i = 0; i < batch.count; i++) if (c.tag[i] > top) top = c.tag[i];
-    if (top >= s.table.size) {
+    let s = this.#bySource.get(source);
+    if (!s) {
+      this.#bySource.set(source, s = { table: SharedTable.ofSize(Math.max(16, top + 1)) });
+      this.post({ type: "latest_table", source, buf: s.table.buf });
+    } else if (top >= s.table.size) {
       s.table = s.table.grown(top);
       this.post({ type: "latest_table", source, buf: s.table.buf });
     }
@@ -98,23 +95,27 @@ export class LatestWriter {
       t.value[tag] = c.value[i];
       t.quality[tag] = c.quality[i];
       t.seen[tag] = 1;
-      if (!text && !reasons && s.text.size === 0 && s.reasons.size === 0) continue;
+      if (!text && !reasons && !s.text?.size && !s.reasons?.size) continue;
       const x = text?.get(i), r = reasons?.get(i);
-      if (x === s.text.get(tag) && r === s.reasons.get(tag)) continue;
-      if (x === undefined) s.text.delete(tag);
-      else s.text.set(tag, x);
-      if (r === undefined) s.reasons.delete(tag);
-      else s.reasons.set(tag, r);
+      if (x === s.text?.get(tag) && r === s.reasons?.get(tag)) continue;
+      keep(s.text ??= new Map(), tag, x);
+      keep(s.reasons ??= new Map(), tag, r);
       (changes ??= []).push([tag, x ?? null, r ?? null]);
     }
     if (changes) this.post({ type: "latest_text", source, changes });
   }
 }
 
+/** Sets a tag's text or reason, or forgets it when there is none. */
+function keep(map: Map<number, string>, tag: number, s: string | null | undefined): void {
+  if (s === undefined || s === null) map.delete(tag);
+  else map.set(tag, s);
+}
+
 interface ReaderSource {
   table?: SharedTable;
-  text: Map<number, string>;
-  reasons: Map<number, string>;
+  text?: Map<number, string>;
+  reasons?: Map<number, string>;
 }
 
 /**
@@ -127,16 +128,14 @@ export class LatestValues {
   /** Takes a worker's message about one of its sources. */
   take(message: LatestMessage): void {
     let s = this.#bySource.get(message.source);
-    if (!s) this.#bySource.set(message.source, s = { text: new Map(), reasons: new Map() });
+    if (!s) this.#bySource.set(message.source, s = {});
     if (message.type === "latest_table") {
       s.table = new SharedTable(message.buf);
       return;
     }
     for (const [tag, text, reason] of message.changes) {
-      if (text === null) s.text.delete(tag);
-      else s.text.set(tag, text);
-      if (reason === null) s.reasons.delete(tag);
-      else s.reasons.set(tag, reason);
+      keep(s.text ??= new Map(), tag, text);
+      keep(s.reasons ??= new Map(), tag, reason);
     }
   }
 
@@ -150,14 +149,14 @@ export class LatestValues {
     const s = this.#bySource.get(source);
     const t = s?.table;
     if (!t || index >= t.size || t.seen[index] === 0) return undefined;
-    const text = s.text.get(index);
+    const text = s.text?.get(index);
     const v = t.value[index];
     const sample: LatestSample = {
       value: text !== undefined ? text : Number.isNaN(v) ? null : v,
       quality: qualityName(t.quality[index]),
       ts: t.ts[index],
     };
-    const reason = s.reasons.get(index);
+    const reason = s.reasons?.get(index);
     if (reason !== undefined) sample.reason = reason;
     return sample;
   }

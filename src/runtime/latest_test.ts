@@ -16,7 +16,7 @@ Deno.test("the latest sample of each tag: value, quality, reason, time; later ro
   b.pushText(2, 1000, "idle", Quality.good);
   b.push(0, 2000, 2.5, Quality.good);
   writer.update(b.build());
-  assert.deepEqual(posted, ["latest_table", "latest_table", "latest_text"], "grown to tag 40");
+  assert.deepEqual(posted, ["latest_table", "latest_text"], "one table, sized for tag 40");
   assert.deepEqual(latest.get(3, 0), { value: 2.5, quality: "good", ts: 2000 });
   assert.deepEqual(latest.get(3, 40), {
     value: null,
@@ -33,6 +33,12 @@ Deno.test("the latest sample of each tag: value, quality, reason, time; later ro
   writer.update(next.build());
   assert.deepEqual(latest.get(3, 40), { value: 7, quality: "good", ts: 3000 }, "reason cleared");
   assert.deepEqual(latest.get(3, 2), { value: 1, quality: "uncertain", ts: 3000 }, "text cleared");
+  const later = new BatchBuilder(3, 1);
+  later.push(100, 4000, 3, Quality.good);
+  writer.update(later.build());
+  assert.equal(posted.filter((t) => t === "latest_table").length, 2, "grown for tag 100");
+  assert.deepEqual(latest.get(3, 100), { value: 3, quality: "good", ts: 4000 });
+  assert.deepEqual(latest.get(3, 40), { value: 7, quality: "good", ts: 3000 }, "kept when grown");
 });
 
 Deno.test("unchanged texts and reasons are not posted again; the table is read across threads", async () => {

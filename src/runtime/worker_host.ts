@@ -67,6 +67,7 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
   const actors = new Map<string, Hosted>();
   // A spec arrives cloned: the tags of a thousand devices share a handful of names and types.
   const strings = new Interner();
+  const noTags = new TagCatalog(strings);
   // One import per kind: a thousand actors starting at once must not load a module a thousand times.
   const modules = new Map<string, ReturnType<ActorRegistry[number]["load"]>>();
   const receipts = new ReceiptWaiters();
@@ -141,7 +142,9 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
   function start(msg: Extract<ToActor, { type: "start" }>): void {
     strings.walk(msg.spec);
     const { id, role } = msg.spec;
-    const tags = new TagCatalog();
+    if (role === "device") strings.shareTags(msg.spec.config);
+    // Devices take no samples: they share one empty catalog rather than hold one each.
+    const tags = takesSamples(role) ? new TagCatalog(strings) : noTags;
     const hosted: Hosted = { stop: new AbortController(), counters: zeroCounters(), tags };
     // The input exists before any port for it arrives (they follow this message).
     if (takesSamples(role)) hosted.input = new MergedInput((frame) => tags.add(frame));

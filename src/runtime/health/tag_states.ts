@@ -15,9 +15,11 @@ export interface StaleTag {
  * stale are kept as they change, so judging a device never walks its tags.
  */
 export class TagStates {
+  // Five columns in one buffer (a fleet holds one TagStates per device).
   #quality = new Uint8Array(0);
   #value = new Float64Array(0);
-  #text = new Map<number, string>();
+  /** Texts of string tags, made on the first. */
+  #text: Map<number, string> | undefined;
   #seen = new Float64Array(0);
   /** How long a watched tag may go without news; 0 for tags that are not watched. */
   #staleAfter = new Float64Array(0);
@@ -44,10 +46,10 @@ export class TagStates {
       if (quality === Quality.bad) this.bad++;
       this.#quality[tag] = quality;
     }
-    if (typeof value === "string") this.#text.set(tag, value);
+    if (typeof value === "string") (this.#text ??= new Map()).set(tag, value);
     else {
       this.#value[tag] = value;
-      if (this.#text.size > 0) this.#text.delete(tag);
+      if (this.#text !== undefined) this.#text.delete(tag);
     }
     this.#seen[tag] = now;
     return this.#clear(tag);
@@ -66,7 +68,7 @@ export class TagStates {
 
   /** The last value and quality of a tag read before. */
   last(tag: number): { value: number | string; quality: number } {
-    return { value: this.#text.get(tag) ?? this.#value[tag], quality: this.#quality[tag] };
+    return { value: this.#text?.get(tag) ?? this.#value[tag], quality: this.#quality[tag] };
   }
 
   /**
@@ -82,7 +84,7 @@ export class TagStates {
       if (now - this.#seen[tag] <= this.#staleAfter[tag]) continue;
       this.#stale[tag] = 1;
       this.stale++;
-      out.push({ tag, value: this.#text.get(tag) ?? this.#value[tag], since: this.#seen[tag] });
+      out.push({ tag, value: this.#text?.get(tag) ?? this.#value[tag], since: this.#seen[tag] });
     }
     return out;
   }
@@ -96,17 +98,18 @@ export class TagStates {
 
   #ensure(tag: number): void {
     if (tag < this.#quality.length) return;
-    const size = Math.max(16, tag + 1, this.#quality.length * 2);
-    const grow = <T extends Uint8Array | Float64Array>(a: T, fill = 0): T => {
-      const b = new (a.constructor as { new (n: number): T })(size);
-      b.fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.#quality = grow(this.#quality, UNKNOWN);
-    this.#value = grow(this.#value);
-    this.#seen = grow(this.#seen);
-    this.#staleAfter = grow(this.#staleAfter);
-    this.#stale = grow(this.#stale);
+    const n = Math.max(16, tag + 1, this.#quality.length * 2);
+    const buf = new ArrayBuffer(26 * n);
+    const value = new Float64Array(buf, 0, n), seen = new Float64Array(buf, 8 * n, n);
+    const staleAfter = new Float64Array(buf, 16 * n, n);
+    const quality = new Uint8Array(buf, 24 * n, n), stale = new Uint8Array(buf, 25 * n, n);
+    quality.fill(UNKNOWN);
+    quality.set(this.#quality);
+    value.set(this.#value);
+    seen.set(this.#seen);
+    staleAfter.set(this.#staleAfter);
+    stale.set(this.#stale);
+    [this.#quality, this.#value, this.#seen] = [quality, value, seen];
+    [this.#staleAfter, this.#stale] = [staleAfter, stale];
   }
 }

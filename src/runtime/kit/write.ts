@@ -6,6 +6,22 @@ export interface WritableTag {
   cfg: { name: string; writable: boolean };
 }
 
+/** A device's tags by name, as a write looks them up. */
+export interface TagsByName<T> {
+  get(name: string): T | undefined;
+}
+
+/**
+ * A device's tags by name, indexed on the first look-up: writes are rare, and a fleet of a
+ * thousand devices would otherwise hold a thousand maps for them.
+ */
+export function tagsByName<T extends WritableTag>(tags: readonly T[]): TagsByName<T> {
+  let index: Map<string, T> | undefined;
+  return {
+    get: (name) => (index ??= new Map(tags.map((t) => [t.cfg.name, t]))).get(name),
+  };
+}
+
 /** A write command checked against the device's tags: the tag, the value, `device.tag` for errors. */
 export interface WriteTarget<T, C> {
   tag: T;
@@ -28,7 +44,7 @@ export function writeRefused(where: string, why: string): GatewayError {
 export function writeTarget<T extends WritableTag, C>(
   kind: string,
   device: string,
-  tags: ReadonlyMap<string, T>,
+  tags: TagsByName<T>,
   command: Command,
   connection: C | undefined,
 ): WriteTarget<T, C> {
