@@ -15,25 +15,26 @@ import {
 } from "../../src/runtime/kit.ts";
 import { decodeRegisters } from "./codec.ts";
 import { type ModbusClient, modbusLink } from "./link.ts";
-import { planReads, type ReadRequest } from "./plan.ts";
+import type { ReadRequest } from "./plan.ts";
 import { readAll, type ReadOutcome, readWithRetries } from "./read.ts";
 import { ReportFilter } from "./report.ts";
-import { engineeringValue, type ModbusTag, type Reading, resolveTag, tagMeta } from "./tags.ts";
+import { engineeringValue, type ModbusTag, type Reading, tagMeta } from "./tags.ts";
+import { type Layout, layoutOf } from "./layout.ts";
 import { writeTag } from "./write.ts";
 
-/** One poll group: its tags, planned requests, schedule and report filter. */
+/** One poll group: its tags and planned requests (shared by like devices), filter and batch. */
 interface Group {
   name: string;
   settings: ModbusGroupConfig;
-  tags: ModbusTag[];
-  requests: ReadRequest[];
+  tags: readonly ModbusTag[];
+  requests: readonly ReadRequest[];
   filter: ReportFilter;
   builder: BatchBuilder;
   /** The link's outage for which the group said every value is bad (the device is gone). */
   reportedOutage: number;
 }
 
-function groupsOf(cfg: ModbusDeviceConfig, tags: ModbusTag[], source: number): Group[] {
+function groupsOf(cfg: ModbusDeviceConfig, layout: Layout, source: number): Group[] {
   const settings = (name: string): ModbusGroupConfig =>
     cfg.groups[name] ??
       {
@@ -42,9 +43,7 @@ function groupsOf(cfg: ModbusDeviceConfig, tags: ModbusTag[], source: number): G
         deadband: cfg.deadband,
         heartbeat_ms: cfg.heartbeat_ms,
       };
-  const names = [...new Set(tags.map((t) => t.group))];
-  return names.map((name) => {
-    const members = tags.filter((t) => t.group === name);
+  return [...layout.groups].map(([name, { members, requests }]) => {
     const s = settings(name);
     const own = members.filter((t) => t.cfg.deadband !== undefined);
     const deadbands = own.length > 0
@@ -54,11 +53,7 @@ function groupsOf(cfg: ModbusDeviceConfig, tags: ModbusTag[], source: number): G
       name,
       settings: s,
       tags: members,
-      requests: planReads(members, {
-        maxRegisters: cfg.max_registers,
-        maxBits: cfg.max_bits,
-        maxGap: cfg.max_gap,
-      }),
+      requests,
       filter: new ReportFilter({
         mode: s.report,
         deadband: s.deadband,
@@ -79,7 +74,7 @@ const reading: Reading = { value: 0, quality: Quality.good };
  */
 function decodeInto(
   g: Group,
-  tags: ModbusTag[],
+  tags: readonly ModbusTag[],
   req: ReadRequest,
   data: ArrayLike<number>,
   ts: number,
@@ -117,7 +112,7 @@ function markBad(g: Group, req: ReadRequest, ts: number, reason: string, health:
 /** Takes one request's outcome into the group's batch; the reason when the connection is lost. */
 function take(
   g: Group,
-  tags: ModbusTag[],
+  tags: readonly ModbusTag[],
   req: ReadRequest,
   o: ReadOutcome,
   ts: number,
@@ -136,7 +131,7 @@ function take(
 /** Polls one group once and sends what it reports as one batch. */
 async function poll(
   g: Group,
-  tags: ModbusTag[],
+  tags: readonly ModbusTag[],
   link: Link<ModbusClient>,
   ctx: ActorContext<ModbusDeviceConfig>,
   output: Output,
@@ -179,9 +174,10 @@ async function poll(
 export default async function modbus(ctx: ActorContext<ModbusDeviceConfig>): Promise<void> {
   const cfg = ctx.config;
   const output = ctx.output!;
-  const tags = cfg.tags.map((t, i) => resolveTag(cfg, t, i, ctx.id));
+  const layout = layoutOf(cfg, ctx.id);
+  const { tags } = layout;
   output.registerTags(cfg.tags.map((t) => tagMeta(t, ctx.id, ctx.uns)));
-  const groups = groupsOf(cfg, tags, output.source);
+  const groups = groupsOf(cfg, layout, output.source);
   for (const g of groups) {
     for (const t of g.tags) ctx.health.expect(t.index, g.settings.interval_ms);
   }
