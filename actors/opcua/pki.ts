@@ -36,6 +36,7 @@ export async function openPki(cfg: OpcuaDeviceConfig): Promise<Pki> {
       );
     }
   }
+  forgetRejectedCopies(root, trusted);
   const trustingFirst = cfg.trust_on_first_use && files(trusted).length === 0;
   const manager = new OPCUACertificateManager({
     rootFolder: root,
@@ -44,6 +45,23 @@ export async function openPki(cfg: OpcuaDeviceConfig): Promise<Pki> {
   });
   await manager.initialize();
   return { manager, root, trustingFirst };
+}
+
+/**
+ * Removes from rejected/ each certificate that is also in trusted/certs (same file name, same
+ * bytes): the operator's trust wins. node-opcua counts a certificate in both folders as rejected,
+ * and an attempt still running while the operator moves the file writes it to rejected/ again, so
+ * the server would stay refused after doing what the error said.
+ */
+function forgetRejectedCopies(root: string, trusted: string): void {
+  const rejected = join(root, "rejected");
+  const trustedNames = new Set(files(trusted).map((e) => e.name));
+  for (const e of files(rejected)) {
+    if (!trustedNames.has(e.name)) continue;
+    const copy = join(rejected, e.name);
+    const a = Deno.readFileSync(copy), b = Deno.readFileSync(join(trusted, e.name));
+    if (a.length === b.length && a.every((x, i) => x === b[i])) Deno.removeSync(copy);
+  }
 }
 
 /** The newest file in the PKI's rejected folder: where a refused server certificate went. */

@@ -50,3 +50,24 @@ Deno.test("the advice names the newest rejected file and the trusted folder", as
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a certificate both trusted and rejected is trusted: its rejected copy goes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "opcua-pki-" });
+  try {
+    Deno.mkdirSync(`${dir}/trusted/certs`, { recursive: true });
+    Deno.mkdirSync(`${dir}/rejected`, { recursive: true });
+    for (const d of ["trusted/certs", "rejected"]) {
+      Deno.writeTextFileSync(`${dir}/${d}/plc[bb].pem`, "the server's certificate");
+    }
+    Deno.writeTextFileSync(`${dir}/rejected/other[cc].pem`, "another server");
+    Deno.writeTextFileSync(`${dir}/trusted/certs/same[dd].pem`, "one content");
+    Deno.writeTextFileSync(`${dir}/rejected/same[dd].pem`, "another content");
+    const pki = await openPki(device({ pki_dir: dir }));
+    await pki.manager.dispose();
+    const rejected = [...Deno.readDirSync(`${dir}/rejected`)].map((e) => e.name).sort();
+    assert.deepEqual(rejected, ["other[cc].pem", "same[dd].pem"]);
+    assert.ok(Deno.statSync(`${dir}/trusted/certs/plc[bb].pem`).isFile, "the trusted copy stays");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
