@@ -74,9 +74,9 @@ Deno.test("opcua security: policies and modes with a username, trust lists, refu
         const pki = `${dir}/gw-untrusted`;
         const rig = await startRig({
           ...base,
-          // Fewer attempts while refused: on a busy CI machine this step once saw no good value
-          // within 60 s of the trust, at one attempt per 300 ms (cause not found: the refused
-          // attempts do close their sockets; alone the step takes 1–2 s).
+          // On a busy machine an attempt can still be running when the file is moved, and it
+          // wrote the certificate back to rejected/ (node-opcua ranks rejected first): the
+          // gateway now drops such a copy (actors/opcua/pki.ts), which this step checks.
           reconnect: { initial_ms: 100, max_ms: 1000 },
           security_policy: "Basic256Sha256",
           security_mode: "SignAndEncrypt",
