@@ -104,8 +104,11 @@ export class BatchBuilder {
     };
     if (this.#text !== undefined) batch.text = this.#text;
     if (this.#reasons !== undefined) batch.reasons = this.#reasons;
-    this.#cols = this.#buf = undefined;
-    this.#text = this.#reasons = undefined;
+    this.#cols =
+      this.#buf =
+      this.#text =
+      this.#reasons =
+        undefined;
     this.#count = 0;
     return batch;
   }

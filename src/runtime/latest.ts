@@ -98,23 +98,18 @@ export class LatestWriter {
       if (!text && !reasons && !s.text?.size && !s.reasons?.size) continue;
       const x = text?.get(i), r = reasons?.get(i);
       if (x === s.text?.get(tag) && r === s.reasons?.get(tag)) continue;
-      s.text = keep(s.text, tag, x);
-      s.reasons = keep(s.reasons, tag, r);
+      keep(s.text ??= new Map(), tag, x);
+      keep(s.reasons ??= new Map(), tag, r);
       (changes ??= []).push([tag, x ?? null, r ?? null]);
     }
     if (changes) this.post({ type: "latest_text", source, changes });
   }
 }
 
-/** Sets a tag's text or reason, or forgets it when there is none; the map is made on the first. */
-function keep(
-  map: Map<number, string> | undefined,
-  tag: number,
-  s: string | null | undefined,
-): Map<number, string> | undefined {
-  if (s === undefined || s === null) map?.delete(tag);
-  else (map ??= new Map()).set(tag, s);
-  return map;
+/** Sets a tag's text or reason, or forgets it when there is none. */
+function keep(map: Map<number, string>, tag: number, s: string | null | undefined): void {
+  if (s === undefined || s === null) map.delete(tag);
+  else map.set(tag, s);
 }
 
 interface ReaderSource {
@@ -139,8 +134,8 @@ export class LatestValues {
       return;
     }
     for (const [tag, text, reason] of message.changes) {
-      s.text = keep(s.text, tag, text);
-      s.reasons = keep(s.reasons, tag, reason);
+      keep(s.text ??= new Map(), tag, text);
+      keep(s.reasons ??= new Map(), tag, reason);
     }
   }
 

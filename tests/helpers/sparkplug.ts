@@ -30,9 +30,6 @@ export const METRIC = {
   string: 15,
 };
 
-/** protoc processes decoding at once. */
-const DECODERS = 8;
-
 /**
  * Watches `spBv1.0/<group>/#` with mosquitto_sub (payloads as hex) and decodes every message
  * with protoc: `all()` is what came so far, in order; `until` waits for a condition on it.
@@ -60,22 +57,15 @@ export class SparkplugWatch {
     const fresh = this.#sub.received.slice(this.#taken);
     this.#taken += fresh.length;
     this.#decoding = this.#decoding.then(async () => {
-      // A protoc process per message: several at once, as a run of thousands of messages on a
-      // busy machine took longer than the tests wait; kept in the broker's order.
-      for (let i = 0; i < fresh.length; i += DECODERS) {
-        const decoded = await Promise.all(
-          fresh.slice(i, i + DECODERS).map(async (m) => {
-            const levels = m.topic.split("/");
-            const bytes = Uint8Array.from(m.payload.match(/../g) ?? [], (h) => parseInt(h, 16));
-            return {
-              topic: m.topic,
-              type: levels[2],
-              device: levels[4],
-              raw: await decodeRaw(bytes),
-            };
-          }),
-        );
-        this.#decoded.push(...decoded);
+      for (const m of fresh) {
+        const levels = m.topic.split("/");
+        const bytes = Uint8Array.from(m.payload.match(/../g) ?? [], (h) => parseInt(h, 16));
+        this.#decoded.push({
+          topic: m.topic,
+          type: levels[2],
+          device: levels[4],
+          raw: await decodeRaw(bytes),
+        });
       }
     });
     await this.#decoding;
