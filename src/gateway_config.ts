@@ -1,5 +1,6 @@
-// The gateway's configuration: the schema assembled from the drivers the registry lists, and
-// loading, parsing and JSON Schema with it. `deno task schema` writes config.schema.json.
+// The gateway's configuration with every kind the registry lists: the schema, parsing and JSON
+// Schema with it. `deno task schema` writes config.schema.json. The gateway itself reads its
+// file with the schemas of the kinds it uses (src/config_file.ts).
 import { drivers } from "../actors/registry.ts";
 import { configJsonSchema as jsonSchemaOf } from "./config/json_schema.ts";
 import * as load from "./config/load.ts";
@@ -18,14 +19,6 @@ export function parseConfig(
   env?: (name: string) => string | undefined,
 ): Config {
   return load.parseConfig(configSchema, text, file, env);
-}
-
-/** Reads and parses a config file; `env` looks up the `${NAME}` references (default: Deno.env). */
-export function loadConfig(
-  file: string,
-  env?: (name: string) => string | undefined,
-): Promise<Config> {
-  return load.loadConfig(configSchema, file, env);
 }
 
 /** The JSON Schema of config.jsonc, for editors. */

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "./gateway_config.ts";
+import { ConfigError, loadConfig } from "./config_file.ts";
 import { startGateway } from "./gateway.ts";
 import { logger } from "./runtime/log.ts";
 import { EnvVault } from "./config/env.ts";

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "./gateway_config.ts";
+import { ConfigError, loadConfig } from "./config_file.ts";
 import type { Config } from "./config/schema.ts";
 import type { EnvVault } from "./config/env.ts";
 import { maskSecrets } from "./config/mask.ts";

@@ -3,7 +3,7 @@
 // exactly those permissions instead of blanket ones. Signals go through; the exit code comes back.
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { loadConfig } from "./gateway_config.ts";
+import { loadConfig } from "./config_file.ts";
 import { main } from "./main.ts";
 import { planFromConfig } from "./plan.ts";
 import { permissionFlags, processPermissions } from "./permissions.ts";

@@ -30,6 +30,25 @@ export function parseConfig(
   env: (name: string) => string | undefined = (n) => Deno.env.get(n),
   read: (name: string) => string = readBeside(file),
 ): Config {
+  return validateConfig(configSchema, prepareConfig(text, file, env, read));
+}
+
+/** Config text parsed, its templates expanded and `${ENV}` substituted: ready to validate. */
+export interface PreparedConfig {
+  file: string;
+  value: unknown;
+  /** What expansion and substitution found wrong (an unset variable, a missing CSV file). */
+  issues: readonly ConfigIssue[];
+  origins: ReturnType<typeof expandTemplates>["origins"];
+}
+
+/** The first steps of parseConfig; throws ConfigError on a syntax error. */
+export function prepareConfig(
+  text: string,
+  file = "config.jsonc",
+  env: (name: string) => string | undefined = (n) => Deno.env.get(n),
+  read: (name: string) => string = readBeside(file),
+): PreparedConfig {
   const syntax: ParseError[] = [];
   const raw = parse(text, syntax, { allowTrailingComma: true, disallowComments: false });
   if (syntax.length > 0) {
@@ -43,8 +62,14 @@ export function parseConfig(
   }
   const issues: ConfigIssue[] = [];
   const { config: expanded, origins } = expandTemplates(raw ?? {}, read, issues);
-  const substituted = substituteEnv(expanded, env, issues);
-  const result = configSchema.safeParse(substituted);
+  return { file, value: substituteEnv(expanded, env, issues), issues, origins };
+}
+
+/** The last step of parseConfig: validates; throws ConfigError listing every issue. */
+export function validateConfig(configSchema: ConfigSchema, prepared: PreparedConfig): Config {
+  const { file, origins } = prepared;
+  const issues = [...prepared.issues];
+  const result = configSchema.safeParse(prepared.value);
   if (!result.success) {
     // An unset variable was replaced by "": its value's own complaint about that would be noise.
     const unset = new Set(issues.map((i) => i.path));
@@ -64,22 +89,16 @@ export function parseConfig(
   return config;
 }
 
-/** Reads and parses a config file. */
-export async function loadConfig(
-  configSchema: ConfigSchema,
-  file: string,
-  env?: (name: string) => string | undefined,
-): Promise<Config> {
-  let text: string;
+/** A config file's text; throws ConfigError naming the file when it cannot be read. */
+export async function readConfigFile(file: string): Promise<string> {
   try {
-    text = await Deno.readTextFile(file);
+    return await Deno.readTextFile(file);
   } catch (err) {
     throw new ConfigError(file, [{
       path: "(file)",
       message: `cannot read: ${(err as Error).message}`,
     }]);
   }
-  return parseConfig(configSchema, text, file, env);
 }
 
 function describe(issue: { code: string; message: string; keys?: string[] }): string {

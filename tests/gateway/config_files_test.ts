@@ -1,6 +1,6 @@
 // Every config file shipped in the repository validates against the schema.
 import assert from "node:assert/strict";
-import { loadConfig } from "../../src/gateway_config.ts";
+import { loadConfig } from "../../src/config_file.ts";
 import { V8_FLAGS } from "../helpers/gateway_process.ts";
 
 const files = [new URL("../../config.jsonc", import.meta.url).pathname];

@@ -2,7 +2,7 @@
 // a CSV export, validated as any config; a broken CSV line stops the start with exit code 2 and
 // its line number.
 import assert from "node:assert/strict";
-import { loadConfig } from "../../src/gateway_config.ts";
+import { loadConfig } from "../../src/config_file.ts";
 import { planFromConfig } from "../../src/plan.ts";
 import { RUN_FLAGS } from "../helpers/gateway_process.ts";
 
