@@ -176,7 +176,7 @@ export default async function modbus(ctx: ActorContext<ModbusDeviceConfig>): Pro
   const output = ctx.output!;
   const layout = layoutOf(cfg, ctx.id);
   const { tags } = layout;
-  output.registerTags(cfg.tags.map((t) => tagMeta(t, ctx.id, ctx.uns)));
+  output.registerAllTags(() => cfg.tags.map((t) => tagMeta(t, ctx.id, ctx.uns)));
   const groups = groupsOf(cfg, layout, output.source);
   for (const g of groups) {
     for (const t of g.tags) ctx.health.expect(t.index, g.settings.interval_ms);

@@ -33,6 +33,19 @@ export class Output {
     return first;
   }
 
+  /**
+   * Registers every tag of an actor whose tags follow from its config alone, once, before any
+   * other: `make` gives them, now and whenever a sink worker needs them again, so the worker keeps
+   * none. Returns the number of tags.
+   */
+  registerAllTags(make: () => TagMeta[]): number {
+    if (this.#registered > 0) throw new Error("Cannot register all tags: some are registered");
+    const tags = make();
+    this.#registered = tags.length;
+    this.fanout.registerTags({ type: "tags", source: this.source, first: 0, tags }, make);
+    return tags.length;
+  }
+
   /** True when a batch could be sent now without waiting. */
   get ready(): boolean {
     return this.fanout.ready(this.source);

@@ -1,4 +1,5 @@
 import { cloneBatch, type SampleBatch } from "../model/batch.ts";
+import type { TagMeta } from "../model/tag.ts";
 import { type BatchSender, batchSender, TagCatalog, type TagsFrame } from "./frames.ts";
 import { Outbox, type SinkQueue } from "./outbox.ts";
 import { Receipts } from "./receipts.ts";
@@ -40,6 +41,8 @@ export interface FanoutHooks {
  */
 export class Fanout {
   readonly catalog = new TagCatalog();
+  /** Sources whose tags are made again when a sink needs them, instead of kept (see register). */
+  readonly #remake = new Map<number, () => TagMeta[]>();
   readonly #receipts = new Receipts();
   #links = new Map<string, Link>();
   #targets = new Map<number, { ids: string[]; links: Link[] }>();
@@ -58,11 +61,22 @@ export class Fanout {
     this.#targets.set(source, { ids: targets.map((t) => t.id), links });
   }
 
-  /** Registers tags of a source with the main thread and every sink the source goes to. */
-  registerTags(frame: TagsFrame): void {
-    this.catalog.add(frame);
+  /**
+   * Registers tags of a source with the main thread and every sink the source goes to. With
+   * `remake` (a source's whole tag list, from its config), the tags are not kept: a sink attached
+   * later gets them from `remake` (a thousand devices of 20 tags would keep 20,000 objects).
+   */
+  registerTags(frame: TagsFrame, remake?: () => TagMeta[]): void {
+    if (remake) this.#remake.set(frame.source, remake);
+    else this.catalog.add(frame);
     this.hooks.onTags(frame);
     for (const link of this.#targets.get(frame.source)?.links ?? []) link.sender?.control(frame);
+  }
+
+  /** The tags of a source as one frame, for a sink attached later. */
+  #frame(source: number): TagsFrame | undefined {
+    const remake = this.#remake.get(source);
+    return remake ? { type: "tags", source, first: 0, tags: remake() } : this.catalog.frame(source);
   }
 
   /** True when a batch of this source would be taken now. */
@@ -103,7 +117,7 @@ export class Fanout {
     const sender = batchSender(port, capacity, this.coalesceMs);
     link.sender = sender;
     for (const [source, t] of this.#targets) {
-      const frame = t.ids.includes(id) ? this.catalog.frame(source) : undefined;
+      const frame = t.ids.includes(id) ? this.#frame(source) : undefined;
       if (frame) sender.control(frame);
     }
     const pump = () => {

@@ -125,3 +125,24 @@ Deno.test("a new link gets the tags of its sources first; end sends what is queu
   assert.deepEqual(events.filter((e) => e.startsWith("tags")), ["tags 1", "tags 2"]);
   assert.equal(events.filter((e) => e.startsWith("batch")).length, 5, "every batch seen");
 });
+
+Deno.test("tags registered with a remake function are made again for a sink attached later, not kept", async () => {
+  const { fanout, events, link } = rig();
+  fanout.route(1, [{ id: "s", queue: { maxSamples: 100, whenFull: "block" } }]);
+  let made = 0;
+  const remake = () => {
+    made++;
+    return [{ name: "t", device: "d", path: "d/t", type: "float64" as const, writable: false }];
+  };
+  fanout.registerTags({ type: "tags", source: 1, first: 0, tags: remake() }, remake);
+  assert.equal(fanout.catalog.of(1), undefined, "the worker keeps none of them");
+  assert.deepEqual(events, ["tags 1"], "the main thread heard of them at once");
+  const { input, frames } = link("s", 100, "block");
+  fanout.tryPush(batch(1, 1));
+  assert.ok(await input.next(), "the batch arrived");
+  assert.equal(made, 2, "made once more for the sink attached later");
+  assert.deepEqual(frames.map((f) => [f.source, f.first, f.tags.map((t) => t.path)]), [[1, 0, [
+    "d/t",
+  ]]]);
+  input.close();
+});
