@@ -54,7 +54,8 @@ Deno.test("sparkplug edge node: births, aliases, seq, rebirth and bdSeq across s
       },
     },
   };
-  const watch = new SparkplugWatch(group);
+  // Thousands of one-metric messages: the test can outlast the watch's default 120 s.
+  const watch = new SparkplugWatch(group, 420);
   const start = () => GatewayProcess.start(config, api);
   let gw = await start();
   try {

@@ -61,6 +61,13 @@ Deno.test("sparkplug primary host: offline 30 s under 20,000 points, then BIRTH 
   try {
     await watch.ready;
     await watch.until("NBIRTH", (all) => all.find((m) => m.type === "NBIRTH"));
+    // The feed subscribes in its own worker, on its own time: a point published before the broker
+    // has its subscription reaches no one (under the full suite's load the first 450 points were
+    // published before it). Running means every subscription was acknowledged.
+    await eventually("the feed subscribed", async () => {
+      const actors = (await gw.get("/api/actors")).body as { id: string; state: string }[];
+      return actors.find((a) => a.id === "feed" && a.state === "running");
+    });
     for (let i = 0; i < TOTAL; i++) {
       // Each point its own time (ts), so "older than the birth" is exact.
       pub.publish(`${group}/in`, JSON.stringify({ v: { n: i }, ts: base + i }), { qos: 1 });
