@@ -49,6 +49,8 @@ export interface SessionHooks {
 interface Connection {
   client: MqttClient;
   bdSeq: number;
+  /** Ended on purpose, its NDEATH written: closed after what it wrote, not destroyed under it. */
+  leaving?: boolean;
 }
 
 /**
@@ -94,7 +96,8 @@ export class EdgeSession {
             () => {},
           );
           await conn.client.endAsync();
-        } else conn.client.end(true);
+        } else if (conn.leaving) await this.#leave(conn.client);
+        else conn.client.end(true);
       },
     };
     const state = {
@@ -231,6 +234,23 @@ export class EdgeSession {
     }, Math.max(0, wait));
   }
 
+  /**
+   * Closes a client after the messages it has written: mqtt.js counts a QoS 0 message sent once it
+   * is in the socket's buffer, which Deno hands to the OS on a later turn, so destroying the socket
+   * now would lose the NDEATH and any DDATA just taken off the disk buffer. A DISCONNECT follows
+   * them (the broker then drops the will: the NDEATH went already); after connect_timeout_ms the
+   * socket is destroyed all the same.
+   */
+  async #leave(client: MqttClient): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), this.cfg.connect_timeout_ms);
+    });
+    const ended = client.endAsync(false).then(() => false, () => false);
+    if (await Promise.race([ended, late])) client.stream?.destroy();
+    clearTimeout(timer);
+  }
+
   #report(): void {
     const { state, reason } = this.#linkState;
     if (state === "running" && this.cfg.primary_host_id && !this.#hostOnline) {
@@ -325,6 +345,7 @@ export class EdgeSession {
     else if (!news.online && was && this.born) {
       // The specification's rule: end the session, and wait for the host on a new one.
       this.#born = undefined;
+      conn.leaving = true;
       this.#send(conn, "NDEATH", undefined, ndeath(conn.bdSeq, Date.now())).catch(() => {});
       this.link.lost(`primary host ${this.cfg.primary_host_id} went offline`);
     }
