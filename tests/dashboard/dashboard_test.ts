@@ -187,6 +187,17 @@ Deno.test({
         },
       );
 
+      await t.step(
+        "rows are updated in place: a click or a half-typed value survives",
+        async () => {
+          const row = await page.$('#tags tr[data-tag="temperature"]');
+          const cell = '#tags tr[data-tag="temperature"] .value';
+          const first = await textOf(page, cell, (t) => t !== "–", "a temperature");
+          await textOf(page, cell, (t) => t !== first, "the temperature changing");
+          assert.equal(await row!.evaluate((r) => r.isConnected), true, "the same row, updated");
+        },
+      );
+
       await t.step("a device whose simulator stopped: red, with the reason", async () => {
         simC1.kill("SIGKILL");
         await simC1.status;

@@ -102,30 +102,53 @@ function select(id) {
   listen();
 }
 
+/**
+ * The selected device's tags, a row each. A row made once is updated in place on every live
+ * update: a click landing while values change, or a setpoint half typed, is not lost with it.
+ */
 function renderTags() {
-  $("#tags tbody").replaceChildren(...state.tags.map((t) => {
-    const row = el(
-      "tr",
-      {},
-      el("td", {}, t.name),
-      el("td", { className: "value" }, shown(t.value)),
-      el("td", {}, t.unit ?? ""),
-      el(
-        "td",
-        { className: `quality q-${t.quality ?? "none"}`, title: t.reason ?? "" },
-        t.quality ?? "–",
-        t.reason ? ` (${t.reason})` : "",
-      ),
-      el("td", { className: "age" }, age(t.ts)),
-      el("td", { className: "write" }, ...(t.writable ? writeControl(t) : [])),
-    );
-    row.dataset.tag = t.name;
-    if (state.trend?.path === t.path) row.classList.add("trended");
-    row.addEventListener("click", (ev) => {
-      if (!ev.target.closest(".write")) showTrend(t);
-    });
+  const body = $("#tags tbody");
+  const old = new Map([...body.children].map((row) => [row.dataset.path, row]));
+  const rows = state.tags.map((t) => {
+    const row = old.get(t.path) ?? tagRow(t);
+    fillRow(row, t);
     return row;
-  }));
+  });
+  const kept = rows.length === body.children.length &&
+    rows.every((row, i) => body.children[i] === row);
+  if (!kept) body.replaceChildren(...rows);
+}
+
+/** A tag's row: its cells, and its write control if it is writable. */
+function tagRow(t) {
+  const row = el(
+    "tr",
+    {},
+    el("td", {}, t.name),
+    el("td", { className: "value" }),
+    el("td", {}, t.unit ?? ""),
+    el("td"),
+    el("td", { className: "age" }),
+    el("td", { className: "write" }, ...(t.writable ? writeControl(t) : [])),
+  );
+  row.dataset.tag = t.name;
+  row.dataset.path = t.path;
+  row.addEventListener("click", (ev) => {
+    const tag = state.tags.find((x) => x.path === row.dataset.path);
+    if (tag && !ev.target.closest(".write")) showTrend(tag);
+  });
+  return row;
+}
+
+/** Writes a tag's latest value, quality and age into its row. */
+function fillRow(row, t) {
+  const [, value, , quality, when] = row.cells;
+  value.textContent = shown(t.value);
+  quality.className = `quality q-${t.quality ?? "none"}`;
+  quality.title = t.reason ?? "";
+  quality.textContent = `${t.quality ?? "–"}${t.reason ? ` (${t.reason})` : ""}`;
+  when.textContent = age(t.ts);
+  row.classList.toggle("trended", state.trend?.path === t.path);
 }
 
 /** The input and button of a writable tag; the answer shows below them. */
