@@ -2,7 +2,13 @@
 // kinds it uses only. Building every driver's schema (src/gateway_config.ts, for editors and
 // tests) costs the main thread about 2 MB of heap it would keep for as long as it runs.
 import { drivers } from "../actors/registry.ts";
-import { buildConfigSchema, type Config, type ConfigSchema } from "./config/schema.ts";
+import {
+  buildConfigSchema,
+  type Config,
+  type ConfigSchema,
+  ENTRY_SECTIONS,
+  isObject,
+} from "./config/schema.ts";
 import {
   ConfigError,
   prepareConfig,
@@ -13,12 +19,7 @@ import {
 
 export { ConfigError };
 
-/** The entries that name a driver by `kind`, by section. */
-const SECTIONS = ["simulators", "devices", "sinks", "transforms"] as const;
 const KNOWN = new Set(drivers.map((d) => d.kind));
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * The kinds a prepared config's entries name; undefined when an entry names none or one no driver
@@ -27,12 +28,12 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 export function kindsOf(config: unknown): Set<string> | undefined {
   if (!isObject(config)) return undefined;
   const kinds = new Set<string>();
-  for (const section of SECTIONS) {
-    const entries = config[section];
+  for (const section of ENTRY_SECTIONS) {
+    const entries = (config as Record<string, unknown>)[section];
     if (entries === undefined) continue;
     if (!isObject(entries)) return undefined;
     for (const entry of Object.values(entries)) {
-      const kind = isObject(entry) ? entry.kind : undefined;
+      const kind = isObject(entry) ? (entry as { kind?: unknown }).kind : undefined;
       if (typeof kind !== "string" || !KNOWN.has(kind)) return undefined;
       kinds.add(kind);
     }

@@ -39,6 +39,9 @@ export interface SimulatorEntry {
   [field: string]: unknown;
 }
 
+/** The sections whose entries name a driver by `kind`, each id unique across them. */
+export const ENTRY_SECTIONS = ["simulators", "devices", "sinks", "transforms"] as const;
+
 /** A CSV file of device instances: column `name` is the device id, every column a template var. */
 const csvDevices = z.strictObject({
   file: z.string().min(1).describe("CSV file, relative to the config file's folder"),
@@ -179,7 +182,7 @@ function configSchemaOf(
   }).superRefine((cfg, ctx) => {
     // Runs even when other fields failed (see `when` below), so the input may be malformed here.
     const ids = new Map<string, string>();
-    for (const section of ["simulators", "devices", "sinks", "transforms"] as const) {
+    for (const section of ENTRY_SECTIONS) {
       for (const key of Object.keys(isObject(cfg[section]) ? cfg[section] : {})) {
         const other = ids.get(key);
         if (other) {
@@ -277,7 +280,7 @@ function checkTagRefs(cfg: Record<string, unknown>, ctx: z.RefinementCtx): void 
   }
 }
 
-function isObject(v: unknown): v is object {
+export function isObject(v: unknown): v is object {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
