@@ -1,20 +1,28 @@
 // Two gateways as one MQTT 5 shared-subscription group storing into PostgreSQL: one is killed
-// with -9 mid-stream and started again; every message is stored once.
+// with -9 mid-stream and started again; every message is stored once. The broker is the test's
+// own and queues without limit: a default Mosquitto drops QoS 1 messages past 1,000 queued for a
+// session, and the killed member's session queues its share while it is down.
 import assert from "node:assert/strict";
 import mqtt from "mqtt";
 import { BASE_TS, groupIntoTable } from "./group_rig.ts";
+import { PrivateBroker } from "../helpers/mosquitto.ts";
+import { freePort } from "../helpers/net.ts";
 
 Deno.test("MQTT shared subscription of two gateways, one killed -9 mid-stream: 0 lost, 0 duplicated", async () => {
   const id = `mg_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
+  const state = await Deno.makeTempDir({ prefix: "group-broker-" });
+  const broker = new PrivateBroker(freePort(), state);
+  await broker.start();
+  const url = `mqtt://127.0.0.1:${broker.port}`;
   const g = await groupIntoTable(id, (member, dir) => ({
     kind: "mqtt",
-    url: "mqtt://127.0.0.1:1883",
+    url,
     client_id: `${id}-${member}`,
     subscriptions: [{ topic: `$share/${id}/${id}/#`, qos: 1 }],
     mapping: { timestamp_path: "ts" },
     buffer: { dir, fsync: "always" },
   }));
-  const pub = await mqtt.connectAsync("mqtt://127.0.0.1:1883", {
+  const pub = await mqtt.connectAsync(url, {
     clientId: `${id}-pub`,
     protocolVersion: 5,
   });
@@ -36,5 +44,7 @@ Deno.test("MQTT shared subscription of two gateways, one killed -9 mid-stream: 0
   } finally {
     await g.cleanup();
     await pub.endAsync();
+    await broker.stop();
+    await Deno.remove(state, { recursive: true });
   }
 });
