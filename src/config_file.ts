@@ -29,11 +29,11 @@ export function kindsOf(config: unknown): Set<string> | undefined {
   if (!isObject(config)) return undefined;
   const kinds = new Set<string>();
   for (const section of ENTRY_SECTIONS) {
-    const entries = (config as Record<string, unknown>)[section];
+    const entries = config[section];
     if (entries === undefined) continue;
     if (!isObject(entries)) return undefined;
     for (const entry of Object.values(entries)) {
-      const kind = isObject(entry) ? (entry as { kind?: unknown }).kind : undefined;
+      const kind = isObject(entry) ? entry.kind : undefined;
       if (typeof kind !== "string" || !KNOWN.has(kind)) return undefined;
       kinds.add(kind);
     }

@@ -199,7 +199,7 @@ function configSchemaOf(
       isObject(cfg[section]) && Object.hasOwn(cfg[section], ref);
     // A transform takes samples from devices (not from other transforms, for now).
     for (const [tid, t] of Object.entries(isObject(cfg.transforms) ? cfg.transforms : {})) {
-      const from: unknown = isObject(t) ? (t as { from?: unknown }).from : undefined;
+      const from: unknown = isObject(t) ? t.from : undefined;
       if (!Array.isArray(from)) continue;
       from.forEach((ref, j) => {
         if (typeof ref === "string" && !has("devices", ref)) {
@@ -241,15 +241,15 @@ function configSchemaOf(
  * whose tags come from elsewhere (an MQTT source's payloads) are not checked here.
  */
 function checkTagRefs(cfg: Record<string, unknown>, ctx: z.RefinementCtx): void {
-  const devices = isObject(cfg.devices) ? cfg.devices as Record<string, unknown> : {};
-  const transforms = isObject(cfg.transforms) ? cfg.transforms as Record<string, unknown> : {};
+  const devices = isObject(cfg.devices) ? cfg.devices : {};
+  const transforms = isObject(cfg.transforms) ? cfg.transforms : {};
   const named = (device: string): Set<string> | undefined => {
     const tags = isObject(devices[device])
       ? (devices[device] as { tags?: unknown }).tags
       : undefined;
     if (!Array.isArray(tags)) return undefined;
     return new Set(tags.flatMap((t) => {
-      const name = isObject(t) ? (t as { name?: unknown }).name : undefined;
+      const name = isObject(t) ? t.name : undefined;
       return typeof name === "string" ? [name] : [];
     }));
   };
@@ -280,7 +280,7 @@ function checkTagRefs(cfg: Record<string, unknown>, ctx: z.RefinementCtx): void 
   }
 }
 
-export function isObject(v: unknown): v is object {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 

@@ -15,10 +15,8 @@ const MESSAGES = 1500, K = 50;
 Deno.test("broker restart under 5,000 points/s: PostgreSQL holds every point once, the MQTT sink delivers every point", async () => {
   const id = `br_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
   const dir = await Deno.makeTempDir({ prefix: "broker-restart-" });
-  await Deno.mkdir(`${dir}/broker`);
-  const broker = new PrivateBroker(freePort(), `${dir}/broker`);
-  await broker.start();
-  const url = `mqtt://127.0.0.1:${broker.port}`;
+  const broker = await PrivateBroker.queueing(`${dir}/broker`);
+  const url = broker.url;
   const api = freePort();
   const gw = await GatewayProcess.start({
     api: { port: api },

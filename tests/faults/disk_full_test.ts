@@ -25,10 +25,8 @@ Deno.test("the sink's disk fills while PostgreSQL is away: degraded with the rea
   await Deno.mkdir(small);
   run("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", small);
   // A broker that queues without limit: the publisher may run ahead of the gateway.
-  await Deno.mkdir(`${dir}/broker`);
-  const broker = new PrivateBroker(freePort(), `${dir}/broker`);
-  await broker.start();
-  const url = `mqtt://127.0.0.1:${broker.port}`;
+  const broker = await PrivateBroker.queueing(`${dir}/broker`);
+  const url = broker.url;
   const pg = new TcpProxy(freePort(), 5432);
   pg.restore();
   const api = freePort();

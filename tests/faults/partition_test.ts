@@ -22,9 +22,7 @@ Deno.test("partitions of the broker, PostgreSQL and InfluxDB links (dropped pack
   const dir = await Deno.makeTempDir({ prefix: "partition-" });
   // A broker of the test's own that queues without limit: a default Mosquitto drops QoS 1
   // messages past 1,000 queued for a client, which a slow lossy link can reach.
-  await Deno.mkdir(`${dir}/broker`);
-  const mosquitto = new PrivateBroker(freePort(), `${dir}/broker`);
-  await mosquitto.start();
+  const mosquitto = await PrivateBroker.queueing(`${dir}/broker`);
   const ns = await Netns.create();
   const broker = new TcpProxy(freePort(), mosquitto.port, ns.hostIp);
   const pg = new TcpProxy(freePort(), 5432, ns.hostIp);

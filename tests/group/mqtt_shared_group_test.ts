@@ -6,14 +6,12 @@ import assert from "node:assert/strict";
 import mqtt from "mqtt";
 import { BASE_TS, groupIntoTable } from "./group_rig.ts";
 import { PrivateBroker } from "../helpers/mosquitto.ts";
-import { freePort } from "../helpers/net.ts";
 
 Deno.test("MQTT shared subscription of two gateways, one killed -9 mid-stream: 0 lost, 0 duplicated", async () => {
   const id = `mg_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
   const state = await Deno.makeTempDir({ prefix: "group-broker-" });
-  const broker = new PrivateBroker(freePort(), state);
-  await broker.start();
-  const url = `mqtt://127.0.0.1:${broker.port}`;
+  const broker = await PrivateBroker.queueing(state);
+  const url = broker.url;
   const g = await groupIntoTable(id, (member, dir) => ({
     kind: "mqtt",
     url,

@@ -1,3 +1,4 @@
+import { freePort } from "./net.ts";
 /** A message seen by an independent subscriber: Debian's mosquitto_sub. */
 export interface Received {
   topic: string;
@@ -106,6 +107,15 @@ export function subscribe(
  */
 export class PrivateBroker {
   #child: Deno.ChildProcess | undefined;
+
+  /** A started broker on a free port that keeps its state in `dir` and queues without limit. */
+  static async queueing(dir: string): Promise<PrivateBroker> {
+    await Deno.mkdir(dir, { recursive: true });
+    const broker = new PrivateBroker(freePort(), dir);
+    await broker.start();
+    return broker;
+  }
+
   constructor(
     readonly port: number,
     readonly stateDir?: string,
@@ -161,6 +171,10 @@ export class PrivateBroker {
     throw new Error(
       `Cannot start mosquitto on port ${this.port}: is it installed (bash tests/services.sh mosquitto)?`,
     );
+  }
+
+  get url(): string {
+    return `mqtt://127.0.0.1:${this.port}`;
   }
 
   async stop(): Promise<void> {

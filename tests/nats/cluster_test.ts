@@ -20,10 +20,8 @@ Deno.test("JetStream cluster of three, the stream leader killed under load: 0 lo
   const stream = id.toUpperCase();
   const data = await Deno.makeTempDir();
   const api = freePort();
-  const broker = new PrivateBroker(freePort(), `${data}/broker`);
-  await Deno.mkdir(`${data}/broker`);
-  await broker.start();
-  const url = `mqtt://127.0.0.1:${broker.port}`;
+  const broker = await PrivateBroker.queueing(`${data}/broker`);
+  const url = broker.url;
   await Deno.writeTextFile(
     `${data}/config.json`,
     JSON.stringify({
