@@ -40,7 +40,7 @@ scope.onmessage = async (e) => {
       ? new MergedInput(() => {})
       : batchReceiver(msg.port, msg.capacity, () => {});
     if (receiver instanceof MergedInput) {
-      receiver.add("producer", msg.port, msg.capacity);
+      receiver.add("producer", msg.port);
       receiver.end();
     }
     for (let b = await receiver.next(); b; b = await receiver.next()) {

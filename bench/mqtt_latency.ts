@@ -4,7 +4,7 @@
 // takes each message's age on arrival (now − `ts`, the poll's due time). Baseline in the same run:
 // a plain modbus-serial + mqtt.js loop in its own process (bench/mqtt_latency_plain.ts), timed by
 // the same subscriber. Prints a Markdown table for BENCHMARKS.md.
-//   deno task bench:latency [--devices 100] [--interval-ms 1000] [--seconds 30] [--workers 2]
+//   deno task bench:latency [--devices 100] [--interval-ms 1000] [--seconds 30] [--workers N]
 //     [--gateway-v8-flags=…]
 //     [--profile DIR] (a CPU profile of each gateway thread; `deno run -A bench/profile.ts DIR`)
 import { fileURLToPath } from "node:url";
@@ -60,7 +60,11 @@ function gatewayConfig(
     (_, r) => ({ name: `r${r}`, address: `1!${40001 + r}`, type: "uint16" }),
   );
   return {
-    gateway: { name: "bench", log_level: "warn", placement: { modbus: o.workers } },
+    gateway: {
+      name: "bench",
+      log_level: "warn",
+      placement: o.workers > 0 ? { modbus: o.workers } : {},
+    },
     api: { host: "127.0.0.1", port: o.api },
     devices: Object.fromEntries(Array.from({ length: n }, (_, i) => [
       `d${i}`,
@@ -77,8 +81,8 @@ async function main(): Promise<void> {
       devices: { type: "string", default: "100" },
       "interval-ms": { type: "string", default: "1000" },
       seconds: { type: "string", default: "30" },
-      // gateway.placement.modbus: how many workers share the devices.
-      workers: { type: "string", default: "2" },
+      // gateway.placement.modbus: how many workers share the devices (0: the gateway's default).
+      workers: { type: "string", default: "0" },
       // The gateway's V8 flags (default: those of `deno task start`; "" for V8's defaults).
       "gateway-v8-flags": { type: "string", default: V8_FLAGS },
       // A directory for CPU profiles of the gateway's threads (see bench/profile.ts).

@@ -1,11 +1,16 @@
 /**
  * A bounded, credit-based channel over a MessagePort: point to point between any two threads.
  *
- * The receiver grants `capacity` credits up front; each data item costs the sender one credit and
- * is returned once the consumer acks it. So the receiver never holds more than `capacity` unacked
- * items, and a sender without credit waits (send) or is told no (trySend). Control messages
- * (tag registrations) cost no credit and are handed to `onControl` on arrival, in order with data.
+ * The sender holds `capacity` credits; each data item costs one and is returned once the consumer
+ * acks it. So the receiver never holds more than `capacity` unacked items, and a sender without
+ * credit waits (send) or is told no (trySend). Control messages (tag registrations) cost no credit
+ * and are handed to `onControl` on arrival, in order with data.
+ *
+ * Credit comes back through shared memory, not messages (see AckCounter): the receiver counts its
+ * acks there, and the sender reads the count when it needs credit, so a consumer that keeps up
+ * sends nothing back and wakes no one.
  */
+import { AckCounter } from "./ack_counter.ts";
 import { Coalescer } from "./coalescer.ts";
 import { WIRE, type Wire } from "./channel_wire.ts";
 import { untilWoken } from "./wake.ts";
@@ -21,8 +26,13 @@ export class ChannelSender<T, C = never> {
   #waiters: (() => void)[] = [];
   #closed = false;
   #finished = false;
+  readonly #acks = new AckCounter();
   readonly #coalescer: Coalescer<T>;
-  /** Called whenever credit comes back (with how much), for senders that push rather than wait. */
+  /**
+   * Called whenever the sender sees credit come back (with how much: the receiver acked that many
+   * more items, oldest first). It sees that when it looks: on `credit`, `inFlight`, a send without
+   * credit, or a wait (`waitForCredit`, `whenAcked`).
+   */
   onCredit: ((n: number) => void) | undefined;
   /** Called with each reply the receiver sends back (see ChannelReceiver.reply). */
   onReply: ((message: unknown) => void) | undefined;
@@ -37,6 +47,7 @@ export class ChannelSender<T, C = never> {
       throw new RangeError(`Cannot create channel: capacity ${capacity} is not a positive integer`);
     }
     this.#credit = capacity;
+    port.postMessage({ t: WIRE.acks, v: this.#acks.buffer } satisfies Wire<T, C>);
     this.#coalescer = new Coalescer<T>(
       coalesceMs,
       (item, transfers) =>
@@ -45,17 +56,13 @@ export class ChannelSender<T, C = never> {
         port.postMessage({ t: WIRE.items, v: items } satisfies Wire<T, C>, transfers),
     );
     port.onmessage = (e: MessageEvent<Wire<T, C>>) => {
-      if (e.data.t === WIRE.reply) return this.onReply?.(e.data.v);
-      if (e.data.t !== WIRE.credit) return;
-      this.#credit = Math.min(this.capacity, this.#credit + e.data.n);
-      const waiters = this.#waiters.splice(0);
-      for (const wake of waiters) wake();
-      this.onCredit?.(e.data.n);
+      if (e.data.t === WIRE.reply) this.onReply?.(e.data.v);
     };
   }
 
   /** Items the sender may still send without waiting. */
   get credit(): number {
+    this.#collect();
     return this.#credit;
   }
 
@@ -66,13 +73,13 @@ export class ChannelSender<T, C = never> {
 
   /** Items sent but not yet acked by the receiver. */
   get inFlight(): number {
-    return this.capacity - this.#credit;
+    return this.capacity - this.credit;
   }
 
   /** Sends if credit allows; returns false (and sends nothing) otherwise. */
   trySend(item: T): boolean {
     if (this.#closed || this.#finished) throw new Error("Cannot send: channel is closed");
-    if (this.#credit === 0) return false;
+    if (this.credit === 0) return false;
     this.#credit--;
     this.#coalescer.add(item, this.transfer(item));
     return true;
@@ -84,17 +91,29 @@ export class ChannelSender<T, C = never> {
   }
 
   /** Resolves when at least one credit is available. */
-  waitForCredit(signal?: AbortSignal): Promise<void> {
-    if (this.#credit > 0) return Promise.resolve();
+  async waitForCredit(signal?: AbortSignal): Promise<void> {
+    while (this.credit === 0) await this.whenAcked(signal);
+  }
+
+  /** Resolves once the receiver acks more items (seen through `onCredit` first); rejects once closed. */
+  whenAcked(signal?: AbortSignal): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("Cannot send: channel is closed"));
-    return untilWoken(
+    const woken = untilWoken(
       (wake) =>
         this.#waiters.push(() =>
           wake(this.#closed ? new Error("Cannot send: channel is closed") : undefined)
         ),
       signal,
     );
+    this.#acks.watch(this.#onAcked);
+    return woken;
   }
+
+  /** The watch ended: take the credit in; watch on if that woke no one (it was taken before). */
+  readonly #onAcked = () => {
+    this.#collect();
+    if (this.#waiters.length > 0 && !this.#closed) this.#acks.watch(this.#onAcked);
+  };
 
   /** Sends a control message; it costs no credit. */
   control(message: C): void {
@@ -128,7 +147,17 @@ export class ChannelSender<T, C = never> {
     this.#coalescer.discard(); // held items are lost with the port, as posted ones would be
     this.port.onmessage = null;
     this.port.close();
+    this.#acks.unwatch();
     for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  /** Takes in the credit of the items acked since the last look; wakes whoever waits for it. */
+  #collect(): void {
+    const n = this.#acks.take();
+    if (n === 0) return;
+    this.#credit = Math.min(this.capacity, this.#credit + n);
+    for (const wake of this.#waiters.splice(0)) wake();
+    this.onCredit?.(n);
   }
 }
 
@@ -136,14 +165,6 @@ export class ChannelSender<T, C = never> {
 export interface ReceiverOptions<C> {
   /** Called on arrival of each control message, before any later data item is queued. */
   onControl?: (message: C) => void;
-  /** Return credit once this many items are acked (default: a quarter of the capacity). */
-  creditEvery?: number;
-  /**
-   * Also return credit whenever every item is acked (default true): the sender hears at once, at
-   * the price of a message back per message in when the consumer keeps up. Without it credit
-   * still comes back in time — a sender out of credit means `creditEvery` acks are coming.
-   */
-  creditWhenIdle?: boolean;
 }
 
 /** The receiving end: a bounded queue of items that the consumer takes and then acks. */
@@ -151,21 +172,17 @@ export class ChannelReceiver<T, C = never> {
   #queue: T[] = [];
   #head = 0;
   #unacked = 0;
-  #pendingCredit = 0;
   #maxDepth = 0;
   #ended = false;
   #closed = false;
   #wake: (() => void) | undefined;
-  readonly #creditEvery: number;
-  readonly #creditWhenIdle: boolean;
+  #acks: AckCounter | undefined;
 
   constructor(
     private readonly port: MessagePort,
     readonly capacity: number,
     private readonly options: ReceiverOptions<C> = {},
   ) {
-    this.#creditEvery = options.creditEvery ?? Math.max(1, Math.floor(capacity / 4));
-    this.#creditWhenIdle = options.creditWhenIdle ?? true;
     port.onmessage = (e: MessageEvent<Wire<T, C>>) => this.#onWire(e.data);
   }
 
@@ -214,10 +231,8 @@ export class ChannelReceiver<T, C = never> {
   ack(n = 1): void {
     if (n > this.#unacked) throw new RangeError(`Cannot ack ${n}: only ${this.#unacked} unacked`);
     this.#unacked -= n;
-    this.#pendingCredit += n;
-    if (
-      this.#pendingCredit >= this.#creditEvery || (this.#creditWhenIdle && this.#unacked === 0)
-    ) this.#flushCredit();
+    // Credit still goes back after the end (a sender that finished waits for it), not after close.
+    if (!this.#closed) this.#acks?.add(n);
   }
 
   /** Sends a message back to the sender (a receipt, say); it costs no credit. */
@@ -234,13 +249,6 @@ export class ChannelReceiver<T, C = never> {
     this.#wake?.();
   }
 
-  #flushCredit(): void {
-    // Credit still goes back after the end (a sender that finished waits for it), not after close.
-    if (this.#pendingCredit === 0 || this.#closed) return;
-    this.port.postMessage({ t: WIRE.credit, n: this.#pendingCredit } satisfies Wire<T, C>);
-    this.#pendingCredit = 0;
-  }
-
   #onWire(msg: Wire<T, C>): void {
     if (msg.t === WIRE.item || msg.t === WIRE.items) {
       if (msg.t === WIRE.item) this.#queue.push(msg.v);
@@ -252,7 +260,10 @@ export class ChannelReceiver<T, C = never> {
       return;
     } else if (msg.t === WIRE.end) {
       this.#ended = true;
-    } else return;
+    } else {
+      if (msg.t === WIRE.acks) this.#acks = new AckCounter(msg.v);
+      return;
+    }
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();

@@ -34,7 +34,7 @@ Deno.test("a slow consumer makes a producer in another worker wait; depth never 
 Deno.test("trySend refuses without credit and succeeds once the receiver acks", async () => {
   const { port1, port2 } = new MessageChannel();
   const sender = new ChannelSender<number>(port1, 2);
-  const receiver = new ChannelReceiver<number>(port2, 2, { creditEvery: 1 });
+  const receiver = new ChannelReceiver<number>(port2, 2);
   assert.equal(sender.trySend(1), true);
   assert.equal(sender.trySend(2), true);
   assert.equal(sender.trySend(3), false, "no credit left");
@@ -96,7 +96,8 @@ Deno.test("coalescing: items sent close together cross as one message, in order,
   port2.onmessage = (e) => wire.push(e.data);
   for (const n of [1, 2, 3]) assert.equal(sender.trySend(n), true);
   assert.equal(sender.credit, 5, "held items took their credit");
-  await until(() => wire.length >= 2, "the held items");
+  await until(() => wire.length >= 3, "the held items");
+  assert.equal((wire.shift() as { t: string }).t, "a", "the ack counter's memory goes first");
   assert.deepEqual(wire, [{ t: "d", v: 1 }, { t: "D", v: [2, 3] }], "the first left at once");
   sender.trySend(4);
   sender.control("tags"); // a control message must not overtake held data
@@ -112,10 +113,10 @@ Deno.test("coalescing: items sent close together cross as one message, in order,
   port2.close();
 });
 
-Deno.test("coalesced items are queued and acked one by one; lazy credit still comes back", async () => {
+Deno.test("coalesced items are queued and acked one by one; credit is back without a message", async () => {
   const { port1, port2 } = new MessageChannel();
   const sender = new ChannelSender<number>(port1, 8, () => [], 20);
-  const receiver = new ChannelReceiver<number>(port2, 8, { creditWhenIdle: false });
+  const receiver = new ChannelReceiver<number>(port2, 8);
   const returns: number[] = [];
   sender.onCredit = (n) => returns.push(n);
   for (let n = 0; n < 8; n++) assert.equal(sender.trySend(n), true);
@@ -124,10 +125,26 @@ Deno.test("coalesced items are queued and acked one by one; lazy credit still co
   for (let i = 0; i < 8; i++) {
     got.push((await receiver.next())!);
     receiver.ack();
+    assert.equal(sender.credit, i + 1, "the ack's credit is there at once");
   }
   assert.deepEqual(got, [0, 1, 2, 3, 4, 5, 6, 7]);
-  await until(() => sender.credit === 8, `all credit back (now ${sender.credit})`);
-  assert.deepEqual(returns, [2, 2, 2, 2], "credit came back 2 acks at a time");
+  assert.deepEqual(returns, [1, 1, 1, 1, 1, 1, 1, 1], "seen one ack at a time, as they came");
   sender.close();
+  receiver.close();
+});
+
+Deno.test("a sender waiting for credit is woken by an ack made later; close ends the wait", async () => {
+  const { port1, port2 } = new MessageChannel();
+  const sender = new ChannelSender<number>(port1, 1);
+  const receiver = new ChannelReceiver<number>(port2, 1);
+  sender.trySend(1);
+  const waiting = sender.send(2);
+  assert.equal(await receiver.next(), 1);
+  setTimeout(() => receiver.ack(), 20);
+  await waiting;
+  assert.equal(await receiver.next(), 2, "sent once the ack came");
+  const stuck = sender.send(3);
+  sender.close();
+  await assert.rejects(stuck, /closed/);
   receiver.close();
 });

@@ -1,6 +1,7 @@
 /**
  * What crosses a channel's port, tagged by a short string (the tag is on every message, so it is
- * kept to a character or a word). Data goes from sender to receiver, credit and replies back.
+ * kept to a character or a word). Data goes from sender to receiver, replies back; credit comes
+ * back through the shared memory the first message hands over (see AckCounter).
  */
 export const WIRE = {
   /** One data item; costs the sender one credit. */
@@ -9,8 +10,8 @@ export const WIRE = {
   items: "D",
   /** A control message (tag registrations): no credit, delivered in order with the data. */
   control: "x",
-  /** Receiver → sender: `n` credits back, for items the consumer acked. */
-  credit: "credit",
+  /** Sender → receiver, first: the shared memory where the receiver counts its acks. */
+  acks: "a",
   /** Receiver → sender: a reply, e.g. a receipt saying batches were stored. */
   reply: "r",
   /** Sender → receiver: no more items follow. */
@@ -22,6 +23,6 @@ export type Wire<T, C> =
   | { t: typeof WIRE.item; v: T }
   | { t: typeof WIRE.items; v: T[] }
   | { t: typeof WIRE.control; v: C }
-  | { t: typeof WIRE.credit; n: number }
+  | { t: typeof WIRE.acks; v: SharedArrayBuffer }
   | { t: typeof WIRE.reply; v: unknown }
   | { t: typeof WIRE.end };

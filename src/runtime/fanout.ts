@@ -120,10 +120,11 @@ export class Fanout {
       const frame = t.ids.includes(id) ? this.#frame(source) : undefined;
       if (frame) sender.control(frame);
     }
+    let watching = false;
     const pump = () => {
       let sent = false;
       while (
-        link.sender === sender && !sender.finished && sender.credit > 0 && link.outbox.length > 0
+        link.sender === sender && !sender.finished && link.outbox.length > 0 && sender.credit > 0
       ) {
         const batch = link.outbox.shift()!;
         sender.trySend(batch);
@@ -131,11 +132,17 @@ export class Fanout {
         sent = true;
       }
       if (sent) this.#wake();
+      // Credit is read when needed; only a queue waiting for it or a receipt waiting for the
+      // sink's ack makes this thread wait for the sink to ack.
+      if (watching || link.sender !== sender) return;
+      if (link.outbox.length === 0 && !this.#receipts.awaiting(id)) return;
+      watching = true;
+      sender.whenAcked().then(() => {
+        watching = false;
+        pump();
+      }, () => {}); // closed: detach() counted what was in flight
     };
-    sender.onCredit = (n) => {
-      this.#receipts.acked(id, n);
-      pump();
-    };
+    sender.onCredit = (n) => this.#receipts.acked(id, n);
     link.outbox.onPush = pump;
     pump();
   }
@@ -143,12 +150,13 @@ export class Fanout {
   /** The sink's worker went away: what was in flight to it is lost (receipts say so). */
   detach(id: string): void {
     const link = this.#links.get(id);
-    if (!link?.sender) return;
-    link.lost += link.sender.inFlight;
-    this.#receipts.lost(id);
-    link.outbox.onPush = undefined;
-    link.sender.close();
+    const sender = link?.sender;
+    if (!sender) return;
     link.sender = undefined;
+    link.outbox.onPush = undefined;
+    link.lost += sender.inFlight; // after the acks made before it went (onCredit settles them)
+    this.#receipts.lost(id);
+    sender.close();
   }
 
   /** Ends a sink's input after what is in flight (it is restarting); its queue waits here. */

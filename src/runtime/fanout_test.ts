@@ -31,7 +31,7 @@ function rig() {
     const ch = new MessageChannel();
     const frames: TagsFrame[] = [];
     const input = new MergedInput((f) => frames.push(f));
-    input.add("w", ch.port2, capacity);
+    input.add("w", ch.port2);
     fanout.attach(id, ch.port1, capacity, { maxSamples, whenFull });
     return { input, frames };
   };

@@ -25,12 +25,8 @@ export function batchReceiver(
   port: MessagePort,
   capacity: number,
   onTags: (frame: TagsFrame) => void,
-  creditWhenIdle = true,
 ): BatchReceiver {
-  return new ChannelReceiver<SampleBatch, TagsFrame>(port, capacity, {
-    onControl: onTags,
-    creditWhenIdle,
-  });
+  return new ChannelReceiver<SampleBatch, TagsFrame>(port, capacity, { onControl: onTags });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { SampleBatch } from "../model/batch.ts";
+import { AckCounter } from "./ack_counter.ts";
 import { WIRE, type Wire } from "./channel_wire.ts";
 import type { TagsFrame } from "./frames.ts";
 import { untilWoken } from "./wake.ts";
@@ -15,16 +16,15 @@ interface Inlet {
   port: MessagePort;
   ended: boolean;
   closed: boolean;
-  pendingCredit: number;
-  unacked: number;
-  creditEvery: number;
+  /** Where acks return the sender's credit (the port's first message brings it). */
+  acks?: AckCounter;
 }
 
 /**
  * A sink's (or transform's) input: batches from every worker whose sources are routed to it, each
  * over a port of its own, taken in arrival order. Each port's sender holds `capacity` credits and
- * gets them back as the batches it sent are acked (a quarter of the capacity at a time, or when
- * all of that port's are acked), so nothing here grows past the sum of the capacities. The input
+ * gets them back as the batches it sent are acked (through shared memory, see AckCounter), so
+ * nothing here grows past the sum of the capacities. The input
  * ends once it was told no more ports come and every port has ended or gone.
  */
 export class MergedInput implements SampleInput {
@@ -40,17 +40,10 @@ export class MergedInput implements SampleInput {
   constructor(private readonly onTags: (frame: TagsFrame) => void) {}
 
   /** Adds the port of an upstream worker (replacing its earlier one). */
-  add(key: string, port: MessagePort, capacity: number): void {
+  add(key: string, port: MessagePort): void {
     this.drop(key);
     if (this.#closed) return port.close();
-    const inlet: Inlet = {
-      port,
-      ended: false,
-      closed: false,
-      pendingCredit: 0,
-      unacked: 0,
-      creditEvery: Math.max(1, Math.floor(capacity / 4)),
-    };
+    const inlet: Inlet = { port, ended: false, closed: false };
     this.#inlets.set(key, inlet);
     port.onmessage = (e: MessageEvent<Wire<SampleBatch, TagsFrame>>) => this.#onWire(inlet, e.data);
   }
@@ -113,9 +106,8 @@ export class MergedInput implements SampleInput {
     for (let i = 0; i < n; i++) {
       const inlet = this.#taken[this.#takenHead];
       this.#taken[this.#takenHead++] = undefined as never;
-      inlet.unacked--;
-      inlet.pendingCredit++;
-      if (inlet.pendingCredit >= inlet.creditEvery || inlet.unacked === 0) this.#credit(inlet);
+      // Credit still goes back after the end (a sender that finished waits for it), not after close.
+      if (!inlet.closed) inlet.acks?.add(1);
     }
     if (this.#takenHead > 1024 && this.#takenHead * 2 > this.#taken.length) {
       this.#taken = this.#taken.slice(this.#takenHead);
@@ -131,13 +123,6 @@ export class MergedInput implements SampleInput {
     this.#notify();
   }
 
-  #credit(inlet: Inlet): void {
-    // Credit still goes back after the end (a sender that finished waits for it), not after close.
-    if (inlet.pendingCredit === 0 || inlet.closed) return;
-    inlet.port.postMessage({ t: WIRE.credit, n: inlet.pendingCredit } satisfies Wire<never, never>);
-    inlet.pendingCredit = 0;
-  }
-
   #close(inlet: Inlet): void {
     inlet.closed = true;
     inlet.ended = true;
@@ -148,15 +133,16 @@ export class MergedInput implements SampleInput {
   #onWire(inlet: Inlet, msg: Wire<SampleBatch, TagsFrame>): void {
     if (msg.t === WIRE.item) {
       this.#queue.push({ batch: msg.v, from: inlet });
-      inlet.unacked++;
     } else if (msg.t === WIRE.items) {
       for (const batch of msg.v) this.#queue.push({ batch, from: inlet });
-      inlet.unacked += msg.v.length;
     } else if (msg.t === WIRE.control) {
       return this.onTags(msg.v);
     } else if (msg.t === WIRE.end) {
       inlet.ended = true;
-    } else return;
+    } else {
+      if (msg.t === WIRE.acks) inlet.acks = new AckCounter(msg.v);
+      return;
+    }
     this.#notify();
   }
 

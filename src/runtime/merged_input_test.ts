@@ -13,8 +13,8 @@ const batch = (source: number) => {
 Deno.test("batches from several workers, credit back to each; the end waits for every port", async () => {
   const input = new MergedInput(() => {});
   const [one, two] = [new MessageChannel(), new MessageChannel()];
-  input.add("w1", one.port2, 2);
-  input.add("w2", two.port2, 2);
+  input.add("w1", one.port2);
+  input.add("w2", two.port2);
   const s1 = batchSender(one.port1, 2), s2 = batchSender(two.port1, 2);
   await s1.send(batch(1));
   await s1.send(batch(1));
@@ -39,7 +39,7 @@ Deno.test("batches from several workers, credit back to each; the end waits for 
 Deno.test("a dropped port (its worker gone) no longer holds the end back", async () => {
   const input = new MergedInput(() => {});
   const ch = new MessageChannel();
-  input.add("w1", ch.port2, 4);
+  input.add("w1", ch.port2);
   input.end();
   const pending = input.next();
   input.drop("w1");

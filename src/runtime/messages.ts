@@ -76,7 +76,7 @@ export type ToActor =
   /** The sink restarts: end its input after what is in flight; keep its queue. */
   | { type: "pause_link"; sink: string }
   /** To a sink's (or transform's) worker: the port of an upstream worker, one more input. */
-  | { type: "input"; id: string; from: string; port: MessagePort; capacity: number }
+  | { type: "input"; id: string; from: string; port: MessagePort }
   /** The upstream worker `from` went away: close its port. */
   | { type: "drop_input"; id: string; from: string }
   /** No more inputs: the sink's input ends once every port has ended. */

@@ -36,6 +36,11 @@ export class Receipts {
     this.#pending.delete(batch);
   }
 
+  /** True while a batch with a receipt is in flight to the sink. */
+  awaiting(sink: string): boolean {
+    return this.#inFlight.get(sink)?.some((p) => p !== undefined) ?? false;
+  }
+
   /** A sink acked its n oldest batches in flight. */
   acked(sink: string, n: number): void {
     const q = this.#inFlight.get(sink);

@@ -223,7 +223,7 @@ export class Router {
       { type: "link", sink: id, port: ch.port1, capacity: this.window, queue: this.#share(id) },
       [ch.port1],
     );
-    post({ type: "input", id, from: key, port: ch.port2, capacity: this.window }, [ch.port2]);
+    post({ type: "input", id, from: key, port: ch.port2 }, [ch.port2]);
   }
 
   /** The workers whose sources are routed to a sink. */

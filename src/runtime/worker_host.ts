@@ -126,7 +126,7 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
     else if (msg.type === "end_output") fanout.end().then(() => post({ type: "drained" }));
     else if (msg.type === "input") {
       const input = actors.get(msg.id)?.input;
-      if (input) input.add(msg.from, msg.port, msg.capacity);
+      if (input) input.add(msg.from, msg.port);
       else msg.port.close();
     } else if (msg.type === "drop_input") actors.get(msg.id)?.input?.drop(msg.from);
     else if (msg.type === "end_input") actors.get(msg.id)?.input?.end();
