@@ -6,6 +6,7 @@ import {
   type Connector,
   Link,
   noDebugLog,
+  noDelay,
   safeUrl,
   type TlsOptions,
   tlsOptions,
@@ -68,6 +69,7 @@ function connectOnce(
       reject(err);
     };
     client.once("connect", () => {
+      noDelay(client);
       client.removeAllListeners("close");
       client.removeAllListeners("error");
       client.on("error", () => {/* surfaced through "close" */});

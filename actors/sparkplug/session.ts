@@ -5,6 +5,7 @@ import {
   type Connector,
   Link,
   noDebugLog,
+  noDelay,
   safeUrl,
   type TlsOptions,
   tlsOptions,
@@ -290,6 +291,7 @@ export class EdgeSession {
         reject(new Error(`Cannot connect to ${safeUrl(this.cfg.url)}: ${err.message}`));
       };
       c.once("connect", () => {
+        noDelay(c);
         c.removeAllListeners("close");
         c.removeAllListeners("error");
         c.on("error", () => {/* surfaced through "close" */});

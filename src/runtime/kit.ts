@@ -40,3 +40,4 @@ export { decodeKept, encodeKept, type KeptMessage } from "./kit/ingest/record.ts
 export { deadLetterMessage } from "./kit/ingest/dead_letter.ts";
 export { connectNats, natsEndpoints, type NatsServerConfig } from "./kit/nats.ts";
 export { noDebugLog } from "./kit/no_debug_log.ts";
+export { noDelay } from "./kit/no_delay.ts";
