@@ -24,8 +24,8 @@ interface Inlet {
  * A sink's (or transform's) input: batches from every worker whose sources are routed to it, each
  * over a port of its own, taken in arrival order. Each port's sender holds `capacity` credits and
  * gets them back as the batches it sent are acked (through shared memory, see AckCounter), so
- * nothing here grows past the sum of the capacities. The input
- * ends once it was told no more ports come and every port has ended or gone.
+ * nothing here grows past the sum of the capacities. The input ends once it was told no more ports
+ * come and every port has ended or gone.
  */
 export class MergedInput implements SampleInput {
   #queue: { batch: SampleBatch; from: Inlet }[] = [];
