@@ -17,7 +17,7 @@ export class ChannelRig {
     if (mode === "channel") {
       const { port1, port2 } = new MessageChannel();
       this.#sender = batchSender(port1, capacity);
-      this.#worker.postMessage({ type: "channel", port: port2, capacity }, [port2]);
+      this.#worker.postMessage({ type: "channel", port: port2 }, [port2]);
     }
   }
 
@@ -61,7 +61,7 @@ export async function gatewayPath(samples: number, batch: number): Promise<numbe
     type: "module",
   });
   const ch = new MessageChannel();
-  consumer.postMessage({ type: "merged", port: ch.port2, capacity: 64 }, [ch.port2]);
+  consumer.postMessage({ type: "merged", port: ch.port2 }, [ch.port2]);
   const done = new Promise((resolve) => consumer.onmessage = resolve);
   consumer.postMessage({ type: "expect", samples });
   const start = performance.now();

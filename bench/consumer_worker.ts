@@ -5,8 +5,8 @@ import { batchReceiver } from "../src/runtime/frames.ts";
 import { MergedInput } from "../src/runtime/merged_input.ts";
 
 type Msg =
-  | { type: "channel"; port: MessagePort; capacity: number }
-  | { type: "merged"; port: MessagePort; capacity: number }
+  | { type: "channel"; port: MessagePort }
+  | { type: "merged"; port: MessagePort }
   | { type: "expect"; samples: number }
   | { type: "objects"; rows: { tag: number; ts: number; value: number; quality: number }[] };
 
@@ -38,7 +38,7 @@ scope.onmessage = async (e) => {
   } else {
     const receiver = msg.type === "merged"
       ? new MergedInput(() => {})
-      : batchReceiver(msg.port, msg.capacity, () => {});
+      : batchReceiver(msg.port, () => {});
     if (receiver instanceof MergedInput) {
       receiver.add("producer", msg.port);
       receiver.end();

@@ -82,9 +82,9 @@ async function rate(
   const into = new MessageChannel(), out = new MessageChannel();
   const tags = new TagCatalog();
   const sender = batchSender(into.port1, 16);
-  const input = batchReceiver(into.port2, 16, (f) => tags.add(f));
+  const input = batchReceiver(into.port2, (f) => tags.add(f));
   const counters = zeroCounters();
-  const outReceiver = batchReceiver(out.port2, 64, () => {});
+  const outReceiver = batchReceiver(out.port2, () => {});
   // The transform's output as in a gateway worker: its fanout keeps the latest values and sends
   // on the port to the next worker.
   const latest = new LatestWriter(() => {});

@@ -178,9 +178,9 @@ export class ChannelReceiver<T, C = never> {
   #wake: (() => void) | undefined;
   #acks: AckCounter | undefined;
 
+  /** It holds at most the sender's capacity of unacked items: the sender's credit bounds it. */
   constructor(
     private readonly port: MessagePort,
-    readonly capacity: number,
     private readonly options: ReceiverOptions<C> = {},
   ) {
     port.onmessage = (e: MessageEvent<Wire<T, C>>) => this.#onWire(e.data);

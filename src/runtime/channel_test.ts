@@ -13,7 +13,7 @@ Deno.test("a slow consumer makes a producer in another worker wait; depth never 
     worker.onmessage = (e) => resolve(e.data)
   );
   const { port1, port2 } = new MessageChannel();
-  const receiver = batchReceiver(port1, capacity, () => {});
+  const receiver = batchReceiver(port1, () => {});
   worker.postMessage({ port: port2, capacity, count, batchSize }, [port2]);
   const firsts: number[] = [];
   for (let batch = await receiver.next(); batch; batch = await receiver.next()) {
@@ -34,7 +34,7 @@ Deno.test("a slow consumer makes a producer in another worker wait; depth never 
 Deno.test("trySend refuses without credit and succeeds once the receiver acks", async () => {
   const { port1, port2 } = new MessageChannel();
   const sender = new ChannelSender<number>(port1, 2);
-  const receiver = new ChannelReceiver<number>(port2, 2);
+  const receiver = new ChannelReceiver<number>(port2);
   assert.equal(sender.trySend(1), true);
   assert.equal(sender.trySend(2), true);
   assert.equal(sender.trySend(3), false, "no credit left");
@@ -54,7 +54,7 @@ Deno.test("control messages arrive in order with data and cost no credit", async
   const { port1, port2 } = new MessageChannel();
   const sender = new ChannelSender<string, string>(port1, 1);
   const seen: string[] = [];
-  const receiver = new ChannelReceiver<string, string>(port2, 1, {
+  const receiver = new ChannelReceiver<string, string>(port2, {
     onControl: (c) => seen.push(`c:${c}`),
   });
   sender.control("a");
@@ -116,7 +116,7 @@ Deno.test("coalescing: items sent close together cross as one message, in order,
 Deno.test("coalesced items are queued and acked one by one; credit is back without a message", async () => {
   const { port1, port2 } = new MessageChannel();
   const sender = new ChannelSender<number>(port1, 8, () => [], 20);
-  const receiver = new ChannelReceiver<number>(port2, 8);
+  const receiver = new ChannelReceiver<number>(port2);
   const returns: number[] = [];
   sender.onCredit = (n) => returns.push(n);
   for (let n = 0; n < 8; n++) assert.equal(sender.trySend(n), true);
@@ -136,7 +136,7 @@ Deno.test("coalesced items are queued and acked one by one; credit is back witho
 Deno.test("a sender waiting for credit is woken by an ack made later; close ends the wait", async () => {
   const { port1, port2 } = new MessageChannel();
   const sender = new ChannelSender<number>(port1, 1);
-  const receiver = new ChannelReceiver<number>(port2, 1);
+  const receiver = new ChannelReceiver<number>(port2);
   sender.trySend(1);
   const waiting = sender.send(2);
   assert.equal(await receiver.next(), 1);

@@ -23,10 +23,9 @@ export function batchSender(port: MessagePort, capacity: number, coalesceMs = 0)
 /** A receiver of sample batches; tag frames go to onTags on arrival. */
 export function batchReceiver(
   port: MessagePort,
-  capacity: number,
   onTags: (frame: TagsFrame) => void,
 ): BatchReceiver {
-  return new ChannelReceiver<SampleBatch, TagsFrame>(port, capacity, { onControl: onTags });
+  return new ChannelReceiver<SampleBatch, TagsFrame>(port, { onControl: onTags });
 }
 
 /**
