@@ -66,7 +66,7 @@ export class DdataStream {
   open(timestamp: number): this {
     this.#start = this.#pbf.pos;
     this.count = 0;
-    this.#pbf.writeVarintField(P_TIMESTAMP, timestamp);
+    this.#pbf.writeVarintField(P_TIMESTAMP, Math.trunc(timestamp));
     return this;
   }
 
@@ -78,7 +78,11 @@ export class DdataStream {
       (field !== M_LONG || Number.isSafeInteger(v)) && s.ts >= 0 && s.ts <= Number.MAX_SAFE_INTEGER
     ) {
       const m = this.#plain;
-      m.alias = def.alias, m.ts = s.ts, m.field = field, m.value = v, m.historical = historical;
+      m.alias = def.alias,
+        m.ts = Math.trunc(s.ts),
+        m.field = field,
+        m.value = v,
+        m.historical = historical;
       this.#pbf.writeMessage(P_METRIC, writeMetric, m);
       this.count++;
     } else this.metric(dataMetric(def, s, historical));

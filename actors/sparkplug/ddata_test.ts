@@ -33,6 +33,8 @@ const row = fc.record({
     // Arrival times carry microseconds: the field takes the whole milliseconds.
     fc.double({ min: 0, max: 2 ** 53, noNaN: true }),
     fc.constantFrom(-1, -0.5, 2 ** 53, 2 ** 53 + 2, 1.5, 1_764_000_000_000.999),
+    // Fractions just past a varint byte's limit (127, 16383, 2 ** 28 - 1) must not take a byte more.
+    fc.constantFrom(127.00000000000001, 127.5, 16383.5, 2 ** 28 - 0.5),
   ),
   value: fc.oneof(
     fc.double(),
