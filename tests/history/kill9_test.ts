@@ -81,9 +81,13 @@ Deno.test("history: kill -9 twice mid-stream, restart: nothing accepted lost, no
     });
     assert.deepEqual(stored, { rows: total, distinct: total, min: 0, max: total - 1 }, "each once");
   } finally {
-    const { code } = await gw.stop();
+    const { code, stdout, stderr } = await gw.stop();
     await pub.endAsync();
     await Deno.remove(dir, { recursive: true });
-    assert.equal(code, 0);
+    assert.equal(
+      code,
+      0,
+      `the gateway's exit code after SIGTERM; its output:\n${(stdout + stderr).slice(-4000)}`,
+    );
   }
 });
