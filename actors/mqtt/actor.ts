@@ -1,7 +1,7 @@
 import type { MqttClient } from "mqtt";
 import type { MqttSinkConfig } from "./config.ts";
 import type { SampleBatch } from "../../src/model/batch.ts";
-import type { ActorContext, TagCatalog } from "../../src/runtime/kit.ts";
+import { type ActorContext, type TagCatalog, unlessAborted } from "../../src/runtime/kit.ts";
 import { CommandTopics } from "./commands.ts";
 import { mqttLink } from "./link.ts";
 import { messages, type PayloadOptions } from "./payload.ts";
@@ -15,7 +15,7 @@ const MAX_IN_FLIGHT = 16;
 /** Publishes a batch; resolves when the broker took all of it (QoS ≥ 1: acked). */
 function publishBatch(
   client: MqttClient,
-  closed: Promise<never>,
+  lost: AbortSignal,
   batch: SampleBatch,
   tags: TagCatalog,
   cfg: Config,
@@ -30,7 +30,7 @@ function publishBatch(
     const pending = messages(batch, tags, cfg).map((m) =>
       client.publishAsync(m.topic, m.payload, { ...opts, retain: retained(m.topic) })
     );
-    return Promise.race([Promise.all(pending), closed]);
+    return unlessAborted(Promise.all(pending), lost, () => new Error("connection closed"));
   } finally {
     stream.uncork?.();
   }
@@ -73,7 +73,7 @@ export default async function mqttSink(ctx: ActorContext<MqttSinkConfig>): Promi
       const conn = await link.connected(stop.signal);
       if (!conn) throw new Error("Cannot publish: the sink stopped");
       try {
-        await publishBatch(conn.client, conn.closed, batch, ctx.tags, cfg, retained);
+        await publishBatch(conn.client, conn.lost, batch, ctx.tags, cfg, retained);
         ctx.health.wrote();
         return batch.count;
       } catch (err) {

@@ -80,10 +80,10 @@ function connectOnce(
   });
 }
 
-/** A connection to the broker and a promise that rejects when it closes (race publishes with it). */
+/** A connection to the broker and a signal that aborts when it closes (publishes wait on it). */
 export interface BrokerConnection {
   client: MqttClient;
-  closed: Promise<never>;
+  lost: AbortSignal;
 }
 
 /** Keeps a connection to the broker, reconnecting with jittered backoff; reports sink health. */
@@ -101,12 +101,12 @@ export function mqttLink(
       } catch (err) {
         throw new Error(`Cannot connect to ${safeUrl(cfg.url)}: ${(err as Error).message}`);
       }
-      const closed = new Promise<never>((_, reject) =>
-        client.once("close", () => reject(new Error("connection closed")))
-      );
-      closed.catch(() => {});
-      client.once("close", () => lost("connection lost"));
-      return { client, closed };
+      const closed = new AbortController();
+      client.once("close", () => {
+        closed.abort();
+        lost("connection lost");
+      });
+      return { client, lost: closed.signal };
     },
     async close({ client }, stopping) {
       if (stopping) {

@@ -8,7 +8,7 @@ import {
 } from "node-opcua";
 import { Buffer } from "node:buffer";
 import type { OpcuaDeviceConfig } from "./config.ts";
-import { type ActorContext, type Connector, Link } from "../../src/runtime/kit.ts";
+import { type ActorContext, type Connector, Link, unlessAborted } from "../../src/runtime/kit.ts";
 import { isUntrusted, openPki, type Pki, untrustedAdvice } from "./pki.ts";
 
 /** The DER bytes of a certificate file in PEM or DER form. */
@@ -95,11 +95,15 @@ export function opcuaLink(
         );
         // The first start makes the application certificate (an RSA key): not part of the
         // connect timeout below, which is for the server.
-        await unlessAborted(client.createDefaultCertificate(), signal);
+        await unlessAborted(client.createDefaultCertificate(), signal, stopping);
         // A server that accepts the socket and then says nothing must not hold the loop.
-        await unlessAborted(withTimeout(client.connect(cfg.endpoint), cfg.timeout_ms), signal);
-        await unlessAborted(closeOrphan(client), signal);
-        session = await unlessAborted(client.createSession(identity(cfg)), signal);
+        await unlessAborted(
+          withTimeout(client.connect(cfg.endpoint), cfg.timeout_ms),
+          signal,
+          stopping,
+        );
+        await unlessAborted(closeOrphan(client), signal, stopping);
+        session = await unlessAborted(client.createSession(identity(cfg)), signal, stopping);
         session.on("keepalive_failure", () => lost("connection lost: session keep-alive failed"));
         session.on("session_closed", () => lost("connection lost: session closed by the server"));
         if (pki.trustingFirst) {
@@ -109,7 +113,7 @@ export function opcuaLink(
           });
         }
         stage = "subscribe";
-        await unlessAborted(setup(session, lost), signal);
+        await unlessAborted(setup(session, lost), signal, stopping);
         return { client, session, pki };
       } catch (err) {
         const reason = describe(err, cfg, pki, stage);
@@ -193,24 +197,11 @@ function createClient(cfg: OpcuaDeviceConfig, pki: Pki, gateway: string): OPCUAC
   });
 }
 
+/** A step of connecting cut short: the gateway stops and does not wait for the server. */
+const stopping = () => new Error("stopping");
+
 /** How long each step of closing may take when the gateway stops. */
 const STOP_CLOSE_MS = 2000;
-
-/**
- * Settles as `p` does, or rejects as soon as the signal aborts (a later failure of `p` is then
- * ignored): stopping does not wait for a server that does not answer.
- */
-function unlessAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      p.catch(() => {});
-      reject(new Error("stopping"));
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
 
 /** Resolves or rejects with `p`, or rejects after ms. */
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

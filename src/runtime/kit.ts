@@ -11,6 +11,7 @@ export { TagCatalog } from "./frames.ts";
 export { Backoff, type BackoffOptions } from "./backoff.ts";
 export { fixedRate, phaseFor, type ScheduleStats } from "./kit/schedule.ts";
 export { sleep, whenAborted } from "./kit/sleep.ts";
+export { unlessAborted } from "./kit/unless_aborted.ts";
 export { type Connector, Link, type LinkHooks } from "./kit/link.ts";
 export { Histogram, pollStartLag } from "./histogram.ts";
 export { Turns } from "./turns.ts";
