@@ -9,6 +9,7 @@ import {
   safeUrl,
   type TlsOptions,
   tlsOptions,
+  untilWoken,
 } from "../../src/runtime/kit.ts";
 import type { BdSeqFile } from "./bdseq.ts";
 import type { SparkplugSinkConfig } from "./config.ts";
@@ -131,12 +132,7 @@ export class EdgeSession {
 
   /** Resolves once the node is born (at once when it is), or when the signal aborts. */
   async ready(signal: AbortSignal): Promise<void> {
-    while (!this.born && !signal.aborted) {
-      await new Promise<void>((resolve) => {
-        this.#waiters.push(resolve);
-        signal.addEventListener("abort", () => resolve(), { once: true });
-      });
-    }
+    while (!this.born && !signal.aborted) await untilWoken(this.#waiters, signal);
   }
 
   /** The time of a metric's value in the current births (older samples are historical). */

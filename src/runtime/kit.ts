@@ -10,7 +10,7 @@ export { type Command, type Counters, zeroCounters } from "./messages.ts";
 export { TagCatalog } from "./frames.ts";
 export { Backoff, type BackoffOptions } from "./backoff.ts";
 export { fixedRate, phaseFor, type ScheduleStats } from "./kit/schedule.ts";
-export { sleep, whenAborted } from "./kit/sleep.ts";
+export { sleep, untilWoken, whenAborted } from "./kit/sleep.ts";
 export { unlessAborted } from "./kit/unless_aborted.ts";
 export { type Connector, Link, type LinkHooks } from "./kit/link.ts";
 export { Histogram, pollStartLag } from "./histogram.ts";

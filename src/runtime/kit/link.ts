@@ -1,6 +1,6 @@
 import type { ActorContext } from "../actor.ts";
 import { Backoff, type BackoffOptions } from "../backoff.ts";
-import { sleep } from "./sleep.ts";
+import { sleep, untilWoken } from "./sleep.ts";
 
 /** How a driver opens and closes one connection to its peer; the link owns the retries. */
 export interface Connector<C> {
@@ -131,12 +131,7 @@ export class Link<C> {
 
   /** The live connection, waiting for the next one when there is none; undefined once stopped. */
   async connected(signal: AbortSignal): Promise<C | undefined> {
-    while (!this.current && !signal.aborted) {
-      await new Promise<void>((resolve) => {
-        this.#waiters.push(resolve);
-        signal.addEventListener("abort", () => resolve(), { once: true });
-      });
-    }
+    while (!this.current && !signal.aborted) await untilWoken(this.#waiters, signal);
     return this.current;
   }
 }

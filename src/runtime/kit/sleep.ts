@@ -23,3 +23,20 @@ export function whenAborted(signal: AbortSignal): Promise<void> {
     else signal.addEventListener("abort", () => resolve(), { once: true });
   });
 }
+
+/**
+ * Waits for a wake-up: adds a waker to `wakers` (whoever holds the list calls what it holds, and
+ * empties it) and resolves when it is called or when the signal aborts. The abort listener goes at
+ * the wake-up, so a signal that lives long keeps nothing of the waits.
+ */
+export function untilWoken(wakers: (() => void)[], signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    wakers.push(done);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

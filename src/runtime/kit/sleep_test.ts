@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { sleep, whenAborted } from "./sleep.ts";
+import { abortListeners } from "../../../tests/helpers/abort_listeners.ts";
+import { sleep, untilWoken, whenAborted } from "./sleep.ts";
 
 Deno.test("sleep() ends early, without rejecting, when its signal aborts", async () => {
   const ac = new AbortController();
@@ -28,4 +29,25 @@ Deno.test("whenAborted() resolves on abort, and at once for an aborted signal", 
   ac.abort();
   await p;
   await whenAborted(ac.signal);
+});
+
+Deno.test("untilWoken() resolves at the wake-up or the abort, and lets go of the signal", async () => {
+  const ac = new AbortController();
+  const held = abortListeners(ac.signal);
+  const wakers: (() => void)[] = [];
+  let woken = 0;
+  const waits = Array.from(
+    { length: 100 },
+    () => untilWoken(wakers, ac.signal).then(() => woken++),
+  );
+  await sleep(1);
+  assert.equal(woken, 0, "nothing woke them yet");
+  for (const w of wakers.splice(0)) w();
+  await Promise.all(waits);
+  assert.equal(woken, 100);
+  assert.equal(held(), 0, "each wait removed its abort listener");
+  const last = untilWoken(wakers, ac.signal);
+  ac.abort();
+  await last; // the abort ends a wait no one woke
+  await untilWoken([], ac.signal); // an aborted signal: at once
 });
