@@ -15,7 +15,7 @@ const MAX_IN_FLIGHT = 16;
 /** Publishes a batch; resolves when the broker took all of it (QoS ≥ 1: acked). */
 function publishBatch(
   client: MqttClient,
-  lost: AbortSignal,
+  closed: AbortSignal,
   batch: SampleBatch,
   tags: TagCatalog,
   cfg: Config,
@@ -30,7 +30,7 @@ function publishBatch(
     const pending = messages(batch, tags, cfg).map((m) =>
       client.publishAsync(m.topic, m.payload, { ...opts, retain: retained(m.topic) })
     );
-    return unlessAborted(Promise.all(pending), lost, () => new Error("connection closed"));
+    return unlessAborted(Promise.all(pending), closed, () => new Error("connection closed"));
   } finally {
     stream.uncork?.();
   }
@@ -73,7 +73,7 @@ export default async function mqttSink(ctx: ActorContext<MqttSinkConfig>): Promi
       const conn = await link.connected(stop.signal);
       if (!conn) throw new Error("Cannot publish: the sink stopped");
       try {
-        await publishBatch(conn.client, conn.lost, batch, ctx.tags, cfg, retained);
+        await publishBatch(conn.client, conn.closed, batch, ctx.tags, cfg, retained);
         ctx.health.wrote();
         return batch.count;
       } catch (err) {

@@ -83,7 +83,7 @@ function connectOnce(
 /** A connection to the broker and a signal that aborts when it closes (publishes wait on it). */
 export interface BrokerConnection {
   client: MqttClient;
-  lost: AbortSignal;
+  closed: AbortSignal;
 }
 
 /** Keeps a connection to the broker, reconnecting with jittered backoff; reports sink health. */
@@ -101,12 +101,12 @@ export function mqttLink(
       } catch (err) {
         throw new Error(`Cannot connect to ${safeUrl(cfg.url)}: ${(err as Error).message}`);
       }
-      const closed = new AbortController();
+      const closing = new AbortController();
       client.once("close", () => {
-        closed.abort();
+        closing.abort();
         lost("connection lost");
       });
-      return { client, lost: closed.signal };
+      return { client, closed: closing.signal };
     },
     async close({ client }, stopping) {
       if (stopping) {
