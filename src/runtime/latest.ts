@@ -1,5 +1,6 @@
 import { columns, type SampleBatch } from "../model/batch.ts";
 import { type QualityName, qualityName } from "../model/sample.ts";
+import { SharedTable } from "./latest_table.ts";
 
 /** The latest sample of one tag as its source's worker last saw it pass. */
 export interface LatestSample {
@@ -12,51 +13,32 @@ export interface LatestSample {
 }
 
 /**
- * What a worker tells the main thread about its sources' latest values: a source's shared table
- * (again when it grew), and the texts and reasons that changed (rare: string tags, bad quality).
+ * A row whose text or reason differs from the tag's row before it, whole: the shared table holds
+ * only numbers, so the text and reason travel here, with the row's sequence.
  */
-export type LatestMessage =
-  | { type: "latest_table"; source: number; buf: SharedArrayBuffer }
-  | { type: "latest_text"; source: number; changes: [number, string | null, string | null][] };
+export interface TextRow {
+  tag: number;
+  seq: number;
+  ts: number;
+  value: number;
+  quality: number;
+  text: string | null;
+  reason: string | null;
+}
 
 /**
- * One source's latest numbers in one SharedArrayBuffer, one slot per tag index: ts and value
- * (f64), quality and seen (u8). The worker writes, the main thread reads; no message per batch.
+ * What a worker tells the main thread about its sources' latest values: a source's shared table
+ * (again when it grew), and the rows whose text or reason changed (rare: string tags, bad
+ * quality). The epoch names the writer of a source's tables: a source restarted or moved to
+ * another worker starts a new one, and what the old writer still sends is dropped.
  */
-class SharedTable {
-  readonly size: number;
-  readonly ts: Float64Array;
-  readonly value: Float64Array;
-  readonly quality: Uint8Array;
-  readonly seen: Uint8Array;
-
-  constructor(readonly buf: SharedArrayBuffer) {
-    const n = this.size = buf.byteLength / 18;
-    this.ts = new Float64Array(buf, 0, n);
-    this.value = new Float64Array(buf, 8 * n, n);
-    this.quality = new Uint8Array(buf, 16 * n, n);
-    this.seen = new Uint8Array(buf, 17 * n, n);
-  }
-
-  static ofSize(n: number): SharedTable {
-    return new SharedTable(new SharedArrayBuffer(18 * n));
-  }
-
-  /** A larger table with this one's slots. */
-  grown(index: number): SharedTable {
-    let n = this.size;
-    while (n <= index) n *= 2;
-    const t = SharedTable.ofSize(n);
-    t.ts.set(this.ts);
-    t.value.set(this.value);
-    t.quality.set(this.quality);
-    t.seen.set(this.seen);
-    return t;
-  }
-}
+export type LatestMessage =
+  | { type: "latest_table"; source: number; epoch: number; buf: SharedArrayBuffer }
+  | { type: "latest_text"; source: number; epoch: number; rows: TextRow[] };
 
 /** A source's table, and its texts and reasons (maps made on the first: most sources have none). */
 interface WriterSource {
+  epoch: number;
   table: SharedTable;
   text?: Map<number, string>;
   reasons?: Map<number, string>;
@@ -79,30 +61,33 @@ export class LatestWriter {
     for (let i = 0; i < batch.count; i++) if (c.tag[i] > top) top = c.tag[i];
     let s = this.#bySource.get(source);
     if (!s) {
-      this.#bySource.set(source, s = { table: SharedTable.ofSize(Math.max(16, top + 1)) });
-      this.post({ type: "latest_table", source, buf: s.table.buf });
+      const table = SharedTable.ofSize(Math.max(16, top + 1));
+      this.#bySource.set(source, s = { epoch: Math.random(), table });
+      this.post({ type: "latest_table", source, epoch: s.epoch, buf: table.buf });
     } else if (top >= s.table.size) {
       s.table = s.table.grown(top);
-      this.post({ type: "latest_table", source, buf: s.table.buf });
+      this.post({ type: "latest_table", source, epoch: s.epoch, buf: s.table.buf });
     }
     const t = s.table;
     const text = batch.text ? new Map(batch.text) : undefined;
     const reasons = batch.reasons ? new Map(batch.reasons) : undefined;
-    let changes: [number, string | null, string | null][] | undefined;
+    const texts = text || reasons || s.text?.size || s.reasons?.size;
+    let rows: TextRow[] | undefined;
     for (let i = 0; i < batch.count; i++) {
-      const tag = c.tag[i];
-      t.ts[tag] = c.ts[i];
-      t.value[tag] = c.value[i];
-      t.quality[tag] = c.quality[i];
-      t.seen[tag] = 1;
-      if (!text && !reasons && !s.text?.size && !s.reasons?.size) continue;
+      const tag = c.tag[i], ts = c.ts[i], value = c.value[i], quality = c.quality[i];
+      if (!texts) {
+        t.write(tag, ts, value, quality, false);
+        continue;
+      }
       const x = text?.get(i), r = reasons?.get(i);
-      if (x === s.text?.get(tag) && r === s.reasons?.get(tag)) continue;
+      const changed = x !== s.text?.get(tag) || r !== s.reasons?.get(tag);
+      const seq = t.write(tag, ts, value, quality, changed);
+      if (!changed) continue;
       keep(s.text ??= new Map(), tag, x);
       keep(s.reasons ??= new Map(), tag, r);
-      (changes ??= []).push([tag, x ?? null, r ?? null]);
+      (rows ??= []).push({ tag, seq, ts, value, quality, text: x ?? null, reason: r ?? null });
     }
-    if (changes) this.post({ type: "latest_text", source, changes });
+    if (rows) this.post({ type: "latest_text", source, epoch: s.epoch, rows });
   }
 }
 
@@ -113,29 +98,33 @@ function keep(map: Map<number, string>, tag: number, s: string | null | undefine
 }
 
 interface ReaderSource {
+  epoch: number;
   table?: SharedTable;
-  text?: Map<number, string>;
-  reasons?: Map<number, string>;
+  /** The last row of each tag whose text or reason changed, as its message brought it. */
+  texts?: Map<number, TextRow>;
 }
 
 /**
  * The main thread's view of every tag's latest value, quality, reason and time, read from the
  * workers' shared tables, so the API lists tags with their values without asking any device.
+ *
+ * A tag's row in the table is served with the text and reason its messages brought, once they
+ * have brought those of that very row. Until then (the message is on its way, a moment), the
+ * tag's last row that came whole by message is served: a bad sample never shows without its
+ * reason, nor with another sample's.
  */
 export class LatestValues {
   #bySource = new Map<number, ReaderSource>();
 
   /** Takes a worker's message about one of its sources. */
   take(message: LatestMessage): void {
-    let s = this.#bySource.get(message.source);
-    if (!s) this.#bySource.set(message.source, s = {});
+    const { source, epoch } = message;
+    let s = this.#bySource.get(source);
     if (message.type === "latest_table") {
+      if (s?.epoch !== epoch) this.#bySource.set(source, s = { epoch });
       s.table = new SharedTable(message.buf);
-      return;
-    }
-    for (const [tag, text, reason] of message.changes) {
-      keep(s.text ??= new Map(), tag, text);
-      keep(s.reasons ??= new Map(), tag, reason);
+    } else if (s?.epoch === epoch) {
+      for (const row of message.rows) (s.texts ??= new Map()).set(row.tag, row);
     }
   }
 
@@ -148,16 +137,29 @@ export class LatestValues {
   get(source: number, index: number): LatestSample | undefined {
     const s = this.#bySource.get(source);
     const t = s?.table;
-    if (!t || index >= t.size || t.seen[index] === 0) return undefined;
-    const text = s.text?.get(index);
-    const v = t.value[index];
-    const sample: LatestSample = {
-      value: text !== undefined ? text : Number.isNaN(v) ? null : v,
-      quality: qualityName(t.quality[index]),
-      ts: t.ts[index],
-    };
-    const reason = s.reasons?.get(index);
-    if (reason !== undefined) sample.reason = reason;
-    return sample;
+    if (!t || index >= t.size) return undefined;
+    const row = t.read(index);
+    const known = s.texts?.get(index);
+    if (row?.seen && row.textSeq === (known?.seq ?? 0)) {
+      return sampleOf(row.ts, row.value, row.quality, known?.text, known?.reason);
+    }
+    if (!known) return undefined;
+    return sampleOf(known.ts, known.value, known.quality, known.text, known.reason);
   }
+}
+
+function sampleOf(
+  ts: number,
+  value: number,
+  quality: number,
+  text: string | null | undefined,
+  reason: string | null | undefined,
+): LatestSample {
+  const sample: LatestSample = {
+    value: typeof text === "string" ? text : Number.isNaN(value) ? null : value,
+    quality: qualityName(quality),
+    ts,
+  };
+  if (typeof reason === "string") sample.reason = reason;
+  return sample;
 }
