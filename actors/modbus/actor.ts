@@ -1,5 +1,4 @@
 import type { ModbusDeviceConfig, ModbusGroupConfig } from "./config.ts";
-import { DEFAULT_GROUP } from "./default_group.ts";
 import { BatchBuilder } from "../../src/model/batch.ts";
 import { Quality } from "../../src/model/sample.ts";
 import {
@@ -8,7 +7,6 @@ import {
   type Health,
   type Link,
   type Output,
-  phaseFor,
   pollStartLag,
   type ScheduleStats,
   tagsByName,
@@ -196,10 +194,7 @@ export default async function modbus(ctx: ActorContext<ModbusDeviceConfig>): Pro
         (ts) => poll(g, tags, link, ctx, output, ts),
         stats,
         {
-          phaseMs: phaseFor(
-            `${ctx.id}/${g.name === DEFAULT_GROUP ? "" : g.name}`,
-            g.settings.interval_ms,
-          ),
+          spread: true,
           onLag: (lag) => pollStartLag.observe(ctx.counters, lag),
         },
       )

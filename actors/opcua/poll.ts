@@ -1,12 +1,7 @@
 import { AttributeIds, type ClientSession } from "node-opcua";
 import type { OpcuaDeviceConfig } from "./config.ts";
 import { Quality } from "../../src/model/sample.ts";
-import {
-  type ActorContext,
-  fixedRate,
-  phaseFor,
-  type ScheduleStats,
-} from "../../src/runtime/kit.ts";
+import { type ActorContext, fixedRate, type ScheduleStats } from "../../src/runtime/kit.ts";
 import type { Emitter } from "./emit.ts";
 import { chunks, type OpcuaTag } from "./tags.ts";
 import { readingOf } from "./values.ts";
@@ -52,7 +47,7 @@ export function pollGroups(
         }
       };
       return fixedRate(group.interval_ms, ctx.signal, poll, stats, {
-        phaseMs: phaseFor(`${ctx.id}/${name}`, group.interval_ms),
+        spread: true,
       });
     }),
   );

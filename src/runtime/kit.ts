@@ -9,7 +9,7 @@ export type { Health } from "./health/actor_health.ts";
 export { type Command, type Counters, zeroCounters } from "./messages.ts";
 export { TagCatalog } from "./frames.ts";
 export { Backoff, type BackoffOptions } from "./backoff.ts";
-export { fixedRate, phaseFor, type ScheduleStats } from "./kit/schedule.ts";
+export { fixedRate, type ScheduleStats } from "./kit/schedule.ts";
 export { sleep, untilWoken, whenAborted } from "./kit/sleep.ts";
 export { unlessAborted } from "./kit/unless_aborted.ts";
 export { type Connector, Link, type LinkHooks } from "./kit/link.ts";

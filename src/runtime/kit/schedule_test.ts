@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { eventually } from "../../../tests/helpers/net.ts";
-import { fixedRate, type ScheduleStats } from "./schedule.ts";
+import { firstDue, fixedRate, type ScheduleStats, spreadPhase } from "./schedule.ts";
 
 const zero = (): ScheduleStats => ({ polls: 0, overruns: 0, poll_lag_ms: 0 });
 
@@ -70,4 +70,47 @@ Deno.test("a run that throws ends the schedule with its error, without waiting f
   await assert.rejects(done, /device gone/);
   assert.equal(calls, 1);
   assert.equal(ac.signal.aborted, false, "it ended on its own");
+});
+
+Deno.test("spread phases: n in a row are never closer than 0.44/n of the interval, nor further than 1.9/n", () => {
+  for (const n of [2, 7, 100, 1000]) {
+    const phases = Array.from({ length: n }, spreadPhase).sort((a, b) => a - b);
+    const gaps = phases.map((p, i) => (i + 1 < n ? phases[i + 1] : phases[0] + 1) - p);
+    assert.ok(Math.min(...gaps) >= 0.44 / n, `closest of ${n}: ${Math.min(...gaps)}`);
+    assert.ok(Math.max(...gaps) <= 1.9 / n, `widest of ${n}: ${Math.max(...gaps)}`);
+  }
+});
+
+Deno.test("the first due time: the next at or after now on the worker's grid of that phase", () => {
+  const a = firstDue(10_000, 1000, 0.25);
+  assert.ok(a >= 10_000 && a < 11_000);
+  assert.equal(firstDue(a, 1000, 0.25), a, "now itself when it is on the grid");
+  assert.equal(firstDue(a + 0.5, 1000, 0.25), a + 1000);
+  const half = ((firstDue(10_000, 1000, 0.75) - a) % 1000 + 1000) % 1000;
+  assert.ok(Math.abs(half - 500) < 1e-6, `half an interval apart: ${half}`);
+});
+
+Deno.test("spread schedules run apart by their phases, whenever each started", async () => {
+  const interval = 50, step = (Math.sqrt(5) - 1) / 2;
+  const ac = new AbortController();
+  const first: number[] = [];
+  const run = (slot: number) =>
+    fixedRate(
+      interval,
+      ac.signal,
+      (due) => {
+        first[slot] ??= due;
+        return Promise.resolve();
+      },
+      zero(),
+      { spread: true },
+    );
+  const a = run(0);
+  await eventually("the first schedule's first run", () => first[0] ?? undefined, undefined, 5);
+  const b = run(1); // started later: still due on its own phase of the shared grid
+  await eventually("the second's", () => first[1] ?? undefined, undefined, 5);
+  ac.abort();
+  await Promise.all([a, b]);
+  const apart = ((first[1] - first[0]) % interval + interval) % interval;
+  assert.ok(Math.abs(apart - step * interval) <= 2, `${apart} ms apart, not ${step * interval}`);
 });
