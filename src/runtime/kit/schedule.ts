@@ -99,9 +99,9 @@ let spreadCount = 0;
 /**
  * The phase of the next schedule to spread, as a fraction of its interval: k × (1/φ) mod 1 for
  * the k-th. The n phases handed out so far are never closer than 0.44/n of the interval nor
- * further apart than 1.9/n, and a schedule added later splits one of the widest gaps. Phases from
- * names fall at random: of a hundred devices, about one poll in five came within a millisecond of
- * another's, and batches that reach a broker together queue behind each other there.
+ * further apart than 1.9/n, and a schedule added later splits one of the widest gaps. (Phases
+ * hashed from device names fell in clumps, several polls in the same millisecond, and batches that
+ * reach a broker together queue behind each other there.)
  */
 export function spreadPhase(): number {
   return (spreadCount++ * GOLDEN_STEP) % 1;
