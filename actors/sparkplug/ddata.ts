@@ -78,7 +78,10 @@ export class DdataStream {
       (field !== M_LONG || Number.isSafeInteger(v)) && s.ts >= 0 && s.ts <= Number.MAX_SAFE_INTEGER
     ) {
       const m = this.#plain;
-      m.alias = def.alias, m.field = field, m.value = v, m.historical = historical;
+      m.alias = def.alias;
+      m.field = field;
+      m.value = v;
+      m.historical = historical;
       m.ts = Math.trunc(s.ts); // whole milliseconds, as the schema's encoder writes them
       this.#pbf.writeMessage(P_METRIC, writeMetric, m);
       this.count++;

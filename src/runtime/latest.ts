@@ -141,25 +141,26 @@ export class LatestValues {
     const row = t.read(index);
     const known = s.texts?.get(index);
     if (row?.seen && row.textSeq === (known?.seq ?? 0)) {
-      return sampleOf(row.ts, row.value, row.quality, known?.text, known?.reason);
+      return sampleOf(row, known);
     }
-    if (!known) return undefined;
-    return sampleOf(known.ts, known.value, known.quality, known.text, known.reason);
+    return known && sampleOf(known, known);
   }
 }
 
+/** A sample from a row's numbers, with the text and reason the tag's messages brought. */
 function sampleOf(
-  ts: number,
-  value: number,
-  quality: number,
-  text: string | null | undefined,
-  reason: string | null | undefined,
+  row: { ts: number; value: number; quality: number },
+  known: TextRow | undefined,
 ): LatestSample {
   const sample: LatestSample = {
-    value: typeof text === "string" ? text : Number.isNaN(value) ? null : value,
-    quality: qualityName(quality),
-    ts,
+    value: typeof known?.text === "string"
+      ? known.text
+      : Number.isNaN(row.value)
+      ? null
+      : row.value,
+    quality: qualityName(row.quality),
+    ts: row.ts,
   };
-  if (typeof reason === "string") sample.reason = reason;
+  if (typeof known?.reason === "string") sample.reason = known.reason;
   return sample;
 }
