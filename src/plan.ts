@@ -2,7 +2,7 @@ import type { Config } from "./config/schema.ts";
 import { permissionsOf } from "./permissions.ts";
 import { drivers } from "../actors/registry.ts";
 import type { ActorSpec } from "./runtime/messages.ts";
-import { place } from "./runtime/placement.ts";
+import { joinSources, place } from "./runtime/placement.ts";
 import type { SinkQueue } from "./runtime/router.ts";
 
 /** What the runtime needs from a config: the actors, the routes and the sink queues. */
@@ -63,6 +63,10 @@ export function planFromConfig(config: Config): Plan {
   for (const [id, t] of Object.entries(config.transforms)) {
     for (const d of t.from) routes.get(d)!.push(id);
   }
+  const joins = new Set(
+    drivers.filter((d) => d.role === "sink" && d.joinsSources).map((d) => d.kind),
+  );
+  joinSources(actors, routes, (sink) => joins.has(sink.kind));
   return { actors, routes, queues };
 }
 

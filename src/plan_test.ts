@@ -83,3 +83,25 @@ Deno.test("plan: devices get the gateway's UNS levels merged with their own; eve
   const m = plan.actors.find((a) => a.id === "m")!;
   assert.deepEqual([m.kind, m.role, m.gateway], ["mqtt", "sink", "edge7"]);
 });
+
+Deno.test("plan: an MQTT sink runs in its sources' worker when they share one, unless placed", () => {
+  const devices = { a: device(1), b: device(2) };
+  const sinks = {
+    m: { kind: "mqtt", url: "mqtt://x" },
+    db: { kind: "timescaledb", url: "postgres://u@h/db" },
+  };
+  const placementOf = (cfg: object) =>
+    Object.fromEntries(
+      planFromConfig(parseConfig(JSON.stringify(cfg))).actors.map((a) => [a.id, a.placement]),
+    );
+  assert.deepEqual(placementOf({ devices, sinks }), {
+    a: "device/modbus#0",
+    b: "device/modbus#0",
+    m: "device/modbus#0",
+    db: undefined,
+  });
+  const split = placementOf({ gateway: { placement: { modbus: 2 } }, devices, sinks });
+  assert.equal(split.m, undefined, "fed by two workers, it keeps its own");
+  const placed = placementOf({ gateway: { placement: { mqtt: 1 } }, devices, sinks });
+  assert.equal(placed.m, "sink/mqtt#0", "the user's placement wins");
+});

@@ -5,6 +5,7 @@ import type { MqttSinkConfig } from "./config.ts";
 export default defineDriver({
   kind: "mqtt",
   role: "sink",
+  joinsSources: true,
   config: async () => (await import("./config.ts")).mqttSink,
   load: () => import("./actor.ts"),
   permissions: (c: MqttSinkConfig) => ({

@@ -129,7 +129,7 @@ function configSchemaOf(
       restart: backoff(500, 30_000).describe("delay before restarting a failed actor"),
       placement: z.record(z.string(), num(z.number().int().min(1).max(64))).default({})
         .describe(
-          'workers per actor kind, e.g. { "modbus": 2 } packs a fleet of Modbus devices into 2 workers; unlisted: Modbus devices a worker per 1,000, OPC UA devices per 50 (at most one per CPU core), other kinds a worker per actor',
+          'workers per actor kind, e.g. { "modbus": 2 } packs a fleet of Modbus devices into 2 workers; unlisted: Modbus devices a worker per 1,000, OPC UA devices per 50 (at most one per CPU core), other kinds a worker per actor (an MQTT sink whose sources all share one worker runs there)',
         ),
     }).prefault({}),
     health: z.strictObject({

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { eventually } from "../../tests/helpers/net.ts";
 import type { ActorSpec } from "./messages.ts";
 import { Router } from "./router.ts";
-import { place } from "./placement.ts";
+import { joinSources, place } from "./placement.ts";
 import { Supervisor } from "./supervisor.ts";
 
 const workerUrl = new URL("../../tests/fixtures/test_worker.ts", import.meta.url);
@@ -151,5 +151,46 @@ Deno.test("place(): per role and kind, round robin; simulators and unlisted kind
     out: "sink/mqtt#0",
     sim: undefined,
     db: undefined,
+  });
+});
+
+Deno.test("joinSources(): a sink joins the one worker all its sources run in, and no other", () => {
+  const spec = (id: string, role: ActorSpec["role"], placement?: string): ActorSpec => ({
+    id,
+    kind: role === "sink" ? "out" : "in",
+    role,
+    config: {},
+    placement,
+  });
+  const specs = [
+    spec("a", "device", "device/modbus#0"),
+    spec("b", "device", "device/modbus#0"),
+    spec("c", "device", "device/modbus#1"),
+    spec("alone", "device"),
+    spec("one_pool", "sink"),
+    spec("two_pools", "sink"),
+    spec("own", "sink"),
+    spec("placed", "sink", "sink/out#0"),
+    spec("refused", "sink"),
+    spec("fed_by_none", "sink"),
+  ];
+  const routes = new Map([
+    ["a", ["one_pool", "two_pools", "placed", "refused"]],
+    ["b", ["one_pool"]],
+    ["c", ["two_pools"]],
+    ["alone", ["own"]],
+  ]);
+  joinSources(specs, routes, (s) => s.id !== "refused");
+  assert.deepEqual(Object.fromEntries(specs.map((s) => [s.id, s.placement])), {
+    a: "device/modbus#0",
+    b: "device/modbus#0",
+    c: "device/modbus#1",
+    alone: undefined,
+    one_pool: "device/modbus#0",
+    two_pools: undefined,
+    own: "actor:alone",
+    placed: "sink/out#0",
+    refused: undefined,
+    fed_by_none: undefined,
   });
 });

@@ -32,6 +32,11 @@ export interface Driver {
    * costs memory: node-opcua alone about 100 MB); absent, each actor gets a worker of its own.
    */
   perWorker?: number;
+  /**
+   * A sink light enough to share its sources' worker: when every source routed to it runs in one
+   * worker, it runs there too, and their batches reach it without a thread hop.
+   */
+  joinsSources?: boolean;
   simulator?: {
     config(): Promise<ZodType>;
     load(): Promise<{ default: ActorMain<never> }>;
@@ -46,6 +51,7 @@ export function defineDriver<S extends ZodType, T extends ZodType = ZodType>(
       kind: string;
       role: "device" | "sink" | "transform";
       perWorker?: number;
+      joinsSources?: boolean;
       simulator?: DriverPart<T>;
     }
     & DriverPart<S>,
