@@ -4,7 +4,7 @@ import type { SampleBatch } from "../../src/model/batch.ts";
 import { type ActorContext, type TagCatalog, unlessAborted } from "../../src/runtime/kit.ts";
 import { CommandTopics } from "./commands.ts";
 import { mqttLink } from "./link.ts";
-import { messages, type PayloadOptions } from "./payload.ts";
+import { eachMessage, type PayloadOptions } from "./payload.ts";
 import { retainRule } from "./retain.ts";
 
 type Config = MqttSinkConfig & PayloadOptions & { client_id: string };
@@ -12,7 +12,10 @@ type Config = MqttSinkConfig & PayloadOptions & { client_id: string };
 /** Batches published at once while more wait (see mqttSink). */
 const MAX_IN_FLIGHT = 16;
 
-/** Publishes a batch; resolves when the broker took all of it (QoS ≥ 1: acked). */
+/**
+ * Publishes a batch; resolves when the broker took all of it (QoS ≥ 1: acked), rejects with the
+ * first message's error. One promise per batch, not one per message.
+ */
 function publishBatch(
   client: MqttClient,
   closed: AbortSignal,
@@ -22,18 +25,25 @@ function publishBatch(
   retained: (topic: string) => boolean,
 ): Promise<unknown> {
   const properties = mqtt5Properties(cfg);
-  const opts = { qos: cfg.qos, ...(properties && { properties }) };
+  const opts = { qos: cfg.qos, retain: false, ...(properties && { properties }) };
+  const retainOpts = { ...opts, retain: true };
   // The batch's PUBLISH packets leave in one socket write, not one each.
   const stream = client.stream as unknown as { cork?(): void; uncork?(): void };
-  stream.cork?.();
-  try {
-    const pending = messages(batch, tags, cfg).map((m) =>
-      client.publishAsync(m.topic, m.payload, { ...opts, retain: retained(m.topic) })
-    );
-    return unlessAborted(Promise.all(pending), closed, () => new Error("connection closed"));
-  } finally {
-    stream.uncork?.();
-  }
+  const all = new Promise<void>((resolve, reject) => {
+    let left = 1; // the loop's own count: a callback made before the loop ends cannot settle it
+    const done = (err?: Error) => err ? reject(err) : --left === 0 && resolve();
+    stream.cork?.();
+    try {
+      eachMessage(batch, tags, cfg, (topic, payload) => {
+        left++;
+        client.publish(topic, payload, retained(topic) ? retainOpts : opts, done);
+      });
+    } finally {
+      stream.uncork?.();
+    }
+    done();
+  });
+  return unlessAborted(all, closed, () => new Error("connection closed"));
 }
 
 /** The MQTT 5 properties every message carries (expiry, user properties), if any. */

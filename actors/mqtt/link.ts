@@ -48,6 +48,8 @@ function connectOnce(
       reconnectPeriod: 0,
       connectTimeout: cfg.connect_timeout_ms,
       keepalive: cfg.keepalive_s,
+      // A ping every keepalive interval, not a new timer for every ack (thousands a second).
+      reschedulePings: false,
       clean: true,
       // MQTT 5 carries a command's response topic and correlation data, expiry, user properties.
       protocolVersion: usesMqtt5(cfg) ? 5 : 4,

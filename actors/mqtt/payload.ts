@@ -1,4 +1,5 @@
-import { rows, type SampleBatch } from "../../src/model/batch.ts";
+import { columns, rows, type SampleBatch } from "../../src/model/batch.ts";
+import { qualityName } from "../../src/model/sample.ts";
 import type { TagMeta } from "../../src/model/tag.ts";
 import type { TagCatalog } from "../../src/runtime/kit.ts";
 
@@ -16,7 +17,11 @@ export interface PayloadOptions {
   gateway: string;
 }
 
-/** The JSON payload of one sample on its UNS topic: `{value, ts, quality}` (+ unit, reason). */
+/**
+ * The JSON payload of one sample on its UNS topic: `{value, ts, quality}` (+ unit, reason), as
+ * JSON.stringify writes that object, joined from its parts without making the object first (a
+ * fleet publishes thousands a second).
+ */
 export function samplePayload(
   value: number | string | boolean | null,
   ts: number,
@@ -24,10 +29,11 @@ export function samplePayload(
   unit?: string,
   reason?: string,
 ): string {
-  const body: Record<string, unknown> = { value, ts, quality };
-  if (unit) body.unit = unit;
-  if (reason) body.reason = reason;
-  return JSON.stringify(body);
+  return `{"value":${JSON.stringify(value)},"ts":${JSON.stringify(ts)},"quality":${
+    JSON.stringify(quality)
+  }${unit ? `,"unit":${JSON.stringify(unit)}` : ""}${
+    reason ? `,"reason":${JSON.stringify(reason)}` : ""
+  }}`;
 }
 
 function tagOf(tags: TagCatalog, source: number, index: number): TagMeta {
@@ -48,6 +54,37 @@ export function groupTopic(template: string, gateway: string, tag: TagMeta, grou
     .replaceAll("{group}", group).replaceAll("{device_path}", devicePath);
 }
 
+/** Each message of a batch, as `messages` makes them, handed to `send` in order. */
+export function eachMessage(
+  batch: SampleBatch,
+  tags: TagCatalog,
+  opts: PayloadOptions,
+  send: (topic: string, payload: string) => void,
+): void {
+  if (opts.format === "group") {
+    for (const m of messages(batch, tags, opts)) send(m.topic, m.payload);
+    return;
+  }
+  const c = columns(batch);
+  const text = batch.text && new Map(batch.text);
+  const reasons = batch.reasons && new Map(batch.reasons);
+  for (let i = 0; i < batch.count; i++) {
+    const tag = tagOf(tags, batch.source, c.tag[i]);
+    const v = c.value[i];
+    const value = text?.get(i) ?? (Number.isNaN(v) ? null : v);
+    send(
+      opts.topic_prefix + tag.path,
+      samplePayload(
+        typed(tag, value),
+        c.ts[i],
+        qualityName(c.quality[i]),
+        tag.unit,
+        reasons?.get(i),
+      ),
+    );
+  }
+}
+
 /**
  * The messages for a batch. Per tag: one per sample on prefix + UNS path. Per group: one JSON
  * per device, group and timestamp — `{"timestamp", "node", "group", "values": {tag: value},
@@ -56,13 +93,9 @@ export function groupTopic(template: string, gateway: string, tag: TagMeta, grou
  */
 export function messages(batch: SampleBatch, tags: TagCatalog, opts: PayloadOptions): Message[] {
   if (opts.format === "tag") {
-    return [...rows(batch)].map((s) => {
-      const tag = tagOf(tags, batch.source, s.tag);
-      return {
-        topic: opts.topic_prefix + tag.path,
-        payload: samplePayload(typed(tag, s.value), s.ts, s.quality, tag.unit, s.reason),
-      };
-    });
+    const out: Message[] = [];
+    eachMessage(batch, tags, opts, (topic, payload) => out.push({ topic, payload }));
+    return out;
   }
   const polls = new Map<
     string,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { samplePayload } from "./payload.ts";
 import { safeUrl } from "../../src/runtime/kit.ts";
 
@@ -16,6 +17,23 @@ Deno.test("sample payload: value, ts, quality; unit and reason only when present
     reason: "timed out",
   });
   assert.equal(JSON.parse(samplePayload(true, 1, "good")).value, true);
+});
+
+Deno.test("sample payload: the same text as JSON.stringify of the object, for any value and text", () => {
+  const text = fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.constant(""));
+  fc.assert(fc.property(
+    fc.oneof(fc.double(), fc.string({ unit: "grapheme" }), fc.boolean(), fc.constant(null)),
+    fc.oneof(fc.integer(), fc.double()),
+    fc.constantFrom("good", "bad", "uncertain"),
+    fc.option(text, { nil: undefined }),
+    fc.option(text, { nil: undefined }),
+    (value, ts, quality, unit, reason) => {
+      const body: Record<string, unknown> = { value, ts, quality };
+      if (unit) body.unit = unit;
+      if (reason) body.reason = reason;
+      assert.equal(samplePayload(value, ts, quality, unit, reason), JSON.stringify(body));
+    },
+  ));
 });
 
 Deno.test("broker URLs lose their credentials before they are logged", () => {
