@@ -15,7 +15,8 @@ import { pollStartLag } from "../src/runtime/histogram.ts";
 import { actorCounters, waitReady } from "./gateway_api.ts";
 import { cliArgs, Proc } from "./proc.ts";
 import { meter, type Usage } from "./proc_usage.ts";
-import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
+import { PERMISSIONS } from "../tests/helpers/gateway_process.ts";
+import { v8FlagsFor } from "../src/v8_flags.ts";
 import { profileEnv } from "./profile.ts";
 import { MALLOC_ENV } from "../src/malloc_env.ts";
 import { freePortRange, loopbackPort } from "./ports.ts";
@@ -255,8 +256,9 @@ async function main(): Promise<void> {
       // gateway.placement.modbus: how many workers share the fleet (0: the gateway's default).
       workers: { type: "string", default: "0" },
       // V8 flags for the gateway process only (e.g. --max-semi-space-size=1); its workers share them.
-      // The same V8 flags as `deno task start`; pass --gateway-v8-flags= for V8's defaults.
-      "gateway-v8-flags": { type: "string", default: V8_FLAGS },
+      // The V8 flags `deno task start` picks for the fleet; pass --gateway-v8-flags= for V8's
+      // defaults.
+      "gateway-v8-flags": { type: "string" },
       // The plain loop's V8 flags; the same as the gateway's unless given, so both pay alike.
       "baseline-v8-flags": { type: "string" },
       "coalesce-ms": { type: "string", default: "0" },
@@ -269,6 +271,7 @@ async function main(): Promise<void> {
   });
   profileDir = args.profile;
   const n = Number(args.devices), seconds = Number(args.seconds);
+  const gatewayFlags = args["gateway-v8-flags"] ?? v8FlagsFor(n);
   const fds = checkFdLimit(n);
   const load = Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
   const basePort = freePortRange(n);
@@ -297,7 +300,7 @@ async function main(): Promise<void> {
         n,
         basePort,
         seconds,
-        args["baseline-v8-flags"] ?? args["gateway-v8-flags"],
+        args["baseline-v8-flags"] ?? gatewayFlags,
       ),
       await runGateway(
         sim,
@@ -306,7 +309,7 @@ async function main(): Promise<void> {
         seconds,
         Number(args.workers),
         Number(args["coalesce-ms"]),
-        args["gateway-v8-flags"],
+        gatewayFlags,
       ),
       ...(args.forget
         ? [
@@ -315,7 +318,7 @@ async function main(): Promise<void> {
             n,
             basePort,
             seconds,
-            args["baseline-v8-flags"] ?? args["gateway-v8-flags"],
+            args["baseline-v8-flags"] ?? gatewayFlags,
             true,
           ),
         ]
@@ -329,7 +332,7 @@ async function main(): Promise<void> {
             seconds,
             Number(args.workers),
             Number(args["coalesce-ms"]),
-            args["gateway-v8-flags"],
+            gatewayFlags,
             true,
           ),
         ]

@@ -10,7 +10,8 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import mqtt from "mqtt";
-import { PERMISSIONS, V8_FLAGS } from "../tests/helpers/gateway_process.ts";
+import { PERMISSIONS } from "../tests/helpers/gateway_process.ts";
+import { v8FlagsFor } from "../src/v8_flags.ts";
 import { profileEnv } from "./profile.ts";
 import { waitReady } from "./gateway_api.ts";
 import { ownBroker } from "./own_broker.ts";
@@ -83,14 +84,16 @@ async function main(): Promise<void> {
       seconds: { type: "string", default: "30" },
       // gateway.placement.modbus: how many workers share the devices (0: the gateway's default).
       workers: { type: "string", default: "0" },
-      // The gateway's V8 flags (default: those of `deno task start`; "" for V8's defaults).
-      "gateway-v8-flags": { type: "string", default: V8_FLAGS },
+      // The gateway's V8 flags (default: those `deno task start` picks for the fleet; "" for V8's
+      // defaults).
+      "gateway-v8-flags": { type: "string" },
       // A directory for CPU profiles of the gateway's threads (see bench/profile.ts).
       profile: { type: "string" },
     },
   });
   const n = Number(args.devices), interval = Number(args["interval-ms"]);
   const seconds = Number(args.seconds);
+  const startFlags = v8FlagsFor(n), v8Flags = args["gateway-v8-flags"] ?? startFlags;
   const load = Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
   const basePort = freePortRange(n);
   const broker = await ownBroker();
@@ -149,7 +152,7 @@ async function main(): Promise<void> {
     const gw = new Proc("gateway", [
       "run",
       ...PERMISSIONS,
-      ...(args["gateway-v8-flags"] ? [`--v8-flags=${args["gateway-v8-flags"]}`] : []),
+      ...(v8Flags ? [`--v8-flags=${v8Flags}`] : []),
       "src/main.ts",
       "--config",
       config,
@@ -158,9 +161,9 @@ async function main(): Promise<void> {
     await waitReady(gw, `http://127.0.0.1:${api}`);
     await sleep(WARMUP_S * 1000);
     rows.push({
-      name: args["gateway-v8-flags"] === V8_FLAGS
+      name: v8Flags === startFlags
         ? "gateway as `deno task start` runs it (modbus → mqtt sink)"
-        : `gateway (modbus → mqtt sink), --v8-flags=${args["gateway-v8-flags"]}`,
+        : `gateway (modbus → mqtt sink), --v8-flags=${v8Flags}`,
       seconds,
       ...await ages.window(gw, seconds),
     });

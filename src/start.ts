@@ -27,13 +27,12 @@ async function start(): Promise<number> {
     return await main(); // bad usage or config: main says what is wrong, with exit code 2
   }
   if (Deno.args.includes("--check") || Deno.args.includes("--help")) return await main();
-  const flags = permissionFlags(
-    processPermissions(config, planFromConfig(config).actors, file),
-    ROOT,
-  );
+  const { actors } = planFromConfig(config);
+  const flags = permissionFlags(processPermissions(config, actors, file), ROOT);
   const env = (name: string) => Deno.env.get(name);
+  const devices = actors.filter((a) => a.role === "device").length;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...flags, ...v8Args(env), MAIN, ...Deno.args],
+    args: ["run", ...flags, ...v8Args(env, devices), MAIN, ...Deno.args],
     env: mallocEnv(env),
     stdin: "inherit",
     stdout: "inherit",

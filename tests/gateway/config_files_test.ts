@@ -25,5 +25,8 @@ Deno.test("deno.json: start and compile pass the V8 flags the tests and benches 
   // start runs the launcher, which runs the gateway with them (and with the config's allow-lists).
   assert.match(tasks.start, /src\/start\.ts$/);
   const launcher = await Deno.readTextFile(new URL("../../src/start.ts", import.meta.url));
-  assert.ok(launcher.includes("...v8Args(env)"), "src/start.ts passes V8_FLAGS (v8Args)");
+  assert.ok(
+    launcher.includes("...v8Args(env, devices)"),
+    "src/start.ts passes the flags for the fleet (v8Args)",
+  );
 });

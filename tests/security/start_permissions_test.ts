@@ -2,7 +2,7 @@
 // the hosts and ports of its devices and sinks and the API's address, its data paths to write.
 import assert from "node:assert/strict";
 import { eventually, freePort } from "../helpers/net.ts";
-import { V8_FLAGS } from "../../src/v8_flags.ts";
+import { SMALL_FLEET_V8_FLAGS } from "../../src/v8_flags.ts";
 
 const START = new URL("../../src/start.ts", import.meta.url).pathname;
 
@@ -81,7 +81,11 @@ Deno.test("deno task start: the gateway runs with the hosts, ports and paths of 
     assert.equal(flag("--allow-sys"), undefined, "no driver here needs system information");
     assert.equal(flag("--allow-run"), undefined);
     assert.equal(flag("--allow-all") ?? flag("-A"), undefined);
-    assert.equal(flag("--v8-flags"), `--v8-flags=${V8_FLAGS}`, "the start task's heap settings");
+    assert.equal(
+      flag("--v8-flags"),
+      `--v8-flags=${SMALL_FLEET_V8_FLAGS}`,
+      "the start task's heap settings for a small fleet",
+    );
     const env = Deno.readTextFileSync(`/proc/${childPid(launcher.pid)}/environ`).split("\0");
     assert.ok(env.includes("MALLOC_ARENA_MAX=2"), "the start task's allocator setting");
   } finally {
