@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "./gateway_config.ts";
 import { defaultPlacement, planFromConfig } from "./plan.ts";
+import { workerOf } from "./runtime/placement.ts";
 
 const device = (port: number) => ({
   kind: "modbus",
@@ -56,7 +57,7 @@ Deno.test("plan: without a placement, Modbus devices share a worker per 1,000 (a
   assert.deepEqual(defaultPlacement(plan.actors, 2), { modbus: 2 }, "2,001 devices, 2 cores");
   const workers = new Map<string, number>();
   for (const a of plan.actors) {
-    const key = a.placement ?? `actor:${a.id}`;
+    const key = workerOf(a);
     workers.set(key, (workers.get(key) ?? 0) + 1);
   }
   const pools = Math.min(3, navigator.hardwareConcurrency);

@@ -13,6 +13,7 @@ import type {
   FromActor,
   ToActor,
 } from "./messages.ts";
+import { workerOf } from "./placement.ts";
 import type { Router } from "./router.ts";
 import { type ActorStatus, statusOf } from "./status.ts";
 import { type WorkerOptions, WorkerSlot } from "./worker_slot.ts";
@@ -75,7 +76,7 @@ export class Supervisor {
       coalesceMs: opts.coalesceMs ?? 0,
       logLevel: opts.logLevel,
     };
-    for (const spec of specs) this.#place(spec, spec.placement ?? `actor:${spec.id}`);
+    for (const spec of specs) this.#place(spec, workerOf(spec));
   }
 
   /** The specs of the actors it runs, in config order. */
@@ -90,9 +91,9 @@ export class Supervisor {
    */
   add(spec: ActorSpec): void {
     if (this.#entries.has(spec.id)) throw new Error(`Cannot add ${spec.id}: it exists`);
-    let key = spec.placement ?? `actor:${spec.id}`;
+    let key = workerOf(spec);
     for (let n = 2; !(this.#slots.get(key)?.covers(spec.permissions) ?? true); n++) {
-      key = `${spec.placement ?? `actor:${spec.id}`}+${n}`;
+      key = `${workerOf(spec)}+${n}`;
     }
     this.#place(spec, key);
   }
