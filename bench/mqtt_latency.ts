@@ -5,7 +5,7 @@
 // a plain modbus-serial + mqtt.js loop in its own process (bench/mqtt_latency_plain.ts), timed by
 // the same subscriber. Prints a Markdown table for BENCHMARKS.md.
 //   deno task bench:latency [--devices 100] [--interval-ms 1000] [--seconds 30] [--workers N]
-//     [--gateway-v8-flags=…]
+//     [--gateway-v8-flags=…] [--together] (both at once, over the same window)
 //     [--profile DIR] (a CPU profile of each gateway thread; `deno run -A bench/profile.ts DIR`)
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -31,24 +31,31 @@ interface Row {
   usage: Usage;
 }
 
-/** The subscriber: every message's age, kept for the run that is being measured. */
+/** The subscriber: every message's age by topic prefix, kept for the runs being measured. */
 class Ages {
-  measuring: number[] | undefined;
+  measuring: Map<string, number[]> | undefined;
   constructor(readonly client: mqtt.MqttClient) {
-    client.on("message", (_topic, payload) => {
-      if (!this.measuring) return;
+    client.on("message", (topic, payload) => {
+      const ages = this.measuring?.get(topic.slice(0, topic.indexOf("/", 4) + 1));
+      if (!ages) return;
       const ts = JSON.parse(new TextDecoder().decode(payload)).ts as number;
-      this.measuring.push(Date.now() - ts);
+      ages.push(Date.now() - ts);
     });
   }
-  /** Collects ages for `seconds` while `p` runs; returns them with p's CPU and memory. */
-  async window(p: Proc, seconds: number): Promise<{ ages: number[]; usage: Usage }> {
-    const ages: number[] = [];
-    const usage = meter(p.child.pid);
-    this.measuring = ages;
+  /**
+   * Collects ages for `seconds` from each process (by its topic prefix, "lat/plain/" or
+   * "lat/gw/"), all in the same window; returns each one's with its CPU and memory.
+   */
+  async window(
+    procs: { p: Proc; prefix: string }[],
+    seconds: number,
+  ): Promise<{ ages: number[]; usage: Usage }[]> {
+    const lists = procs.map(() => [] as number[]);
+    const usages = procs.map(({ p }) => meter(p.child.pid));
+    this.measuring = new Map(procs.map(({ prefix }, i) => [prefix, lists[i]]));
     await sleep(seconds * 1000);
     this.measuring = undefined;
-    return { ages, usage: usage() };
+    return procs.map((_, i) => ({ ages: lists[i], usage: usages[i]() }));
   }
 }
 
@@ -89,10 +96,13 @@ async function main(): Promise<void> {
       "gateway-v8-flags": { type: "string" },
       // A directory for CPU profiles of the gateway's threads (see bench/profile.ts).
       profile: { type: "string" },
+      // Both at once, measured over the same window (each polling the simulated fleet), so the
+      // machine's drift between two windows (a shared VM) falls on both alike.
+      together: { type: "boolean", default: false },
     },
   });
   const n = Number(args.devices), interval = Number(args["interval-ms"]);
-  const seconds = Number(args.seconds);
+  const seconds = Number(args.seconds), together = args.together;
   const startFlags = v8FlagsFor(n), v8Flags = args["gateway-v8-flags"] ?? startFlags;
   const load = Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
   const basePort = freePortRange(n);
@@ -120,20 +130,23 @@ async function main(): Promise<void> {
         devices: n,
         "base-port": basePort,
         "interval-ms": interval,
-        seconds: WARMUP_S + seconds + 2,
+        seconds: 600, // stopped once measured
         url: broker.url,
         prefix: "lat/plain/",
       }),
     ]);
     started.push(plain);
     await plain.waitFor("ready", 60_000);
-    await sleep(WARMUP_S * 1000);
-    rows.push({
-      name: "baseline: plain modbus-serial + mqtt.js loop",
-      seconds,
-      ...await ages.window(plain, seconds),
-    });
-    await plain.stop();
+    const plainRow = "baseline: plain modbus-serial + mqtt.js loop";
+    const gwRow = v8Flags === startFlags
+      ? "gateway as `deno task start` runs it (modbus → mqtt sink)"
+      : `gateway (modbus → mqtt sink), --v8-flags=${v8Flags}`;
+    if (!together) {
+      await sleep(WARMUP_S * 1000);
+      const [m] = await ages.window([{ p: plain, prefix: "lat/plain/" }], seconds);
+      rows.push({ name: plainRow, seconds, ...m });
+      await plain.stop();
+    }
 
     const api = loopbackPort();
     const config = await Deno.makeTempFile({ prefix: "tagflow-bench-", suffix: ".json" });
@@ -160,14 +173,14 @@ async function main(): Promise<void> {
     started.push(gw);
     await waitReady(gw, `http://127.0.0.1:${api}`);
     await sleep(WARMUP_S * 1000);
-    rows.push({
-      name: v8Flags === startFlags
-        ? "gateway as `deno task start` runs it (modbus → mqtt sink)"
-        : `gateway (modbus → mqtt sink), --v8-flags=${v8Flags}`,
-      seconds,
-      ...await ages.window(gw, seconds),
-    });
+    const measured = await ages.window([
+      ...(together ? [{ p: plain, prefix: "lat/plain/" }] : []),
+      { p: gw, prefix: "lat/gw/" },
+    ], seconds);
+    if (together) rows.push({ name: plainRow, seconds, ...measured.shift()! });
+    rows.push({ name: gwRow, seconds, ...measured[0] });
     await gw.stop();
+    await plain.stop();
     await Deno.remove(config).catch(() => {});
   } finally {
     await Promise.all(started.map((p) => p.stop(3000).catch(() => {})));
@@ -177,7 +190,8 @@ async function main(): Promise<void> {
   }
   console.log(
     `Device → MQTT latency: ${n} Modbus devices × 20 registers every ${interval} ms, each value ` +
-      `published at QoS 1, ${seconds} s measured after ${WARMUP_S} s warm-up; load average before ` +
+      `published at QoS 1, ${seconds} s measured after ${WARMUP_S} s warm-up` +
+      `${together ? ", the plain loop and the gateway at once" : ""}; load average before ` +
       `the run ${load}; ${new Date().toISOString()}.\n`,
   );
   console.log(

@@ -1,5 +1,6 @@
 /**
- * A bounded, credit-based channel over a MessagePort: point to point between any two threads.
+ * A bounded, credit-based channel over a MessagePort: point to point between any two threads (or
+ * over a local pair between two actors of one thread, see localPorts).
  *
  * The sender holds `capacity` credits; each data item costs one and is returned once the consumer
  * acks it. So the receiver never holds more than `capacity` unacked items, and a sender without
@@ -14,6 +15,7 @@ import { AckCounter } from "./ack_counter.ts";
 import { Coalescer } from "./coalescer.ts";
 import { WIRE, type Wire } from "./channel_wire.ts";
 import { untilWoken } from "./wake.ts";
+import type { Port } from "./local_port.ts";
 
 /**
  * The sending end; `transfer` names the buffers each item hands over instead of copying.
@@ -38,7 +40,7 @@ export class ChannelSender<T, C = never> {
   onReply: ((message: unknown) => void) | undefined;
 
   constructor(
-    private readonly port: MessagePort,
+    private readonly port: Port,
     readonly capacity: number,
     private readonly transfer: (item: T) => Transferable[] = () => [],
     readonly coalesceMs = 0,
@@ -180,7 +182,7 @@ export class ChannelReceiver<T, C = never> {
 
   /** It holds at most the sender's capacity of unacked items: the sender's credit bounds it. */
   constructor(
-    private readonly port: MessagePort,
+    private readonly port: Port,
     private readonly options: ReceiverOptions<C> = {},
   ) {
     port.onmessage = (e: MessageEvent<Wire<T, C>>) => this.#onWire(e.data);

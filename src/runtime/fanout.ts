@@ -4,6 +4,7 @@ import { type BatchSender, batchSender, TagCatalog, type TagsFrame } from "./fra
 import { Outbox, type SinkQueue } from "./outbox.ts";
 import { Receipts } from "./receipts.ts";
 import { untilWoken } from "./wake.ts";
+import type { Port } from "./local_port.ts";
 
 /** Where one source's batches go: a sink (or transform) and its queue settings. */
 export interface Target {
@@ -111,7 +112,7 @@ export class Fanout {
   }
 
   /** Starts sending a sink's queue on a port to its worker (again, after a restart). */
-  attach(id: string, port: MessagePort, capacity: number, queue: SinkQueue): void {
+  attach(id: string, port: Port, capacity: number, queue: SinkQueue): void {
     const link = this.#link(id, queue);
     this.detach(id);
     const sender = batchSender(port, capacity, this.coalesceMs);

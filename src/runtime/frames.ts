@@ -2,6 +2,7 @@ import { type SampleBatch, transferList } from "../model/batch.ts";
 import { Interner } from "../model/intern.ts";
 import type { TagMeta } from "../model/tag.ts";
 import { ChannelReceiver, ChannelSender } from "./channel.ts";
+import type { Port } from "./local_port.ts";
 
 /** Registers tags of a source: `tags[i]` gets index `first + i`. Sent before batches using them. */
 export interface TagsFrame {
@@ -16,13 +17,13 @@ export type BatchSender = ChannelSender<SampleBatch, TagsFrame>;
 export type BatchReceiver = ChannelReceiver<SampleBatch, TagsFrame>;
 
 /** A sender of sample batches that transfers each batch's buffer (see ChannelSender on coalescing). */
-export function batchSender(port: MessagePort, capacity: number, coalesceMs = 0): BatchSender {
+export function batchSender(port: Port, capacity: number, coalesceMs = 0): BatchSender {
   return new ChannelSender<SampleBatch, TagsFrame>(port, capacity, transferList, coalesceMs);
 }
 
 /** A receiver of sample batches; tag frames go to onTags on arrival. */
 export function batchReceiver(
-  port: MessagePort,
+  port: Port,
   onTags: (frame: TagsFrame) => void,
 ): BatchReceiver {
   return new ChannelReceiver<SampleBatch, TagsFrame>(port, { onControl: onTags });

@@ -3,6 +3,7 @@ import { AckCounter } from "./ack_counter.ts";
 import { WIRE, type Wire } from "./channel_wire.ts";
 import type { TagsFrame } from "./frames.ts";
 import { untilWoken } from "./wake.ts";
+import type { Port } from "./local_port.ts";
 
 /** What a sink or transform takes its batches from. */
 export interface SampleInput {
@@ -13,7 +14,7 @@ export interface SampleInput {
 }
 
 interface Inlet {
-  port: MessagePort;
+  port: Port;
   ended: boolean;
   closed: boolean;
   /** Where acks return the sender's credit (the port's first message brings it). */
@@ -40,7 +41,7 @@ export class MergedInput implements SampleInput {
   constructor(private readonly onTags: (frame: TagsFrame) => void) {}
 
   /** Adds the port of an upstream worker (replacing its earlier one). */
-  add(key: string, port: MessagePort): void {
+  add(key: string, port: Port): void {
     this.drop(key);
     if (this.#closed) return port.close();
     const inlet: Inlet = { port, ended: false, closed: false };

@@ -67,6 +67,11 @@ export type ToActor =
   | { type: "output"; coalesceMs: number }
   /** To a worker with sources: send a sink's (or transform's) batches on this port from now on. */
   | { type: "link"; sink: string; port: MessagePort; capacity: number; queue: SinkQueue }
+  /**
+   * To a worker with sources that also runs the sink: link its sources to the sink's input there,
+   * over a local pair of ports (one message does both "link" and "input"; `from` is this worker).
+   */
+  | { type: "local_link"; sink: string; from: string; capacity: number; queue: SinkQueue }
   /** The sink's worker went away: what was in flight to it is lost. */
   | { type: "unlink"; sink: string }
   /** The sink was removed from the config: send what is queued for it, then end its link. */

@@ -35,6 +35,8 @@ export class Router {
   #feeding?: Map<string, string[]>;
   #upstream = new Map<string, Upstream>();
   #sinks = new Map<string, Post>();
+  /** The worker each running sink is in. */
+  #sinkSlot = new Map<string, string>();
   /** Figures of workers that went away, kept in the sinks' totals. */
   #retired = new Map<string, LinkFigures>();
 
@@ -86,6 +88,7 @@ export class Router {
   removeSink(id: string): void {
     const post = this.#sinks.get(id);
     this.#sinks.delete(id);
+    this.#sinkSlot.delete(id);
     for (const up of this.#upstream.values()) {
       // Also where no port is open (the sink was down): what waits for it is dropped, counted.
       up.linked.delete(id);
@@ -131,15 +134,21 @@ export class Router {
     up.onDrained?.();
   }
 
-  /** A sink (or transform) started in a worker: every worker with sources for it gets a port. */
-  attachSink(id: string, post: Post): void {
+  /**
+   * A sink (or transform) started in worker `slot`: every worker with sources for it gets a port
+   * (that worker itself a local one).
+   */
+  attachSink(id: string, post: Post, slot?: string): void {
     this.#sinks.set(id, post);
+    if (slot === undefined) this.#sinkSlot.delete(id);
+    else this.#sinkSlot.set(id, slot);
     for (const key of this.#upstream.keys()) this.#connect(key, id);
   }
 
   /** A sink's worker went away: what was in flight to it is lost; its queues wait upstream. */
   detachSink(id: string): void {
     if (!this.#sinks.delete(id)) return;
+    this.#sinkSlot.delete(id);
     for (const up of this.#upstream.values()) {
       if (up.linked.delete(id)) up.post({ type: "unlink", sink: id });
     }
@@ -153,6 +162,7 @@ export class Router {
     const post = this.#sinks.get(id);
     if (!post) return;
     this.#sinks.delete(id);
+    this.#sinkSlot.delete(id);
     for (const up of this.#upstream.values()) {
       if (up.linked.delete(id)) up.post({ type: "pause_link", sink: id });
     }
@@ -218,9 +228,13 @@ export class Router {
     const post = this.#sinks.get(id)!;
     if (up.linked.has(id) || up.drained || !this.#slotsFeeding(id).includes(key)) return;
     up.linked.add(id);
+    const capacity = this.window, queue = this.#share(id);
+    if (this.#sinkSlot.get(id) === key) {
+      return up.post({ type: "local_link", sink: id, from: key, capacity, queue });
+    }
     const ch = new MessageChannel();
     up.post(
-      { type: "link", sink: id, port: ch.port1, capacity: this.window, queue: this.#share(id) },
+      { type: "link", sink: id, port: ch.port1, capacity, queue },
       [ch.port1],
     );
     post({ type: "input", id, from: key, port: ch.port2 }, [ch.port2]);

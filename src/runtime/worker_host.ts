@@ -11,6 +11,7 @@ import { TagCatalog } from "./frames.ts";
 import { Fanout } from "./fanout.ts";
 import { LatestWriter } from "./latest.ts";
 import { MergedInput } from "./merged_input.ts";
+import { localPorts } from "./local_port.ts";
 import { logger, setLogLevel } from "./log.ts";
 import { KeyList, packCounters } from "./counter_table.ts";
 import {
@@ -119,7 +120,13 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
     const msg = e.data;
     if (msg.type === "output") fanout.coalesceMs = msg.coalesceMs;
     else if (msg.type === "link") fanout.attach(msg.sink, msg.port, msg.capacity, msg.queue);
-    else if (msg.type === "unlink") fanout.detach(msg.sink);
+    else if (msg.type === "local_link") {
+      const [out, into] = localPorts();
+      fanout.attach(msg.sink, out, msg.capacity, msg.queue);
+      const input = actors.get(msg.sink)?.input;
+      if (input) input.add(msg.from, into);
+      else into.close();
+    } else if (msg.type === "unlink") fanout.detach(msg.sink);
     else if (msg.type === "close_link") fanout.close(msg.sink);
     else if (msg.type === "route") fanout.route(msg.source, msg.targets);
     else if (msg.type === "pause_link") fanout.finish(msg.sink);

@@ -101,7 +101,7 @@ export class WorkerSlot {
       logLevel: this.opts.logLevel,
     });
     if (takesSamples(e.spec.role)) {
-      this.router.attachSink(e.id, (msg, transfer) => this.post(msg, transfer));
+      this.router.attachSink(e.id, (msg, transfer) => this.post(msg, transfer), this.key);
     }
   }
 
