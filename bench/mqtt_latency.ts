@@ -22,6 +22,8 @@ import { meter, type Usage } from "./proc_usage.ts";
 
 const BENCH = fileURLToPath(new URL(".", import.meta.url));
 const WARMUP_S = 5;
+/** The topic prefixes of the plain loop's and the gateway's messages. */
+const PLAIN = "lat/plain/", GATEWAY = "lat/gw/";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Row {
@@ -43,8 +45,8 @@ class Ages {
     });
   }
   /**
-   * Collects ages for `seconds` from each process (by its topic prefix, "lat/plain/" or
-   * "lat/gw/"), all in the same window; returns each one's with its CPU and memory.
+   * Collects ages for `seconds` from each process (by its topic prefix, PLAIN or GATEWAY),
+   * all in the same window; returns each one's with its CPU and memory.
    */
   async window(
     procs: { p: Proc; prefix: string }[],
@@ -78,7 +80,7 @@ function gatewayConfig(
       `d${i}`,
       { kind: "modbus", host: "127.0.0.1", port: o.basePort + i, interval_ms: o.interval, tags },
     ])),
-    sinks: { mqtt: { kind: "mqtt", url: o.url, topic_prefix: "lat/gw/", qos: 1 } },
+    sinks: { mqtt: { kind: "mqtt", url: o.url, topic_prefix: GATEWAY, qos: 1 } },
   };
 }
 
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
         "interval-ms": interval,
         seconds: 600, // stopped once measured
         url: broker.url,
-        prefix: "lat/plain/",
+        prefix: PLAIN,
       }),
     ]);
     started.push(plain);
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
       : `gateway (modbus → mqtt sink), --v8-flags=${v8Flags}`;
     if (!together) {
       await sleep(WARMUP_S * 1000);
-      const [m] = await ages.window([{ p: plain, prefix: "lat/plain/" }], seconds);
+      const [m] = await ages.window([{ p: plain, prefix: PLAIN }], seconds);
       rows.push({ name: plainRow, seconds, ...m });
       await plain.stop();
     }
@@ -174,8 +176,8 @@ async function main(): Promise<void> {
     await waitReady(gw, `http://127.0.0.1:${api}`);
     await sleep(WARMUP_S * 1000);
     const measured = await ages.window([
-      ...(together ? [{ p: plain, prefix: "lat/plain/" }] : []),
-      { p: gw, prefix: "lat/gw/" },
+      ...(together ? [{ p: plain, prefix: PLAIN }] : []),
+      { p: gw, prefix: GATEWAY },
     ], seconds);
     if (together) rows.push({ name: plainRow, seconds, ...measured.shift()! });
     rows.push({ name: gwRow, seconds, ...measured[0] });
