@@ -10,6 +10,12 @@ import { profileFor, profileWindowMs } from "./runtime/cpu_profile.ts";
 import type { EnvVault } from "./config/env.ts";
 import { maskSecrets } from "./config/mask.ts";
 import { ConfigReloader } from "./reload.ts";
+import {
+  cancelHeapSettle,
+  SETTLE_AFTER_MS,
+  settleHeap,
+  settleHeapSoon,
+} from "./runtime/settle_heap.ts";
 import type { ConfigSource } from "./api/context.ts";
 
 /** A running gateway: actors, router and HTTP API. */
@@ -74,7 +80,7 @@ export async function startGateway(
   };
   const server = Deno.serve(
     { hostname: config.api.host, port: config.api.port, onListen: () => {} },
-    createApi({ status: () => supervisor.status(), control, config: configSource }, { tokens })
+    createApi({ status: () => supervisor.statuses(), control, config: configSource }, { tokens })
       .fetch,
   );
   const url = `http://${
@@ -83,7 +89,11 @@ export async function startGateway(
   for (const a of plan.actors) {
     for (const dir of a.permissions?.dirs ?? []) await Deno.mkdir(dir, { recursive: true });
   }
+  // Reading, checking and planning the config is done: its garbage goes before the workers start
+  // (they take their memory as the main thread holds the most), and the tags they register after.
+  settleHeap();
   await supervisor.start();
+  settleHeapSoon(SETTLE_AFTER_MS);
   log("info", "gateway started", { api: url, actors: plan.actors.length });
   return {
     supervisor,
@@ -92,6 +102,7 @@ export async function startGateway(
     reloader,
     async stop() {
       log("info", "stopping", { deadline_ms: config.gateway.shutdown_timeout_ms });
+      cancelHeapSettle();
       const clean = await supervisor.stop(config.gateway.shutdown_timeout_ms);
       await server.shutdown();
       log(

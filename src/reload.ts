@@ -1,3 +1,4 @@
+import { SETTLE_AFTER_MS, settleHeapSoon } from "./runtime/settle_heap.ts";
 import { ConfigError, loadConfig } from "./config_file.ts";
 import type { Config } from "./config/schema.ts";
 import type { EnvVault } from "./config/env.ts";
@@ -53,6 +54,7 @@ export class ConfigReloader {
     const started = performance.now();
     const outcome = await this.#apply();
     const duration_ms = Math.round(performance.now() - started);
+    settleHeapSoon(SETTLE_AFTER_MS); // a reload leaves what a start leaves: the old and new configs
     if (outcome.ok) {
       const { ok: _, ...what } = outcome;
       this.#log("info", "config reloaded", { trigger, file: this.file, ...what, duration_ms });

@@ -35,7 +35,8 @@ export interface ConfigSource {
 
 /** What the API reads from the runtime, and the command path it hands requests to. */
 export interface ApiSource {
-  status(): ActorStatus[];
+  /** Every actor's state and counters; a lazy iterable is read one slice at a time. */
+  status(): Iterable<ActorStatus>;
   /** The config in force (secrets masked) and its reload; without it those routes answer 503. */
   config?: ConfigSource;
   /** Devices, tags and commands; without it those routes answer 503. */

@@ -71,7 +71,7 @@ export function dashboardRoutes(app: App, { source }: ApiContext): void {
       });
       for (let tick = 0; open; tick++) {
         if (tick % ACTORS_EVERY === 0) {
-          const actors = source.status().map((a) => [a.id, a.state, a.reason ?? ""]);
+          const actors = Array.from(source.status(), (a) => [a.id, a.state, a.reason ?? ""]);
           await out.writeSSE({ event: "actors", data: JSON.stringify(actors) });
         }
         const tags = device ? source.control?.tags(device) : undefined;

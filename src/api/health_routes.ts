@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiContext, App } from "./context.ts";
+import { jsonArrayBody } from "./json_stream.ts";
 import { prometheusText } from "./metrics.ts";
 import { ActorStatus, Health, NotReady } from "./schemas.ts";
 
@@ -59,20 +60,18 @@ export function healthRoutes(app: App, { source, startedAt }: ApiContext): void 
     (c) => c.json({ status: "ok" as const, uptime_s: (Date.now() - startedAt) / 1000 }, 200),
   );
   app.openapi(ready, (c) => {
-    const notRunning = source.status()
-      .filter((a) => a.state !== "running")
-      .map(({ id, kind, role, state, reason, since }) => ({
-        id,
-        kind,
-        role,
-        state,
-        reason,
-        since,
-      }));
+    const notRunning = [];
+    for (const { id, kind, role, state, reason, since } of source.status()) {
+      if (state !== "running") notRunning.push({ id, kind, role, state, reason, since });
+    }
     if (notRunning.length === 0) return c.json({ status: "ready" as const }, 200);
     return c.json({ status: "not_ready" as const, actors: notRunning }, 503);
   });
-  app.openapi(actors, (c) => c.json(source.status(), 200));
+  // The schema's JSON, streamed (see jsonArrayBody): typed as the body it is, not as JSON.
+  app.openapi(actors, (c) => {
+    const list: Iterable<z.infer<typeof ActorStatus>> = source.status();
+    return c.body(jsonArrayBody(list), 200, { "content-type": "application/json" }) as never;
+  });
   app.openapi(metrics, (c) =>
     c.text(prometheusText(source.status(), Deno.memoryUsage()), 200, {
       "content-type": "text/plain; version=0.0.4; charset=utf-8",

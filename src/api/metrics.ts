@@ -27,7 +27,7 @@ export interface ProcessMemory {
  * Every actor's state and counters in Prometheus text format (version 0.0.4), and the process's
  * memory when given (workers' heaps are part of the resident set).
  */
-export function prometheusText(actors: ActorStatus[], memory?: ProcessMemory): string {
+export function prometheusText(actors: Iterable<ActorStatus>, memory?: ProcessMemory): string {
   const families = new Map<string, { type: string; help: string; lines: string[] }>();
   const add = (name: string, type: string, help: string, labels: string, value: number) => {
     let f = families.get(name);

@@ -387,9 +387,7 @@ export class Control {
   }
 
   #tagsOf(source: number): [number, TagMeta][] {
-    const out: [number, TagMeta][] = [];
-    (this.router.catalog.of(source) ?? []).forEach((meta, i) => meta && out.push([i, meta]));
-    return out;
+    return this.router.catalog.of(source);
   }
 }
 

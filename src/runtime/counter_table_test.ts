@@ -32,3 +32,28 @@ Deno.test("a reused key list keeps its order and grows with new names", () => {
   assert.equal(unpackRow(second, 0).polls, 1);
   assert.equal(first.keys.length + 1, second.keys.length, "the first table was not changed after");
 });
+
+Deno.test("a worker's next report writes over its last table while its actors and names stay", () => {
+  const keys = new KeyList();
+  const a = { counters: c({ polls: 1 }) }, b = { counters: c() };
+  const first = packCounters(new Map([["a", a], ["b", b]]), keys);
+  assert.ok(first.values.buffer instanceof SharedArrayBuffer, "main reads it without a copy");
+  a.counters.polls = 2;
+  const second = packCounters(new Map([["a", a], ["b", b]]), keys, first);
+  assert.equal(second.values.buffer, first.values.buffer);
+  assert.equal(unpackRow(first, 0).polls, 2, "the last table shows the new values");
+
+  const third = packCounters(new Map([["b", b], ["a", a]]), keys, second);
+  assert.notEqual(third.values.buffer, second.values.buffer, "rows in another order");
+  assert.equal(unpackRow(second, 0).polls, 2, "a table with other rows is left as it was");
+  assert.equal(unpackRow(third, 1).polls, 2);
+
+  b.counters.queue_bytes = 5;
+  const fourth = packCounters(new Map([["b", b], ["a", a]]), keys, third);
+  assert.notEqual(fourth.values.buffer, third.values.buffer, "a new counter name");
+  assert.equal(unpackRow(fourth, 0).queue_bytes, 5);
+
+  const fifth = packCounters(new Map([["b", b]]), keys, fourth);
+  assert.deepEqual(fifth.ids, ["b"], "an actor gone");
+  assert.equal(unpackRow(fourth, 1).polls, 2);
+});

@@ -1,5 +1,6 @@
 import type { LinkFigures, Target } from "./fanout.ts";
-import { TagCatalog, type TagsFrame } from "./frames.ts";
+import type { TagsFrame } from "./frames.ts";
+import { TagTable } from "./tag_table.ts";
 import { LatestValues } from "./latest.ts";
 import type { ToActor } from "./messages.ts";
 import type { SinkQueue } from "./outbox.ts";
@@ -27,7 +28,7 @@ interface Upstream {
  * values, its queues' figures four times a second.
  */
 export class Router {
-  readonly catalog = new TagCatalog();
+  readonly catalog = new TagTable();
   /** The latest sample of every tag that passed, for the API's tag lists. */
   readonly latest = new LatestValues();
   #sourceDevice = new Map<number, string>();

@@ -232,7 +232,12 @@ export class Supervisor {
 
   /** State and counters of every actor. */
   status(): ActorStatus[] {
-    return [...this.#entries.values()].map((e) => statusOf(e, this.router));
+    return [...this.statuses()];
+  }
+
+  /** State and counters of every actor, each made as it is read (see jsonArrayBody). */
+  *statuses(): IterableIterator<ActorStatus> {
+    for (const e of this.#entries.values()) yield statusOf(e, this.router);
   }
 
   /** Sends a command to an actor and waits for its answer (at most timeoutMs). */

@@ -13,7 +13,7 @@ import { LatestWriter } from "./latest.ts";
 import { MergedInput } from "./merged_input.ts";
 import { localPorts } from "./local_port.ts";
 import { logger, setLogLevel } from "./log.ts";
-import { KeyList, packCounters } from "./counter_table.ts";
+import { type CounterTable, KeyList, packCounters } from "./counter_table.ts";
 import {
   type Counters,
   type FromActor,
@@ -103,16 +103,14 @@ export function hostActors(registry: ActorRegistry, scope = self as unknown as S
     }).catch(() => {}); // a bench's aid: never the worker's failure
   }
   const counterKeys = new KeyList();
+  let counterTable: CounterTable | undefined;
   const report = () => {
     setTimeout(report, reportEveryMs(actors.size));
     if (actors.size === 0) return;
     const now = Date.now();
     for (const a of actors.values()) a.health?.tick(now);
-    const table = packCounters(actors, counterKeys);
-    scope.postMessage(
-      { type: "counters", table, links: fanout.figures(), depth: fanout.depth },
-      [table.values.buffer],
-    );
+    const table = counterTable = packCounters(actors, counterKeys, counterTable);
+    scope.postMessage({ type: "counters", table, links: fanout.figures(), depth: fanout.depth });
   };
   setTimeout(report, reportEveryMs(0));
 
