@@ -12,21 +12,20 @@
 export class SharedTable {
   static readonly BYTES_PER_TAG = 26;
   readonly size: number;
-  readonly ts: Float64Array;
-  readonly value: Float64Array;
+  /** ts of tag i at [i], its value at [size + i]. */
+  readonly f64: Float64Array;
+  /** The row sequence of tag i at [i], its text sequence at [size + i]. */
   readonly seq: Int32Array;
-  readonly textSeq: Int32Array;
-  readonly quality: Uint8Array;
-  readonly seen: Uint8Array;
+  /** Quality of tag i at [i], 1 at [size + i] once written. */
+  readonly u8: Uint8Array;
 
+  // Three views over the six columns, not one each: both the worker and the main thread keep a
+  // table per source, and a view costs about 100 bytes of heap.
   constructor(readonly buf: SharedArrayBuffer) {
     const n = this.size = buf.byteLength / SharedTable.BYTES_PER_TAG;
-    this.ts = new Float64Array(buf, 0, n);
-    this.value = new Float64Array(buf, 8 * n, n);
-    this.seq = new Int32Array(buf, 16 * n, n);
-    this.textSeq = new Int32Array(buf, 20 * n, n);
-    this.quality = new Uint8Array(buf, 24 * n, n);
-    this.seen = new Uint8Array(buf, 25 * n, n);
+    this.f64 = new Float64Array(buf, 0, 2 * n);
+    this.seq = new Int32Array(buf, 16 * n, 2 * n);
+    this.u8 = new Uint8Array(buf, 24 * n, 2 * n);
   }
 
   static ofSize(n: number): SharedTable {
@@ -35,15 +34,14 @@ export class SharedTable {
 
   /** A larger table with this one's slots (the writer's; nobody writes the old one after). */
   grown(index: number): SharedTable {
-    let n = this.size;
-    while (n <= index) n *= 2;
-    const t = SharedTable.ofSize(n);
-    t.ts.set(this.ts);
-    t.value.set(this.value);
-    t.seq.set(this.seq);
-    t.textSeq.set(this.textSeq);
-    t.quality.set(this.quality);
-    t.seen.set(this.seen);
+    const n = this.size;
+    let size = n;
+    while (size <= index) size *= 2;
+    const t = SharedTable.ofSize(size);
+    for (const [from, to] of [[this.f64, t.f64], [this.seq, t.seq], [this.u8, t.u8]] as const) {
+      to.set(from.subarray(0, n));
+      to.set(from.subarray(n, 2 * n), size);
+    }
     return t;
   }
 
@@ -52,12 +50,13 @@ export class SharedTable {
    * `textChanged`, it is also the row's text sequence.
    */
   write(tag: number, ts: number, value: number, quality: number, textChanged: boolean): number {
+    const n = this.size;
     const seq = (Atomics.add(this.seq, tag, 1) + 2) | 0;
-    this.ts[tag] = ts;
-    this.value[tag] = value;
-    this.quality[tag] = quality;
-    this.seen[tag] = 1;
-    if (textChanged) this.textSeq[tag] = seq;
+    this.f64[tag] = ts;
+    this.f64[n + tag] = value;
+    this.u8[tag] = quality;
+    this.u8[n + tag] = 1;
+    if (textChanged) this.seq[n + tag] = seq;
     Atomics.store(this.seq, tag, seq);
     return seq;
   }
@@ -70,12 +69,13 @@ export class SharedTable {
     for (let tries = 0; tries < 1000; tries++) {
       const seq = Atomics.load(this.seq, tag);
       if (seq & 1) continue;
+      const n = this.size;
       const row = {
-        ts: this.ts[tag],
-        value: this.value[tag],
-        quality: this.quality[tag],
-        seen: this.seen[tag] === 1,
-        textSeq: this.textSeq[tag],
+        ts: this.f64[tag],
+        value: this.f64[n + tag],
+        quality: this.u8[tag],
+        seen: this.u8[n + tag] === 1,
+        textSeq: this.seq[n + tag],
       };
       if (Atomics.load(this.seq, tag) === seq) return row;
     }

@@ -15,15 +15,14 @@ export interface StaleTag {
  * stale are kept as they change, so judging a device never walks its tags.
  */
 export class TagStates {
-  // Five columns in one buffer (a fleet holds one TagStates per device).
-  #quality = new Uint8Array(0);
-  #value = new Float64Array(0);
+  // Five columns in one buffer through two views (a fleet holds one TagStates per device, and a
+  // view costs about 100 bytes): value at [i], seen at [n + i] and staleAfter at [2n + i] of
+  // #f64; quality at [i] and stale at [n + i] of #u8.
+  #n = 0;
+  #f64 = new Float64Array(0);
+  #u8 = new Uint8Array(0);
   /** Texts of string tags, made on the first. */
   #text: Map<number, string> | undefined;
-  #seen = new Float64Array(0);
-  /** How long a watched tag may go without news; 0 for tags that are not watched. */
-  #staleAfter = new Float64Array(0);
-  #stale = new Uint8Array(0);
   #watched: number[] = [];
   known = 0;
   bad = 0;
@@ -32,26 +31,27 @@ export class TagStates {
   /** Watches a tag: with no news for `staleAfterMs`, it is stale. */
   expect(tag: number, staleAfterMs: number): void {
     this.#ensure(tag);
-    if (this.#staleAfter[tag] === 0) this.#watched.push(tag);
-    this.#staleAfter[tag] = staleAfterMs;
+    const at = 2 * this.#n + tag;
+    if (this.#f64[at] === 0) this.#watched.push(tag);
+    this.#f64[at] = staleAfterMs;
   }
 
   /** A fresh reading; true when the tag was stale until now. */
   reading(tag: number, value: number | string, quality: number, now: number): boolean {
-    if (tag >= this.#quality.length) this.#ensure(tag);
-    const before = this.#quality[tag];
+    if (tag >= this.#n) this.#ensure(tag);
+    const before = this.#u8[tag];
     if (before !== quality) {
       if (before === UNKNOWN) this.known++;
       else if (before === Quality.bad) this.bad--;
       if (quality === Quality.bad) this.bad++;
-      this.#quality[tag] = quality;
+      this.#u8[tag] = quality;
     }
     if (typeof value === "string") (this.#text ??= new Map()).set(tag, value);
     else {
-      this.#value[tag] = value;
+      this.#f64[tag] = value;
       if (this.#text !== undefined) this.#text.delete(tag);
     }
-    this.#seen[tag] = now;
+    this.#f64[this.#n + tag] = now;
     return this.#clear(tag);
   }
 
@@ -59,8 +59,8 @@ export class TagStates {
   alive(tags: readonly number[], now: number): number[] {
     const revived: number[] = [];
     for (const tag of tags) {
-      if (tag >= this.#seen.length) continue;
-      this.#seen[tag] = now;
+      if (tag >= this.#n) continue;
+      this.#f64[this.#n + tag] = now;
       if (this.#clear(tag)) revived.push(tag);
     }
     return revived;
@@ -68,7 +68,7 @@ export class TagStates {
 
   /** The last value and quality of a tag read before. */
   last(tag: number): { value: number | string; quality: number } {
-    return { value: this.#text?.get(tag) ?? this.#value[tag], quality: this.#quality[tag] };
+    return { value: this.#text?.get(tag) ?? this.#f64[tag], quality: this.#u8[tag] };
   }
 
   /**
@@ -77,39 +77,41 @@ export class TagStates {
    */
   scan(now: number): StaleTag[] {
     const out: StaleTag[] = [];
+    const n = this.#n, f64 = this.#f64, u8 = this.#u8;
     for (const tag of this.#watched) {
-      if (this.#stale[tag] === 1) continue;
-      const q = this.#quality[tag];
+      if (u8[n + tag] === 1) continue;
+      const q = u8[tag];
       if (q === UNKNOWN || q === Quality.bad) continue;
-      if (now - this.#seen[tag] <= this.#staleAfter[tag]) continue;
-      this.#stale[tag] = 1;
+      const seen = f64[n + tag];
+      if (now - seen <= f64[2 * n + tag]) continue;
+      u8[n + tag] = 1;
       this.stale++;
-      out.push({ tag, value: this.#text?.get(tag) ?? this.#value[tag], since: this.#seen[tag] });
+      out.push({ tag, value: this.#text?.get(tag) ?? f64[tag], since: seen });
     }
     return out;
   }
 
   #clear(tag: number): boolean {
-    if (this.#stale[tag] === 0) return false;
-    this.#stale[tag] = 0;
+    const at = this.#n + tag;
+    if (this.#u8[at] === 0) return false;
+    this.#u8[at] = 0;
     this.stale--;
     return true;
   }
 
+  /** Room for `tag`: half as much again as before (20 tags take 24 slots, not 32). */
   #ensure(tag: number): void {
-    if (tag < this.#quality.length) return;
-    const n = Math.max(16, tag + 1, this.#quality.length * 2);
+    const old = this.#n;
+    if (tag < old) return;
+    const n = Math.max(16, tag + 1, old + (old >> 1));
     const buf = new ArrayBuffer(26 * n);
-    const value = new Float64Array(buf, 0, n), seen = new Float64Array(buf, 8 * n, n);
-    const staleAfter = new Float64Array(buf, 16 * n, n);
-    const quality = new Uint8Array(buf, 24 * n, n), stale = new Uint8Array(buf, 25 * n, n);
-    quality.fill(UNKNOWN);
-    quality.set(this.#quality);
-    value.set(this.#value);
-    seen.set(this.#seen);
-    staleAfter.set(this.#staleAfter);
-    stale.set(this.#stale);
-    [this.#quality, this.#value, this.#seen] = [quality, value, seen];
-    [this.#staleAfter, this.#stale] = [staleAfter, stale];
+    const f64 = new Float64Array(buf, 0, 3 * n), u8 = new Uint8Array(buf, 24 * n, 2 * n);
+    u8.fill(UNKNOWN, 0, n);
+    for (let col = 0; col < 3; col++) {
+      f64.set(this.#f64.subarray(col * old, (col + 1) * old), col * n);
+    }
+    u8.set(this.#u8.subarray(0, old));
+    u8.set(this.#u8.subarray(old, 2 * old), n);
+    [this.#n, this.#f64, this.#u8] = [n, f64, u8];
   }
 }

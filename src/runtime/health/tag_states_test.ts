@@ -47,3 +47,25 @@ Deno.test("tag states: a keep-alive keeps tags fresh and names those it revives"
   assert.deepEqual(t.alive([0, 1, 99], 200), [0, 1]);
   assert.deepEqual(t.last(1), { value: 2.5, quality: Quality.uncertain });
 });
+
+Deno.test("tag states keep every column of every tag when they grow", () => {
+  const t = new TagStates();
+  for (let tag = 0; tag < 20; tag++) t.expect(tag, 100 + tag);
+  for (let tag = 0; tag < 20; tag++) t.reading(tag, tag * 1.5, Quality.good, 1000 + tag);
+  assert.deepEqual(t.scan(1110).map((s) => s.tag), [0, 1, 2, 3, 4], "stale before growing");
+  t.reading(100, 7, Quality.bad, 1200); // grows past the first size
+  t.expect(60, 50);
+  assert.equal(t.stale, 5);
+  assert.equal(t.known, 21);
+  assert.equal(t.bad, 1);
+  for (let tag = 0; tag < 20; tag++) {
+    assert.deepEqual(t.last(tag), { value: tag * 1.5, quality: Quality.good });
+  }
+  assert.deepEqual(t.last(100), { value: 7, quality: Quality.bad });
+  assert.equal(t.reading(2, 3, Quality.good, 1300), true, "a stale tag was still stale");
+  assert.deepEqual(
+    t.scan(1115).map((s) => [s.tag, s.since]),
+    [[5, 1005], [6, 1006], [7, 1007]],
+    "seen times and intervals kept: tag k, seen at 1000 + k, may wait 100 + k",
+  );
+});
