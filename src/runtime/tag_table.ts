@@ -3,27 +3,49 @@ import type { TagMeta, TagType } from "../model/tag.ts";
 import type { TagsFrame } from "./frames.ts";
 
 /**
- * One source's tags in columns. A tag's UNS path is its name after the source's path prefix
- * unless it says otherwise: 20 tags of a device keep one prefix, not 20 paths.
+ * One source's tags in columns, each exactly as long as the source's tags (an array grown one
+ * index at a time keeps room for twice as many). A tag's UNS path is its name after the source's
+ * path prefix, and its device the source's, unless it says otherwise: 20 tags of a device keep
+ * one prefix and one device id, not 20 of each.
  */
 class SourceTags {
   names: (string | undefined)[] = [];
-  devices: string[] = [];
   types: TagType[] = [];
   writable: boolean[] = [];
   units?: (string | undefined)[];
   groups?: (string | undefined)[];
+  device?: string;
+  /** Devices other than `device`, by index. */
+  devices?: Map<number, string>;
+  prefix?: string;
   /** Paths that are not prefix + name, by index. */
   paths?: Map<number, string>;
-  prefix?: string;
+
+  /** Makes room for `n` tags. */
+  reserve(n: number): void {
+    if (this.names.length >= n) return;
+    const resized = <T>(a: T[]) => Array.from({ length: n }, (_, i) => a[i]);
+    this.names = resized(this.names);
+    this.types = resized(this.types);
+    this.writable = resized(this.writable);
+    if (this.units) this.units = resized(this.units);
+    if (this.groups) this.groups = resized(this.groups);
+  }
 
   set(i: number, tag: TagMeta, strings: Interner): void {
+    const n = this.names.length;
     this.names[i] = strings.of(tag.name);
-    this.devices[i] = strings.of(tag.device);
     this.types[i] = strings.of(tag.type) as TagType;
     this.writable[i] = tag.writable;
-    if (tag.unit !== undefined || this.units) (this.units ??= [])[i] = strings.maybe(tag.unit);
-    if (tag.group !== undefined || this.groups) (this.groups ??= [])[i] = strings.maybe(tag.group);
+    if (tag.unit !== undefined || this.units) {
+      (this.units ??= Array.from({ length: n }))[i] = strings.maybe(tag.unit);
+    }
+    if (tag.group !== undefined || this.groups) {
+      (this.groups ??= Array.from({ length: n }))[i] = strings.maybe(tag.group);
+    }
+    this.device ??= strings.of(tag.device);
+    if (tag.device === this.device) this.devices?.delete(i);
+    else (this.devices ??= new Map()).set(i, strings.of(tag.device));
     const { path, name } = tag;
     this.prefix ??= path.endsWith(name) ? path.slice(0, path.length - name.length) : undefined;
     if (
@@ -39,7 +61,7 @@ class SourceTags {
     if (name === undefined) return undefined;
     const meta: TagMeta = {
       name,
-      device: this.devices[i],
+      device: this.devices?.get(i) ?? this.device!,
       path: this.paths?.get(i) ?? this.prefix + name,
       type: this.types[i],
       writable: this.writable[i],
@@ -65,6 +87,7 @@ export class TagTable {
   add(frame: TagsFrame): void {
     let tags = this.#bySource.get(frame.source);
     if (!tags) this.#bySource.set(frame.source, tags = new SourceTags());
+    tags.reserve(frame.first + frame.tags.length);
     for (let i = 0; i < frame.tags.length; i++) {
       tags.set(frame.first + i, frame.tags[i], this.#strings);
     }
