@@ -1,4 +1,3 @@
-import { SETTLE_AFTER_MS, settleHeapSoon } from "./runtime/settle_heap.ts";
 import { ConfigError, loadConfig } from "./config_file.ts";
 import type { Config } from "./config/schema.ts";
 import type { EnvVault } from "./config/env.ts";
@@ -13,6 +12,7 @@ import { reconfigure } from "./runtime/reconfigure.ts";
 import type { Router } from "./runtime/router.ts";
 import type { Supervisor } from "./runtime/supervisor.ts";
 import type { ReloadOutcome, ReloadTrigger } from "./api/context.ts";
+import { SETTLE_AFTER_MS, settleHeapSoon } from "./runtime/settle_heap.ts";
 
 /** Sections that take effect only when the gateway starts: a change there refuses the reload. */
 const AT_START = ["gateway", "api", "commands"] as const;

@@ -1,3 +1,5 @@
+import { COLLECTOR } from "./runtime/settle_heap.ts";
+
 /**
  * The V8 flags of `deno task start` from 500 devices on (and of compile, at any size): small
  * heaps — a 1 MB young generation and an old one grown by 10 % at a time (1,000 Modbus devices in
@@ -7,7 +9,7 @@
  * settles its heap after a start or reload (src/runtime/settle_heap.ts).
  */
 export const V8_FLAGS =
-  "--max-semi-space-size=1,--heap-growing-percent=10,--expose-gc-as=tagflowCollect";
+  `--max-semi-space-size=1,--heap-growing-percent=10,--expose-gc-as=${COLLECTOR}`;
 
 /**
  * The flags for a small fleet: a 4 MB young generation. With 100 devices publishing to MQTT it
@@ -15,7 +17,7 @@ export const V8_FLAGS =
  * devices hold the memory, that is not worth it.
  */
 export const SMALL_FLEET_V8_FLAGS =
-  "--max-semi-space-size=4,--heap-growing-percent=10,--expose-gc-as=tagflowCollect";
+  `--max-semi-space-size=4,--heap-growing-percent=10,--expose-gc-as=${COLLECTOR}`;
 
 /** Fleets with fewer devices than this get SMALL_FLEET_V8_FLAGS. */
 export const SMALL_FLEET = 500;

@@ -57,3 +57,25 @@ Deno.test("a worker's next report writes over its last table while its actors an
   assert.deepEqual(fifth.ids, ["b"], "an actor gone");
   assert.equal(unpackRow(fourth, 1).polls, 2);
 });
+
+Deno.test("a table written over holds an actor's counters whole at every moment, and drops a restarted actor's old ones", () => {
+  const keys = new KeyList();
+  const a = { counters: c({ polls: 5 }) };
+  const table = packCounters(new Map([["a", a]]), keys);
+  // A reader that looks while the next report is written sees each cell old or new, never
+  // missing: the values are written over, not cleared first.
+  const seen: number[] = [];
+  const values = table.values;
+  const watched = new Proxy(values, {
+    set(target, index, value) {
+      seen.push(target[keys.index("polls")]);
+      return Reflect.set(target, index, value);
+    },
+  });
+  a.counters.polls = 6;
+  packCounters(new Map([["a", a]]), keys, { ...table, values: watched });
+  assert.ok(seen.every((v) => v === 5 || v === 6), `polls while written: ${seen}`);
+  a.counters = c(); // restarted: no polls yet
+  packCounters(new Map([["a", a]]), keys, table);
+  assert.equal("polls" in unpackRow(table, 0), false);
+});
