@@ -18,7 +18,8 @@ interface AlarmView {
 }
 
 Deno.test("alarms: listed, acknowledged through REST and MQTT (audited), cleared", async () => {
-  const prefix = `ack_${crypto.randomUUID().slice(0, 8)}/`;
+  const id = `ack_${crypto.randomUUID().slice(0, 8)}`;
+  const prefix = `${id}/`;
   const dir = await Deno.makeTempDir({ prefix: "alarm-ack-" });
   const api = freePort();
   const token = "s3cret-ack";
@@ -29,6 +30,9 @@ Deno.test("alarms: listed, acknowledged through REST and MQTT (audited), cleared
       room: {
         kind: "mqtt",
         url: "mqtt://127.0.0.1:1883",
+        // Client ids of their own: the other tests' gateways, running alongside, have actors of
+        // the same ids, and the broker drops a connection when another takes its client id.
+        client_id: `${id}-room`,
         subscriptions: [{ topic: `${prefix}in` }],
         mapping: { device: "room", values_path: "" },
         buffer: { dir: `${dir}/room`, fsync: "never" },
@@ -47,6 +51,7 @@ Deno.test("alarms: listed, acknowledged through REST and MQTT (audited), cleared
       mqtt: {
         kind: "mqtt",
         url: "mqtt://127.0.0.1:1883",
+        client_id: `${id}-sink`,
         topic_prefix: `${prefix}out/`,
         commands: {},
       },
