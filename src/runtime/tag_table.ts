@@ -48,12 +48,8 @@ class SourceTags {
     else (this.devices ??= new Map()).set(i, strings.of(tag.device));
     const { path, name } = tag;
     this.prefix ??= path.endsWith(name) ? path.slice(0, path.length - name.length) : undefined;
-    if (
-      this.prefix !== undefined && path.length === this.prefix.length + name.length &&
-      path.startsWith(this.prefix)
-    ) {
-      this.paths?.delete(i);
-    } else (this.paths ??= new Map()).set(i, path);
+    if (this.prefix !== undefined && path === this.prefix + name) this.paths?.delete(i);
+    else (this.paths ??= new Map()).set(i, path);
   }
 
   get(i: number): TagMeta | undefined {

@@ -17,13 +17,14 @@ Deno.test("a tag table gives back each registered tag as it came, by source and 
     tag("speed", { unit: "rpm" }),
     tag("mode", { writable: true, type: "string", group: "fast" }),
     tag("odd", { path: "elsewhere/odd" }),
+    tag("ab", { path: "plant/line1/press1/cd" }), // the prefix and a name as long, not its own
     tag("alarms/temp", { device: "plant", path: "plant/line1/press1/alarms/temp" }),
   ];
   table.add({ type: "tags", source: 1, first: 0, tags });
   table.add({ type: "tags", source: 2, first: 0, tags: [tag("other", { device: "press2" })] });
   assert.deepEqual(table.of(1), tags.map((t, i) => [i, t]));
   assert.deepEqual(table.get(2, 0), tag("other", { device: "press2" }));
-  assert.equal(table.get(1, 4), undefined);
+  assert.equal(table.get(1, tags.length), undefined);
   assert.equal(table.get(3, 0), undefined);
   assert.deepEqual(table.of(3), []);
 });
